@@ -1,0 +1,175 @@
+import path from "node:path";
+
+/** Where Plaid calls go: the built-in simulator, or Plaid's own sandbox or production. */
+export type PlaidEnv = "simulator" | "sandbox" | "production";
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Base URL the gateway is reached at from outside (webhook URL, links in the start banner). */
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  plaid: {
+    env: PlaidEnv;
+    clientId?: string;
+    secret?: string;
+    simulatorPort: number;
+    /** Name shown in Link. */
+    clientName: string;
+    /** Item fields are re-read from /item/get when the stored snapshot is older than this. */
+    snapshotMaxAgeSeconds: number;
+  };
+  auth: {
+    jwtSecret?: string;
+    jwksUrl?: string;
+    issuer?: string;
+    audience?: string;
+  };
+  /** 32-byte key (hex or base64) for access tokens at rest; generated into DATA_DIR when unset. */
+  tokenEncryptionKey?: string;
+  logLevel: LogLevel;
+}
+
+/** A configuration value that cannot be used; the message names the variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = "ConfigError";
+  }
+}
+
+const PLAID_ENVS: readonly PlaidEnv[] = ["simulator", "sandbox", "production"];
+const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+type Env = Record<string, string | undefined>;
+
+/** Parses and checks every setting once; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const read = (name: string): string | undefined => {
+    const value = env[name];
+    if (value === undefined) return undefined;
+    const trimmed = value.trim();
+    return trimmed === "" ? undefined : trimmed;
+  };
+
+  const port = readPort(read, "PORT", 4000);
+  const host = read("HOST") ?? "127.0.0.1";
+  const simulatorPort = readPort(read, "SIMULATOR_PORT", 4010);
+  const publicUrl = readUrl(read, "PUBLIC_URL", ["http:", "https:"]) ?? `http://${urlHost(host)}:${port}`;
+  const dataDir = path.resolve(read("DATA_DIR") ?? ".data");
+  const databaseUrl = readUrl(read, "DATABASE_URL", ["postgres:", "postgresql:"]);
+  const redisUrl = readUrl(read, "REDIS_URL", ["redis:", "rediss:"]);
+
+  const plaidEnv = (read("PLAID_ENV") ?? "simulator").toLowerCase();
+  if (!PLAID_ENVS.includes(plaidEnv as PlaidEnv)) {
+    throw new ConfigError("PLAID_ENV", `must be one of ${PLAID_ENVS.join(", ")} (got "${plaidEnv}")`);
+  }
+  const clientId = read("PLAID_CLIENT_ID");
+  const secret = read("PLAID_SECRET");
+  if (plaidEnv !== "simulator") {
+    if (!clientId) throw new ConfigError("PLAID_CLIENT_ID", `is required when PLAID_ENV=${plaidEnv}`);
+    if (!secret) throw new ConfigError("PLAID_SECRET", `is required when PLAID_ENV=${plaidEnv}`);
+  }
+  if (port === simulatorPort && plaidEnv === "simulator") {
+    throw new ConfigError("SIMULATOR_PORT", `must differ from PORT (both are ${port})`);
+  }
+
+  const jwtSecret = read("AUTH_JWT_SECRET");
+  const jwksUrl = readUrl(read, "AUTH_JWKS_URL", ["http:", "https:"]);
+  if (jwtSecret && jwksUrl) {
+    throw new ConfigError("AUTH_JWT_SECRET", "set either AUTH_JWT_SECRET or AUTH_JWKS_URL, not both");
+  }
+  if (jwtSecret && Buffer.byteLength(jwtSecret) < 32) {
+    throw new ConfigError("AUTH_JWT_SECRET", "must be at least 32 bytes long for HS256");
+  }
+  if (plaidEnv === "production" && !jwtSecret && !jwksUrl) {
+    throw new ConfigError("AUTH_JWKS_URL", "PLAID_ENV=production needs AUTH_JWKS_URL or AUTH_JWT_SECRET; the generated development secret is not for production");
+  }
+
+  const tokenEncryptionKey = read("TOKEN_ENCRYPTION_KEY");
+  if (tokenEncryptionKey !== undefined && decodeKey(tokenEncryptionKey) === undefined) {
+    throw new ConfigError("TOKEN_ENCRYPTION_KEY", "must be 32 bytes, as 64 hex characters or base64");
+  }
+  if (plaidEnv === "production" && !tokenEncryptionKey) {
+    throw new ConfigError("TOKEN_ENCRYPTION_KEY", "is required when PLAID_ENV=production");
+  }
+
+  const logLevel = (read("LOG_LEVEL") ?? "info").toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
+    throw new ConfigError("LOG_LEVEL", `must be one of ${LOG_LEVELS.join(", ")} (got "${logLevel}")`);
+  }
+
+  return {
+    port,
+    host,
+    publicUrl: publicUrl.replace(/\/+$/, ""),
+    dataDir,
+    databaseUrl,
+    redisUrl,
+    plaid: {
+      env: plaidEnv as PlaidEnv,
+      clientId,
+      secret,
+      simulatorPort,
+      clientName: read("PLAID_CLIENT_NAME") ?? "Plaid Item Gateway",
+      snapshotMaxAgeSeconds: readInt(read, "ITEM_SNAPSHOT_MAX_AGE_SECONDS", 300, 0, 86_400),
+    },
+    auth: {
+      jwtSecret,
+      jwksUrl,
+      issuer: read("AUTH_ISSUER"),
+      audience: read("AUTH_AUDIENCE"),
+    },
+    tokenEncryptionKey,
+    logLevel: logLevel as LogLevel,
+  };
+}
+
+/** A 32-byte key from 64 hex characters or base64; undefined when it is neither. */
+export function decodeKey(text: string): Buffer | undefined {
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, "hex");
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(text)) {
+    const key = Buffer.from(text.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+    if (key.length === 32) return key;
+  }
+  return undefined;
+}
+
+function readPort(read: (n: string) => string | undefined, name: string, fallback: number): number {
+  return readInt(read, name, fallback, 0, 65_535);
+}
+
+function readInt(read: (n: string) => string | undefined, name: string, fallback: number, min: number, max: number): number {
+  const text = read(name);
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text)) throw new ConfigError(name, `must be a whole number (got "${text}")`);
+  const value = Number(text);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max} (got ${value})`);
+  return value;
+}
+
+function readUrl(read: (n: string) => string | undefined, name: string, protocols: string[]): string | undefined {
+  const text = read(name);
+  if (text === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(name, "is not a valid URL");
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.map((p) => p.replace(/:$/, "")).join(" or ")} (got ${url.protocol.replace(/:$/, "")})`);
+  }
+  return text;
+}
+
+function urlHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::") return "127.0.0.1";
+  return host.includes(":") ? `[${host}]` : host;
+}

@@ -1,0 +1,82 @@
+import type { ItemStatus, PlaidErrorInfo } from "../../domain/item.js";
+import type { Queryable } from "./database.js";
+
+/** One change of an Item's state, as recorded in the event log. */
+export interface ItemEvent {
+  sequence: number;
+  itemId: string;
+  userId: string;
+  previousStatus: ItemStatus | null;
+  status: ItemStatus;
+  cause: string;
+  error: PlaidErrorInfo | null;
+  occurredAt: Date;
+}
+
+export type NewItemEvent = Omit<ItemEvent, "sequence">;
+
+interface EventRow {
+  sequence: number | string;
+  item_id: string;
+  user_id: string;
+  previous_status: string | null;
+  status: string;
+  cause: string;
+  error: PlaidErrorInfo | null;
+  occurred_at: Date;
+}
+
+const toEvent = (row: EventRow): ItemEvent => ({
+  sequence: Number(row.sequence),
+  itemId: row.item_id,
+  userId: row.user_id,
+  previousStatus: row.previous_status as ItemStatus | null,
+  status: row.status as ItemStatus,
+  cause: row.cause,
+  error: row.error,
+  occurredAt: new Date(row.occurred_at),
+});
+
+/**
+ * Serializes appends so sequence order is commit order: a reader that has seen sequence N never
+ * later finds a smaller one committed behind it (which replay after a cursor relies on).
+ */
+const APPEND_LOCK = 7_263_002;
+
+/** The append-only log of Item status changes. */
+export class ItemEventsRepository {
+  constructor(private readonly db: Queryable) {}
+
+  /** Appends an event; call inside the transaction that changed the Item. */
+  async append(tx: Queryable, event: NewItemEvent): Promise<ItemEvent> {
+    await tx.query("SELECT pg_advisory_xact_lock($1)", [APPEND_LOCK]);
+    const rows = await tx.query<EventRow>(
+      `INSERT INTO item_events (item_id, user_id, previous_status, status, cause, error, occurred_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+      [event.itemId, event.userId, event.previousStatus, event.status, event.cause, event.error ? JSON.stringify(event.error) : null, event.occurredAt],
+    );
+    return toEvent(rows[0]!);
+  }
+
+  /** An Item's events, newest first, strictly before the given sequence when one is given. */
+  async listForItem(itemId: string, limit: number, beforeSequence?: number): Promise<ItemEvent[]> {
+    const rows = await this.db.query<EventRow>(
+      `SELECT * FROM item_events WHERE item_id = $1 AND ($2::bigint IS NULL OR sequence < $2::bigint)
+       ORDER BY sequence DESC LIMIT $3`,
+      [itemId, beforeSequence ?? null, limit],
+    );
+    return rows.map(toEvent);
+  }
+
+  /** Events after a sequence, oldest first, optionally only one user's or only some Items'. */
+  async listAfter(afterSequence: number, filter: { userId?: string; itemIds?: readonly string[] }, limit: number): Promise<ItemEvent[]> {
+    const rows = await this.db.query<EventRow>(
+      `SELECT * FROM item_events WHERE sequence > $1::bigint
+         AND ($2::text IS NULL OR user_id = $2)
+         AND ($3::text[] IS NULL OR item_id = ANY($3::text[]))
+       ORDER BY sequence ASC LIMIT $4`,
+      [afterSequence, filter.userId ?? null, filter.itemIds ?? null, limit],
+    );
+    return rows.map(toEvent);
+  }
+}

@@ -1,0 +1,192 @@
+import type { ItemSnapshot, ItemStatus, ItemUpdateType, PlaidErrorInfo } from "../../domain/item.js";
+import type { Queryable } from "./database.js";
+import type { SealedToken } from "./token-cipher.js";
+
+/** A stored Item: its snapshot and, until removal, its sealed access token. */
+export interface StoredItem {
+  snapshot: ItemSnapshot;
+  accessToken: SealedToken | null;
+}
+
+interface ItemRow {
+  item_id: string;
+  user_id: string;
+  access_token_ciphertext: string | null;
+  access_token_key_id: string | null;
+  institution_id: string | null;
+  institution_name: string | null;
+  status: string;
+  error: PlaidErrorInfo | null;
+  new_accounts_available: boolean;
+  consent_expires_at: Date | null;
+  disconnect_at: Date | null;
+  disconnect_reason: string | null;
+  revoked_account_ids: string[];
+  products: string[];
+  billed_products: string[];
+  available_products: string[];
+  consented_products: string[];
+  consented_use_cases: string[];
+  consented_data_scopes: string[];
+  update_type: string;
+  webhook_url: string | null;
+  country_codes: string[];
+  plaid_created_at: Date | null;
+  synced_at: Date;
+  status_changed_at: Date;
+  linked_at: Date;
+  removed_at: Date | null;
+}
+
+const date = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
+
+function toStoredItem(row: ItemRow): StoredItem {
+  return {
+    snapshot: {
+      itemId: row.item_id,
+      userId: row.user_id,
+      institutionId: row.institution_id,
+      institutionName: row.institution_name,
+      webhookUrl: row.webhook_url,
+      status: row.status as ItemStatus,
+      error: row.error,
+      newAccountsAvailable: row.new_accounts_available,
+      consentExpiresAt: date(row.consent_expires_at),
+      disconnectAt: date(row.disconnect_at),
+      disconnectReason: row.disconnect_reason,
+      revokedAccountIds: row.revoked_account_ids,
+      products: row.products,
+      billedProducts: row.billed_products,
+      availableProducts: row.available_products,
+      consentedProducts: row.consented_products,
+      consentedUseCases: row.consented_use_cases,
+      consentedDataScopes: row.consented_data_scopes,
+      updateType: row.update_type as ItemUpdateType,
+      countryCodes: row.country_codes,
+      createdAt: date(row.plaid_created_at),
+      syncedAt: new Date(row.synced_at),
+      statusChangedAt: new Date(row.status_changed_at),
+      linkedAt: new Date(row.linked_at),
+      removedAt: date(row.removed_at),
+    },
+    accessToken:
+      row.access_token_ciphertext && row.access_token_key_id
+        ? { ciphertext: row.access_token_ciphertext, keyId: row.access_token_key_id }
+        : null,
+  };
+}
+
+/** Snapshot columns in insert/update order, with the value each takes from a snapshot. */
+const SNAPSHOT_COLUMNS: ReadonlyArray<[string, (s: ItemSnapshot) => unknown]> = [
+  ["institution_id", (s) => s.institutionId],
+  ["institution_name", (s) => s.institutionName],
+  ["status", (s) => s.status],
+  ["error", (s) => (s.error ? JSON.stringify(s.error) : null)],
+  ["new_accounts_available", (s) => s.newAccountsAvailable],
+  ["consent_expires_at", (s) => s.consentExpiresAt],
+  ["disconnect_at", (s) => s.disconnectAt],
+  ["disconnect_reason", (s) => s.disconnectReason],
+  ["revoked_account_ids", (s) => s.revokedAccountIds],
+  ["products", (s) => s.products],
+  ["billed_products", (s) => s.billedProducts],
+  ["available_products", (s) => s.availableProducts],
+  ["consented_products", (s) => s.consentedProducts],
+  ["consented_use_cases", (s) => s.consentedUseCases],
+  ["consented_data_scopes", (s) => s.consentedDataScopes],
+  ["update_type", (s) => s.updateType],
+  ["webhook_url", (s) => s.webhookUrl],
+  ["country_codes", (s) => s.countryCodes],
+  ["plaid_created_at", (s) => s.createdAt],
+  ["synced_at", (s) => s.syncedAt],
+  ["status_changed_at", (s) => s.statusChangedAt],
+  ["removed_at", (s) => s.removedAt],
+];
+
+export interface ItemListFilter {
+  statuses?: readonly ItemStatus[];
+  /** Without a status filter, removed Items are left out unless this is true. */
+  includeRemoved?: boolean;
+}
+
+/** Keyset position in the "newest status change first" order. */
+export interface ItemListPosition {
+  statusChangedAt: Date;
+  itemId: string;
+}
+
+/** Items and their snapshots. */
+export class ItemsRepository {
+  constructor(private readonly db: Queryable) {}
+
+  /** Stores a newly linked Item. */
+  async insert(snapshot: ItemSnapshot, accessToken: SealedToken, db: Queryable = this.db): Promise<void> {
+    const columns = ["item_id", "user_id", "access_token_ciphertext", "access_token_key_id", "linked_at", ...SNAPSHOT_COLUMNS.map(([c]) => c)];
+    const values = [snapshot.itemId, snapshot.userId, accessToken.ciphertext, accessToken.keyId, snapshot.linkedAt, ...SNAPSHOT_COLUMNS.map(([, v]) => v(snapshot))];
+    const placeholders = columns.map((_, i) => `$${i + 1}`);
+    await db.query(`INSERT INTO items (${columns.join(", ")}) VALUES (${placeholders.join(", ")})`, values);
+  }
+
+  /** Writes every snapshot column of an existing Item. */
+  async saveSnapshot(snapshot: ItemSnapshot, db: Queryable = this.db): Promise<void> {
+    const sets = SNAPSHOT_COLUMNS.map(([column], i) => `${column} = $${i + 2}`);
+    await db.query(`UPDATE items SET ${sets.join(", ")} WHERE item_id = $1`, [snapshot.itemId, ...SNAPSHOT_COLUMNS.map(([, v]) => v(snapshot))]);
+  }
+
+  async findById(itemId: string, db: Queryable = this.db): Promise<StoredItem | null> {
+    const rows = await db.query<ItemRow>("SELECT * FROM items WHERE item_id = $1", [itemId]);
+    return rows[0] ? toStoredItem(rows[0]) : null;
+  }
+
+  /** Reads an Item and locks its row until the surrounding transaction ends. */
+  async findByIdForUpdate(itemId: string, tx: Queryable): Promise<StoredItem | null> {
+    const rows = await tx.query<ItemRow>("SELECT * FROM items WHERE item_id = $1 FOR UPDATE", [itemId]);
+    return rows[0] ? toStoredItem(rows[0]) : null;
+  }
+
+  async findByIds(itemIds: readonly string[]): Promise<StoredItem[]> {
+    if (itemIds.length === 0) return [];
+    const rows = await this.db.query<ItemRow>("SELECT * FROM items WHERE item_id = ANY($1::text[])", [itemIds]);
+    return rows.map(toStoredItem);
+  }
+
+  /** A user's Items, most recently linked first. */
+  async listByUser(userId: string, filter: ItemListFilter = {}): Promise<StoredItem[]> {
+    const { clause, params } = statusClause(filter, 2);
+    const rows = await this.db.query<ItemRow>(
+      `SELECT * FROM items WHERE user_id = $1 ${clause} ORDER BY linked_at DESC, item_id DESC`,
+      [userId, ...params],
+    );
+    return rows.map(toStoredItem);
+  }
+
+  /** Items across all users, newest status change first, one page after the given position. */
+  async listAll(filter: ItemListFilter, limit: number, after?: ItemListPosition): Promise<StoredItem[]> {
+    const { clause, params } = statusClause(filter, 1);
+    const conditions = [clause.replace(/^AND /, "")].filter(Boolean);
+    const values: unknown[] = [...params];
+    if (after) {
+      values.push(after.statusChangedAt, after.itemId);
+      conditions.push(`(status_changed_at, item_id) < ($${values.length - 1}, $${values.length})`);
+    }
+    values.push(limit);
+    const where = conditions.length ? `WHERE ${conditions.join(" AND ")}` : "";
+    const rows = await this.db.query<ItemRow>(
+      `SELECT * FROM items ${where} ORDER BY status_changed_at DESC, item_id DESC LIMIT $${values.length}`,
+      values,
+    );
+    return rows.map(toStoredItem);
+  }
+
+  async countAll(filter: ItemListFilter): Promise<number> {
+    const { clause, params } = statusClause(filter, 1);
+    const rows = await this.db.query<{ count: number | string }>(`SELECT count(*) AS count FROM items WHERE true ${clause}`, params);
+    return Number(rows[0]?.count ?? 0);
+  }
+}
+
+function statusClause(filter: ItemListFilter, firstParam: number): { clause: string; params: unknown[] } {
+  if (filter.statuses && filter.statuses.length > 0) {
+    return { clause: `AND status = ANY($${firstParam}::text[])`, params: [filter.statuses] };
+  }
+  return filter.includeRemoved ? { clause: "", params: [] } : { clause: "AND status <> 'REMOVED'", params: [] };
+}

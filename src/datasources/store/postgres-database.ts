@@ -1,0 +1,71 @@
+import pg from "pg";
+import type { Database, Queryable } from "./database.js";
+
+const INT8_OID = 20;
+
+/** Answers int8 (bigserial sequences, counts) as numbers, as PGlite does, so both stores read alike. */
+const types = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === INT8_OID && format !== "binary") return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format as "text");
+  },
+};
+
+export interface PostgresOptions {
+  /** Schema to use instead of public (tests give each run its own). */
+  schema?: string;
+  max?: number;
+}
+
+/** A pooled connection to PostgreSQL. */
+export async function openPostgresDatabase(connectionString: string, options: PostgresOptions = {}): Promise<Database> {
+  if (options.schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) {
+    throw new Error(`Invalid schema name "${options.schema}"`);
+  }
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 5_000,
+    types,
+    options: options.schema ? `-c search_path=${options.schema}` : undefined,
+  });
+  // An idle client that loses its connection must not crash the process; the next query reconnects.
+  pool.on("error", () => {});
+  if (options.schema) {
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+  }
+  const wrap = (target: pg.Pool | pg.PoolClient): Queryable => ({
+    async query<Row>(sql: string, params: readonly unknown[] = []) {
+      const result = await target.query(sql, params as unknown[]);
+      return result.rows as Row[];
+    },
+    async exec(sql: string) {
+      await target.query(sql);
+    },
+  });
+  const root = wrap(pool);
+  return {
+    kind: "postgres",
+    query: root.query,
+    exec: root.exec,
+    async transaction(fn) {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query("BEGIN");
+        const result = await fn(wrap(client));
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => {
+          broken = true;
+        });
+        throw error;
+      } finally {
+        // A connection that cannot even roll back is discarded rather than returned to the pool.
+        client.release(broken);
+      }
+    },
+    close: () => pool.end(),
+  };
+}

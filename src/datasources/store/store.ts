@@ -1,0 +1,47 @@
+import type { Database } from "./database.js";
+import { ItemEventsRepository } from "./item-events-repository.js";
+import { ItemsRepository } from "./items-repository.js";
+import { LinkSessionsRepository } from "./link-sessions-repository.js";
+import { migrate } from "./migrate.js";
+import { openPgliteDatabase } from "./pglite-database.js";
+import { openPostgresDatabase, type PostgresOptions } from "./postgres-database.js";
+import { UsersRepository } from "./users-repository.js";
+
+/** The gateway's persistent state: one database and its repositories. */
+export interface Store {
+  db: Database;
+  users: UsersRepository;
+  items: ItemsRepository;
+  events: ItemEventsRepository;
+  linkSessions: LinkSessionsRepository;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** PostgreSQL when set; otherwise PGlite. */
+  databaseUrl?: string;
+  /** PGlite folder; in memory when undefined. */
+  pgliteDir?: string;
+  postgres?: PostgresOptions;
+}
+
+/** Opens the store and applies pending migrations. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const db = options.databaseUrl
+    ? await openPostgresDatabase(options.databaseUrl, options.postgres)
+    : await openPgliteDatabase(options.pgliteDir);
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.close().catch(() => {});
+    throw error;
+  }
+  return {
+    db,
+    users: new UsersRepository(db),
+    items: new ItemsRepository(db),
+    events: new ItemEventsRepository(db),
+    linkSessions: new LinkSessionsRepository(db),
+    close: () => db.close(),
+  };
+}

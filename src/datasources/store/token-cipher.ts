@@ -1,0 +1,74 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+
+/** An access token as stored: self-describing ciphertext plus the id of the key that sealed it. */
+export interface SealedToken {
+  ciphertext: string;
+  keyId: string;
+}
+
+/** The stored ciphertext could not be opened: wrong key, tampered bytes or a row it does not belong to. */
+export class TokenDecryptionError extends Error {
+  constructor(reason: string) {
+    super(`Access token cannot be decrypted: ${reason}`);
+    this.name = "TokenDecryptionError";
+  }
+}
+
+const VERSION = "v1";
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** Key id derived from the key itself, so the same key always has the same id. */
+export function keyIdFor(key: Buffer): string {
+  return "k" + createHash("sha256").update(key).digest("hex").slice(0, 12);
+}
+
+/**
+ * Seals access tokens with AES-256-GCM: a fresh random 96-bit IV each time and the item_id as
+ * additional authenticated data, so a ciphertext moved to another row does not open.
+ */
+export class TokenCipher {
+  private readonly keys = new Map<string, Buffer>();
+  readonly activeKeyId: string;
+
+  /** The first key seals new tokens; the others can still open older rows. */
+  constructor(keys: readonly Buffer[]) {
+    if (keys.length === 0) throw new Error("TokenCipher needs at least one key");
+    for (const key of keys) {
+      if (key.length !== 32) throw new Error("Token encryption keys must be 32 bytes");
+      this.keys.set(keyIdFor(key), key);
+    }
+    this.activeKeyId = keyIdFor(keys[0]!);
+  }
+
+  seal(token: string, itemId: string): SealedToken {
+    const key = this.keys.get(this.activeKeyId)!;
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
+    cipher.setAAD(Buffer.from(itemId, "utf8"));
+    const body = Buffer.concat([cipher.update(token, "utf8"), cipher.final()]);
+    const tag = cipher.getAuthTag();
+    const parts = [VERSION, this.activeKeyId, iv.toString("base64url"), body.toString("base64url"), tag.toString("base64url")];
+    return { ciphertext: parts.join(":"), keyId: this.activeKeyId };
+  }
+
+  open(sealed: SealedToken, itemId: string): string {
+    const parts = sealed.ciphertext.split(":");
+    if (parts.length !== 5 || parts[0] !== VERSION) throw new TokenDecryptionError("unknown format");
+    const [, keyId, ivText, bodyText, tagText] = parts as [string, string, string, string, string];
+    if (keyId !== sealed.keyId) throw new TokenDecryptionError("key id does not match the row");
+    const key = this.keys.get(keyId);
+    if (!key) throw new TokenDecryptionError(`key ${keyId} is not configured`);
+    const iv = Buffer.from(ivText, "base64url");
+    const tag = Buffer.from(tagText, "base64url");
+    if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new TokenDecryptionError("malformed ciphertext");
+    try {
+      const decipher = createDecipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
+      decipher.setAAD(Buffer.from(itemId, "utf8"));
+      decipher.setAuthTag(tag);
+      return Buffer.concat([decipher.update(Buffer.from(bodyText, "base64url")), decipher.final()]).toString("utf8");
+    } catch {
+      throw new TokenDecryptionError("authentication failed");
+    }
+  }
+}

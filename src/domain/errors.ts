@@ -1,0 +1,70 @@
+/** The error codes every GraphQL error carries in extensions.code. */
+export type ErrorCode =
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "BAD_USER_INPUT"
+  | "PLAID_ERROR"
+  | "RATE_LIMITED"
+  | "UPSTREAM_UNAVAILABLE"
+  | "INTERNAL_SERVER_ERROR";
+
+/** An error the gateway means to show the client, with its code. */
+export class GatewayError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = "GatewayError";
+  }
+}
+
+export class NotFoundError extends GatewayError {
+  constructor(what: string) {
+    super("NOT_FOUND", `${what} not found`);
+  }
+}
+
+export class BadInputError extends GatewayError {
+  constructor(message: string, extensions: Record<string, unknown> = {}) {
+    super("BAD_USER_INPUT", message, extensions);
+  }
+}
+
+/** An error answered by Plaid, as clients see it (never carries tokens). */
+export interface PlaidErrorExtension {
+  errorType: string;
+  errorCode: string;
+  displayMessage: string | null;
+  requestId: string | null;
+}
+
+/** Plaid answered with an error envelope. */
+export class PlaidApiError extends GatewayError {
+  constructor(
+    readonly endpoint: string,
+    readonly httpStatus: number,
+    readonly plaid: PlaidErrorExtension & { message: string; errorCodeReason: string | null },
+  ) {
+    const rateLimited = plaid.errorType === "RATE_LIMIT_EXCEEDED";
+    super(rateLimited ? "RATE_LIMITED" : "PLAID_ERROR", `Plaid ${endpoint} failed: ${plaid.errorCode}: ${plaid.message}`, {
+      plaid: {
+        errorType: plaid.errorType,
+        errorCode: plaid.errorCode,
+        displayMessage: plaid.displayMessage,
+        requestId: plaid.requestId,
+      },
+    });
+    this.name = "PlaidApiError";
+  }
+}
+
+/** Plaid could not be reached or did not answer in time. */
+export class UpstreamUnavailableError extends GatewayError {
+  constructor(endpoint: string, reason: string) {
+    super("UPSTREAM_UNAVAILABLE", `Plaid ${endpoint} is unavailable: ${reason}`);
+    this.name = "UpstreamUnavailableError";
+  }
+}

@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrate } from "../../src/datasources/store/migrate.js";
+import type { Store } from "../../src/datasources/store/store.js";
+import { TokenCipher } from "../../src/datasources/store/token-cipher.js";
+import { randomBytes } from "node:crypto";
+import { makeSnapshot } from "../support/factories.js";
+import { storeBackends } from "../support/databases.js";
+
+const backends = await storeBackends();
+const cipher = new TokenCipher([randomBytes(32)]);
+
+describe.each(backends)("store on $name", (backend) => {
+  let store: Store;
+
+  beforeAll(async () => {
+    store = await backend.open();
+  });
+  afterAll(async () => {
+    await store?.close();
+    await backend.cleanup();
+  });
+
+  it("runs migrations once: a second run applies nothing", async () => {
+    expect(await migrate(store.db)).toEqual([]);
+  });
+
+  it("creates a user on first use and returns the same row afterwards", async () => {
+    const first = await store.users.ensure("alice");
+    const again = await store.users.ensure("alice");
+    expect(again).toEqual(first);
+    expect(first.clientUserId).toBe("alice");
+    expect(first.plaidUserId).toBeNull();
+    const concurrent = await Promise.all(Array.from({ length: 5 }, () => store.users.ensure("carol")));
+    expect(new Set(concurrent.map((u) => u.id)).size).toBe(1);
+  });
+
+  it("keeps the first Plaid user id recorded", async () => {
+    const user = await store.users.ensure("bob");
+    await store.users.setPlaidUserId(user.id, "usr_first");
+    const after = await store.users.setPlaidUserId(user.id, "usr_second");
+    expect(after.plaidUserId).toBe("usr_first");
+  });
+
+  it("stores an Item with its sealed access token and reads back the same snapshot", async () => {
+    const user = await store.users.ensure("dora");
+    const snapshot = makeSnapshot({
+      userId: user.id,
+      error: { errorType: "ITEM_ERROR", errorCode: "ITEM_LOGIN_REQUIRED", errorCodeReason: null, message: "login required", displayMessage: null },
+      status: "LOGIN_REQUIRED",
+      consentedDataScopes: ["account_balance_info", "transactions"],
+      consentExpiresAt: new Date("2027-01-01T00:00:00.000Z"),
+    });
+    const sealed = cipher.seal("token-value-for-dora", snapshot.itemId);
+    await store.items.insert(snapshot, sealed);
+    const stored = await store.items.findById(snapshot.itemId);
+    expect(stored?.snapshot).toEqual(snapshot);
+    expect(stored?.accessToken).toEqual(sealed);
+    expect(cipher.open(stored!.accessToken!, snapshot.itemId)).toBe("token-value-for-dora");
+    const raw = await store.db.query<{ access_token_ciphertext: string }>("SELECT access_token_ciphertext FROM items WHERE item_id = $1", [snapshot.itemId]);
+    expect(raw[0]!.access_token_ciphertext).not.toContain("token-value-for-dora");
+  });
+
+  it("saves a changed snapshot", async () => {
+    const user = await store.users.ensure("erin");
+    const snapshot = makeSnapshot({ userId: user.id });
+    await store.items.insert(snapshot, cipher.seal("t", snapshot.itemId));
+    const changed = { ...snapshot, status: "PENDING_DISCONNECT" as const, disconnectAt: new Date("2030-02-03T04:05:06.000Z"), disconnectReason: "INSTITUTION_MIGRATION", newAccountsAvailable: true };
+    await store.items.saveSnapshot(changed);
+    expect((await store.items.findById(snapshot.itemId))?.snapshot).toEqual(changed);
+  });
+
+  it("lists a user's Items without removed ones unless asked, and filters by status", async () => {
+    const user = await store.users.ensure("frank");
+    const healthy = makeSnapshot({ userId: user.id });
+    const broken = makeSnapshot({ userId: user.id, status: "LOGIN_REQUIRED" });
+    const removed = makeSnapshot({ userId: user.id, status: "REMOVED", removedAt: new Date() });
+    for (const s of [healthy, broken, removed]) await store.items.insert(s, cipher.seal("t", s.itemId));
+    const all = await store.items.listByUser(user.id);
+    expect(all.map((i) => i.snapshot.itemId).sort()).toEqual([healthy.itemId, broken.itemId].sort());
+    const onlyBroken = await store.items.listByUser(user.id, { statuses: ["LOGIN_REQUIRED"] });
+    expect(onlyBroken.map((i) => i.snapshot.itemId)).toEqual([broken.itemId]);
+    const onlyRemoved = await store.items.listByUser(user.id, { statuses: ["REMOVED"] });
+    expect(onlyRemoved.map((i) => i.snapshot.itemId)).toEqual([removed.itemId]);
+  });
+
+  it("pages through all Items newest status change first without gaps or repeats", async () => {
+    const user = await store.users.ensure("gina");
+    const base = Date.parse("2031-01-01T00:00:00Z");
+    const made = Array.from({ length: 7 }, (_, i) => makeSnapshot({ userId: user.id, statusChangedAt: new Date(base + (i % 3) * 1000) }));
+    for (const s of made) await store.items.insert(s, cipher.seal("t", s.itemId));
+    const seen: string[] = [];
+    let after: { statusChangedAt: Date; itemId: string } | undefined;
+    for (;;) {
+      const page = await store.items.listAll({}, 3, after);
+      if (page.length === 0) break;
+      seen.push(...page.map((i) => i.snapshot.itemId));
+      const last = page[page.length - 1]!.snapshot;
+      after = { statusChangedAt: last.statusChangedAt, itemId: last.itemId };
+    }
+    const ours = seen.filter((id) => made.some((m) => m.itemId === id));
+    expect(ours).toHaveLength(7);
+    expect(new Set(seen).size).toBe(seen.length);
+    const expected = [...made].sort((a, b) => b.statusChangedAt.getTime() - a.statusChangedAt.getTime() || (a.itemId < b.itemId ? 1 : -1)).map((m) => m.itemId);
+    expect(ours).toEqual(expected);
+    expect(await store.items.countAll({})).toBe(seen.length);
+  });
+
+  it("appends events with a monotonic sequence and refuses to change them", async () => {
+    const user = await store.users.ensure("hank");
+    const snapshot = makeSnapshot({ userId: user.id });
+    await store.items.insert(snapshot, cipher.seal("t", snapshot.itemId));
+    const appended = [];
+    for (const status of ["HEALTHY", "LOGIN_REQUIRED", "HEALTHY"] as const) {
+      appended.push(
+        await store.db.transaction((tx) =>
+          store.events.append(tx, { itemId: snapshot.itemId, userId: user.id, previousStatus: null, status, cause: "TEST", error: null, occurredAt: new Date() }),
+        ),
+      );
+    }
+    const sequences = appended.map((e) => e.sequence);
+    expect([...sequences].sort((a, b) => a - b)).toEqual(sequences);
+    expect(new Set(sequences).size).toBe(3);
+    const newestFirst = await store.events.listForItem(snapshot.itemId, 10);
+    expect(newestFirst.map((e) => e.sequence)).toEqual([...sequences].reverse());
+    const page2 = await store.events.listForItem(snapshot.itemId, 10, sequences[2]);
+    expect(page2.map((e) => e.sequence)).toEqual([sequences[1], sequences[0]]);
+    const replay = await store.events.listAfter(sequences[0]!, { userId: user.id }, 10);
+    expect(replay.map((e) => e.sequence)).toEqual([sequences[1], sequences[2]]);
+    await expect(store.db.query("UPDATE item_events SET cause = 'X' WHERE item_id = $1", [snapshot.itemId])).rejects.toThrow(/append-only/);
+    await expect(store.db.query("DELETE FROM item_events WHERE item_id = $1", [snapshot.itemId])).rejects.toThrow(/append-only/);
+  });
+
+  it("rolls back every write of a failed transaction", async () => {
+    const user = await store.users.ensure("ivan");
+    const snapshot = makeSnapshot({ userId: user.id });
+    await expect(
+      store.db.transaction(async (tx) => {
+        await store.items.insert(snapshot, cipher.seal("t", snapshot.itemId), tx);
+        await store.events.append(tx, { itemId: snapshot.itemId, userId: user.id, previousStatus: null, status: "HEALTHY", cause: "LINKED", error: null, occurredAt: new Date() });
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    expect(await store.items.findById(snapshot.itemId)).toBeNull();
+    expect(await store.events.listForItem(snapshot.itemId, 10)).toEqual([]);
+  });
+
+  it("remembers link sessions by hash only and finds the latest unexpired one", async () => {
+    const user = await store.users.ensure("jane");
+    const now = new Date();
+    await store.linkSessions.record("link-one", { userId: user.id, itemId: null, countryCodes: ["US"], expiresAt: new Date(now.getTime() + 60_000) });
+    await new Promise((r) => setTimeout(r, 5));
+    await store.linkSessions.record("link-two", { userId: user.id, itemId: null, countryCodes: ["GB"], expiresAt: new Date(now.getTime() + 60_000) });
+    expect((await store.linkSessions.latestNewItemSession(user.id, now))?.countryCodes).toEqual(["GB"]);
+    expect(await store.linkSessions.latestNewItemSession(user.id, new Date(now.getTime() + 120_000))).toBeNull();
+    const raw = await store.db.query("SELECT * FROM link_sessions");
+    expect(JSON.stringify(raw)).not.toContain("link-one");
+  });
+});

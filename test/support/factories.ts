@@ -1,0 +1,37 @@
+import { randomBytes } from "node:crypto";
+import type { ItemSnapshot } from "../../src/domain/item.js";
+
+/** A Plaid-like item_id. */
+export const fakeItemId = (): string => randomBytes(24).toString("base64url").replace(/[-_]/g, "x").slice(0, 37);
+
+/** A stored-snapshot shape with sensible defaults, for store and domain tests. */
+export function makeSnapshot(overrides: Partial<ItemSnapshot> & Pick<ItemSnapshot, "userId">): ItemSnapshot {
+  const now = new Date();
+  return {
+    itemId: fakeItemId(),
+    institutionId: "ins_109508",
+    institutionName: "First Platypus Bank",
+    webhookUrl: "http://127.0.0.1:4000/webhooks/plaid",
+    error: null,
+    products: ["transactions"],
+    billedProducts: ["transactions"],
+    availableProducts: ["balance"],
+    consentedProducts: [],
+    consentedUseCases: [],
+    consentedDataScopes: [],
+    consentExpiresAt: null,
+    updateType: "BACKGROUND",
+    createdAt: now,
+    status: "HEALTHY",
+    newAccountsAvailable: false,
+    disconnectAt: null,
+    disconnectReason: null,
+    revokedAccountIds: [],
+    countryCodes: ["US"],
+    syncedAt: now,
+    statusChangedAt: now,
+    linkedAt: now,
+    removedAt: null,
+    ...overrides,
+  };
+}
