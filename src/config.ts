@@ -7,8 +7,8 @@ export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" |
 export interface Config {
   port: number;
   host: string;
-  /** Base URL the gateway is reached at from outside (webhook URL, links in the start banner). */
-  publicUrl: string;
+  /** Base URL the gateway is reached at from outside (webhook URL); the listening address when unset. */
+  publicUrl?: string;
   dataDir: string;
   databaseUrl?: string;
   redisUrl?: string;
@@ -61,7 +61,7 @@ export function loadConfig(env: Env = process.env): Config {
   const port = readPort(read, "PORT", 4000);
   const host = read("HOST") ?? "127.0.0.1";
   const simulatorPort = readPort(read, "SIMULATOR_PORT", 4010);
-  const publicUrl = readUrl(read, "PUBLIC_URL", ["http:", "https:"]) ?? `http://${urlHost(host)}:${port}`;
+  const publicUrl = readUrl(read, "PUBLIC_URL", ["http:", "https:"]);
   const dataDir = path.resolve(read("DATA_DIR") ?? ".data");
   const databaseUrl = readUrl(read, "DATABASE_URL", ["postgres:", "postgresql:"]);
   const redisUrl = readUrl(read, "REDIS_URL", ["redis:", "rediss:"]);
@@ -76,7 +76,7 @@ export function loadConfig(env: Env = process.env): Config {
     if (!clientId) throw new ConfigError("PLAID_CLIENT_ID", `is required when PLAID_ENV=${plaidEnv}`);
     if (!secret) throw new ConfigError("PLAID_SECRET", `is required when PLAID_ENV=${plaidEnv}`);
   }
-  if (port === simulatorPort && plaidEnv === "simulator") {
+  if (port !== 0 && port === simulatorPort && plaidEnv === "simulator") {
     throw new ConfigError("SIMULATOR_PORT", `must differ from PORT (both are ${port})`);
   }
 
@@ -108,7 +108,7 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     port,
     host,
-    publicUrl: publicUrl.replace(/\/+$/, ""),
+    publicUrl: publicUrl?.replace(/\/+$/, ""),
     dataDir,
     databaseUrl,
     redisUrl,
@@ -167,9 +167,4 @@ function readUrl(read: (n: string) => string | undefined, name: string, protocol
     throw new ConfigError(name, `must use ${protocols.map((p) => p.replace(/:$/, "")).join(" or ")} (got ${url.protocol.replace(/:$/, "")})`);
   }
   return text;
-}
-
-function urlHost(host: string): string {
-  if (host === "0.0.0.0" || host === "::") return "127.0.0.1";
-  return host.includes(":") ? `[${host}]` : host;
 }

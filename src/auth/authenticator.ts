@@ -1,0 +1,77 @@
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import { GatewayError } from "../domain/errors.js";
+import type { Viewer } from "../domain/viewer.js";
+
+/** The bearer token is missing, expired or not ours. */
+export class UnauthenticatedError extends GatewayError {
+  constructor(message: string) {
+    super("UNAUTHENTICATED", message);
+    this.name = "UnauthenticatedError";
+  }
+}
+
+export interface AuthenticatorOptions {
+  /** HS256 shared secret (configured, or generated in DATA_DIR for the embedded default). */
+  secret?: Uint8Array;
+  /** Identity provider's key set, for asymmetric tokens. */
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+}
+
+/** Algorithms accepted from a JWKS: asymmetric only, so a public key can never be used as an HMAC secret. */
+const JWKS_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
+/** client_user_id rules Plaid applies (1-128 characters), plus no control characters. */
+const SUBJECT = /^[^\u0000-\u001f\u007f]{1,128}$/;
+
+/** Verifies bearer JWTs and turns them into viewers. */
+export class Authenticator {
+  private readonly key: Uint8Array | JWTVerifyGetKey;
+  private readonly algorithms: string[];
+
+  constructor(private readonly options: AuthenticatorOptions) {
+    if (options.jwksUrl) {
+      this.key = createRemoteJWKSet(new URL(options.jwksUrl));
+      this.algorithms = JWKS_ALGORITHMS;
+    } else if (options.secret) {
+      this.key = options.secret;
+      this.algorithms = ["HS256"];
+    } else {
+      throw new Error("Authenticator needs a secret or a JWKS URL");
+    }
+  }
+
+  /** The viewer for an Authorization header value; UNAUTHENTICATED for anything else. */
+  async authenticate(authorization: string | undefined): Promise<Viewer> {
+    if (!authorization) throw new UnauthenticatedError("Missing bearer token: send Authorization: Bearer <token>");
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match) throw new UnauthenticatedError("Authorization must be a bearer token");
+    return this.verify(match[1]!);
+  }
+
+  async verify(token: string): Promise<Viewer & { expiresAt: Date | null }> {
+    let payload: JWTPayload;
+    try {
+      const verifyOptions = { algorithms: this.algorithms, issuer: this.options.issuer, audience: this.options.audience, clockTolerance: 5 };
+      const result =
+        this.key instanceof Uint8Array
+          ? await jwtVerify(token, this.key, verifyOptions)
+          : await jwtVerify(token, this.key, verifyOptions);
+      payload = result.payload;
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) throw new UnauthenticatedError("Token expired");
+      if (error instanceof errors.JWKSTimeout) throw new UnauthenticatedError("Token could not be verified: the key set did not answer");
+      throw new UnauthenticatedError("Invalid token");
+    }
+    const subject = payload.sub;
+    if (typeof subject !== "string" || !SUBJECT.test(subject)) {
+      throw new UnauthenticatedError("Token subject must be the application's user id (1-128 characters)");
+    }
+    const roles = Array.isArray(payload.roles) ? payload.roles : [];
+    return {
+      clientUserId: subject,
+      isAdmin: roles.includes("admin"),
+      expiresAt: typeof payload.exp === "number" ? new Date(payload.exp * 1000) : null,
+    };
+  }
+}

@@ -1,0 +1,10 @@
+import type { Logger } from "./logger.js";
+import type { RequestScope } from "./services/request-scope.js";
+import type { Services } from "./services/services.js";
+
+/** What every resolver receives: the request scope, the services and a request-bound logger. */
+export interface GatewayContext extends RequestScope {
+  services: Services;
+  requestId: string;
+  logger: Logger;
+}

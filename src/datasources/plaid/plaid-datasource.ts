@@ -1,0 +1,123 @@
+import type { CountryCode, PlaidApi, Products } from "plaid";
+import type { ConsentEvent } from "../../domain/consent.js";
+import type { Account, PlaidItemState } from "../../domain/item.js";
+import type { Logger } from "../../logger.js";
+import { toGatewayError } from "./plaid-errors.js";
+import { mapAccount, mapConsentEvent, mapItem } from "./plaid-mapping.js";
+
+/** Reported for every Plaid call (metrics and tests listen). */
+export interface PlaidCallRecord {
+  endpoint: string;
+  ok: boolean;
+  durationMs: number;
+  requestId: string | null;
+  errorCode: string | null;
+}
+
+export interface NewItemLinkTokenParams {
+  clientName: string;
+  language: string;
+  countryCodes: string[];
+  clientUserId: string;
+  plaidUserId: string;
+  products: string[];
+  webhook: string | null;
+  redirectUri?: string | null;
+  linkCustomizationName?: string | null;
+}
+
+export interface LinkTokenResult {
+  linkToken: string;
+  expiration: Date;
+  requestId: string;
+}
+
+export interface SandboxItemParams {
+  institutionId: string;
+  products: string[];
+  webhook: string | null;
+  plaidUserId: string;
+}
+
+/** Plaid's HTTP API as the gateway uses it: one method per endpoint, answers in the gateway's shapes. */
+export class PlaidDataSource {
+  constructor(
+    private readonly api: PlaidApi,
+    private readonly logger: Logger,
+    private readonly onCall: (record: PlaidCallRecord) => void = () => {},
+  ) {}
+
+  /** The Plaid user for the application's user id (idempotent at Plaid). */
+  async createUser(clientUserId: string): Promise<string> {
+    const data = await this.call("/user/create", () => this.api.userCreate({ client_user_id: clientUserId }, true));
+    return data.user_id;
+  }
+
+  async createNewItemLinkToken(params: NewItemLinkTokenParams): Promise<LinkTokenResult> {
+    const data = await this.call("/link/token/create", () =>
+      this.api.linkTokenCreate({
+        client_name: params.clientName,
+        language: params.language,
+        country_codes: params.countryCodes as CountryCode[],
+        user: { client_user_id: params.clientUserId },
+        user_id: params.plaidUserId,
+        products: params.products as Products[],
+        ...(params.webhook ? { webhook: params.webhook } : {}),
+        ...(params.redirectUri ? { redirect_uri: params.redirectUri } : {}),
+        ...(params.linkCustomizationName ? { link_customization_name: params.linkCustomizationName } : {}),
+      }),
+    );
+    return { linkToken: data.link_token, expiration: new Date(data.expiration), requestId: data.request_id };
+  }
+
+  async exchangePublicToken(publicToken: string): Promise<{ accessToken: string; itemId: string }> {
+    const data = await this.call("/item/public_token/exchange", () => this.api.itemPublicTokenExchange({ public_token: publicToken }));
+    return { accessToken: data.access_token, itemId: data.item_id };
+  }
+
+  async getItem(accessToken: string): Promise<PlaidItemState> {
+    const data = await this.call("/item/get", () => this.api.itemGet({ access_token: accessToken }));
+    return mapItem(data.item);
+  }
+
+  async getAccounts(accessToken: string): Promise<Account[]> {
+    const data = await this.call("/accounts/get", () => this.api.accountsGet({ access_token: accessToken }));
+    return data.accounts.map(mapAccount);
+  }
+
+  async getConsentEvents(accessToken: string, itemId: string): Promise<ConsentEvent[]> {
+    const data = await this.call("/consent/events/get", () => this.api.consentEventsGet({ access_token: accessToken }));
+    return data.consent_events.map((event) => mapConsentEvent(event, itemId)).filter((event): event is ConsentEvent => event !== null);
+  }
+
+  /** Sandbox only: a public token for a new Item without Link. */
+  async sandboxCreatePublicToken(params: SandboxItemParams): Promise<string> {
+    const data = await this.call("/sandbox/public_token/create", () =>
+      this.api.sandboxPublicTokenCreate({
+        institution_id: params.institutionId,
+        initial_products: params.products as Products[],
+        user_id: params.plaidUserId,
+        ...(params.webhook ? { options: { webhook: params.webhook } } : {}),
+      }),
+    );
+    return data.public_token;
+  }
+
+  private async call<T extends { request_id: string }>(endpoint: string, send: () => Promise<{ data: T }>): Promise<T> {
+    const started = performance.now();
+    try {
+      const { data } = await send();
+      const durationMs = Math.round(performance.now() - started);
+      this.logger.debug({ endpoint, requestId: data.request_id, durationMs }, "plaid call");
+      this.onCall({ endpoint, ok: true, durationMs, requestId: data.request_id, errorCode: null });
+      return data;
+    } catch (error) {
+      const mapped = toGatewayError(endpoint, error);
+      const durationMs = Math.round(performance.now() - started);
+      const plaid = (mapped.extensions.plaid ?? null) as { errorCode?: string; requestId?: string | null } | null;
+      this.logger.info({ endpoint, durationMs, code: mapped.code, plaidErrorCode: plaid?.errorCode, requestId: plaid?.requestId }, "plaid call failed");
+      this.onCall({ endpoint, ok: false, durationMs, requestId: plaid?.requestId ?? null, errorCode: plaid?.errorCode ?? mapped.code });
+      throw mapped;
+    }
+  }
+}

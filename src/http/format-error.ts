@@ -1,0 +1,27 @@
+import { unwrapResolverError } from "@apollo/server/errors";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { GatewayError } from "../domain/errors.js";
+import type { Logger } from "../logger.js";
+
+/** Codes that GraphQL itself or Apollo assign and that are safe to show as they are. */
+const PASS_THROUGH = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE", "UNAUTHENTICATED", "FORBIDDEN"]);
+
+/**
+ * Shapes every error a client sees: the gateway's own errors keep their code and safe extensions;
+ * GraphQL's own errors keep their code; anything else is masked and logged, never sent as it is.
+ */
+export function createErrorFormatter(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = { locations: formatted.locations, path: formatted.path };
+    if (original instanceof GatewayError) {
+      return { ...base, message: original.message, extensions: { ...original.extensions, code: original.code } };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === "string" && PASS_THROUGH.has(code) && (original instanceof GraphQLError || original === error)) {
+      return { ...base, message: formatted.message, extensions: { code } };
+    }
+    logger.error({ err: original, path: formatted.path }, "unexpected error while serving GraphQL");
+    return { ...base, message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };
+  };
+}

@@ -1,0 +1,41 @@
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import type { GraphQLSchema } from "graphql";
+import type { Server } from "node:http";
+import type { GatewayContext } from "../context.js";
+import type { Logger } from "../logger.js";
+import { createErrorFormatter } from "./format-error.js";
+
+/** Adds the request id to every error, so a client report can be matched to the log. */
+const requestIdInErrors: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, contextValue }) {
+        if (response.body.kind !== "single" || !response.body.singleResult.errors) return;
+        const requestId = contextValue?.requestId;
+        if (!requestId) return;
+        response.body.singleResult.errors = response.body.singleResult.errors.map((error) => ({
+          ...error,
+          extensions: { ...error.extensions, requestId },
+        }));
+      },
+    };
+  },
+};
+
+export function createApolloServer(schema: GraphQLSchema, httpServer: Server, logger: Logger): ApolloServer<GatewayContext> {
+  return new ApolloServer<GatewayContext>({
+    schema,
+    formatError: createErrorFormatter(logger),
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    logger: {
+      debug: (message) => logger.debug(message),
+      info: (message) => logger.info(message),
+      warn: (message) => logger.warn(message),
+      error: (message) => logger.error(message),
+    },
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestIdInErrors],
+  });
+}

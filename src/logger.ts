@@ -1,0 +1,74 @@
+import pino from "pino";
+import type { LogLevel } from "./config.js";
+
+export type Logger = pino.Logger;
+
+/** Field names whose values never reach a log line, wherever they appear in a logged object. */
+const SECRET_KEYS = ["access_token", "accessToken", "public_token", "publicToken", "link_token", "linkToken", "secret", "client_secret", "password", "authorization", "Authorization", "PLAID-SECRET", "plaid-secret", "Plaid-Verification", "plaid-verification", "token"];
+
+const REDACT_PATHS = [
+  ...SECRET_KEYS.map((key) => `["${key}"]`),
+  ...SECRET_KEYS.map((key) => `*["${key}"]`),
+  ...SECRET_KEYS.map((key) => `*.*["${key}"]`),
+  "req.headers.authorization",
+  "req.headers.cookie",
+  "headers.authorization",
+];
+
+/** Token-shaped strings (Plaid tokens, bearer JWTs) scrubbed from every line as a last line of defence. */
+const TOKEN_PATTERNS: RegExp[] = [
+  /\b(access|public|link)-(sandbox|production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g,
+  /\bBearer\s+[A-Za-z0-9._~+/-]+=*/g,
+  /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g,
+];
+
+export function scrubTokens(line: string): string {
+  let out = line;
+  for (const pattern of TOKEN_PATTERNS) out = out.replace(pattern, "[redacted]");
+  return out;
+}
+
+/**
+ * Errors logged without what they drag along: HTTP client errors carry the request configuration,
+ * which holds the Plaid secret in its headers and the access token in its body.
+ */
+export function serializeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const out: Record<string, unknown> = { type: error.name, message: error.message };
+  const withCode = error as Error & { code?: unknown; endpoint?: unknown; httpStatus?: unknown; plaid?: unknown };
+  if (typeof withCode.code === "string") out.code = withCode.code;
+  if (typeof withCode.endpoint === "string") out.endpoint = withCode.endpoint;
+  if (typeof withCode.httpStatus === "number") out.httpStatus = withCode.httpStatus;
+  if (withCode.plaid && typeof withCode.plaid === "object") out.plaid = withCode.plaid;
+  const axios = error as Error & { isAxiosError?: boolean; response?: { status?: number } };
+  if (axios.isAxiosError) {
+    out.httpStatus = axios.response?.status;
+    return out;
+  }
+  if (error.stack) out.stack = error.stack;
+  if (error.cause !== undefined) out.cause = serializeError(error.cause);
+  return out;
+}
+
+export interface LoggerOptions {
+  level: LogLevel;
+  /** Where lines go (stdout by default); tests capture them. */
+  destination?: pino.DestinationStream;
+  name?: string;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const destination = options.destination ?? pino.destination(1);
+  const scrubbing: pino.DestinationStream = {
+    write: (line: string) => destination.write(scrubTokens(line)),
+  };
+  return pino(
+    {
+      name: options.name ?? "plaid-item-gateway",
+      level: options.level,
+      redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+      serializers: { err: serializeError, error: serializeError },
+    },
+    scrubbing,
+  );
+}

@@ -1,0 +1,20 @@
+import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import type { GatewayContext } from "../context.js";
+import type { ItemEvent } from "../datasources/store/item-events-repository.js";
+import { eventCursor } from "../domain/cursor.js";
+import type { ItemSnapshot } from "../domain/item.js";
+import { ItemStatusEvent } from "../schema/item-status-event.type.js";
+import { Item } from "../schema/item.type.js";
+
+@Resolver(() => ItemStatusEvent)
+export class ItemStatusEventResolver {
+  @FieldResolver(() => String)
+  cursor(@Root() event: ItemEvent): string {
+    return eventCursor(event.sequence);
+  }
+
+  @FieldResolver(() => Item)
+  item(@Root() event: ItemEvent, @Ctx() ctx: GatewayContext): Promise<ItemSnapshot> {
+    return ctx.services.items.requireVisible(ctx, event.itemId);
+  }
+}

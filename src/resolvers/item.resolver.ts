@@ -1,0 +1,66 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Resolver, Root } from "type-graphql";
+import type { GatewayContext } from "../context.js";
+import type { ConsentEventCode as ConsentEventCodeValue, ConsentEventType as ConsentEventTypeValue } from "../domain/consent.js";
+import { NotFoundError } from "../domain/errors.js";
+import { recommendedAction } from "../domain/item-health.js";
+import type { Account as AccountValue, ItemAction as ItemActionValue, ItemSnapshot } from "../domain/item.js";
+import { Account } from "../schema/account.type.js";
+import { ConsentEventConnection } from "../schema/consent-event.type.js";
+import { ConsentEventCode, ConsentEventType, ItemAction } from "../schema/enums.js";
+import { Institution } from "../schema/institution.type.js";
+import { ItemStatusEventConnection } from "../schema/item-status-event.type.js";
+import { Item } from "../schema/item.type.js";
+import { User } from "../schema/user.type.js";
+
+@Resolver(() => Item)
+export class ItemResolver {
+  @FieldResolver(() => ID)
+  id(@Root() item: ItemSnapshot): string {
+    return item.itemId;
+  }
+
+  @FieldResolver(() => User)
+  async owner(@Root() item: ItemSnapshot, @Ctx() ctx: GatewayContext) {
+    const user = await ctx.loaders.user.load(item.userId);
+    if (!user) throw new NotFoundError("User");
+    return user;
+  }
+
+  @FieldResolver(() => Institution, { nullable: true })
+  institution(@Root() item: ItemSnapshot): Institution | null {
+    return item.institutionId ? { id: item.institutionId, name: item.institutionName } : null;
+  }
+
+  @FieldResolver(() => ItemAction)
+  recommendedAction(@Root() item: ItemSnapshot): ItemActionValue {
+    return recommendedAction(item);
+  }
+
+  @FieldResolver(() => [Account])
+  async accounts(@Root() item: ItemSnapshot, @Ctx() ctx: GatewayContext): Promise<AccountValue[]> {
+    if (item.status === "REMOVED") return [];
+    return ctx.loaders.accounts.load(item.itemId);
+  }
+
+  @FieldResolver(() => ConsentEventConnection)
+  consentEvents(
+    @Root() item: ItemSnapshot,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Arg("eventType", () => ConsentEventType, { nullable: true }) eventType: ConsentEventTypeValue | null,
+    @Arg("eventCode", () => ConsentEventCode, { nullable: true }) eventCode: ConsentEventCodeValue | null,
+    @Ctx() ctx: GatewayContext,
+  ) {
+    return ctx.services.consent.page(ctx, item, { eventType, eventCode }, first ?? 20, after);
+  }
+
+  @FieldResolver(() => ItemStatusEventConnection)
+  history(
+    @Root() item: ItemSnapshot,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: GatewayContext,
+  ) {
+    return ctx.services.items.history(item.itemId, first ?? 20, after);
+  }
+}

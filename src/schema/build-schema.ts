@@ -1,0 +1,21 @@
+import "reflect-metadata";
+import type { GraphQLSchema } from "graphql";
+import { buildSchema } from "type-graphql";
+import { authChecker } from "../resolvers/auth-checker.js";
+import { ItemStatusEventResolver } from "../resolvers/item-status-event.resolver.js";
+import { ItemResolver } from "../resolvers/item.resolver.js";
+import { LinkResolver } from "../resolvers/link.resolver.js";
+import { QueryResolver } from "../resolvers/query.resolver.js";
+import { SandboxResolver } from "../resolvers/sandbox.resolver.js";
+import { UserResolver } from "../resolvers/user.resolver.js";
+
+/** The gateway's executable schema, built from the type-graphql classes. */
+export function buildGatewaySchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [QueryResolver, UserResolver, ItemResolver, ItemStatusEventResolver, LinkResolver, SandboxResolver],
+    authChecker,
+    authMode: "error",
+    validate: false,
+    emitSchemaFile: false,
+  });
+}

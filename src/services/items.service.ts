@@ -1,0 +1,178 @@
+import type { ItemEvent } from "../datasources/store/item-events-repository.js";
+import type { StoredItem } from "../datasources/store/items-repository.js";
+import type { Store } from "../datasources/store/store.js";
+import type { TokenCipher } from "../datasources/store/token-cipher.js";
+import type { UserRecord } from "../datasources/store/users-repository.js";
+import { decodeCursor, encodeCursor, eventCursor, eventSequenceFromCursor } from "../domain/cursor.js";
+import { NotFoundError } from "../domain/errors.js";
+import type { ItemSnapshot, ItemStatus, PlaidItemState } from "../domain/item.js";
+import { reconcileWithPlaid, snapshotForLinkedItem } from "../domain/item-reconcile.js";
+import type { Logger } from "../logger.js";
+import type { ItemEventPublisher } from "../subscriptions/item-event-publisher.js";
+import { checkPageSize, invalidCursor, type Page } from "./pagination.js";
+import type { RequestScope } from "./request-scope.js";
+
+export interface ItemsServiceOptions {
+  /** Snapshots older than this are re-read from /item/get before they are served. */
+  snapshotMaxAgeMs: number;
+  now?: () => Date;
+}
+
+/** Items: who may see them, their snapshots kept fresh, their history. */
+export class ItemsService {
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly store: Store,
+    private readonly cipher: TokenCipher,
+    private readonly publisher: ItemEventPublisher,
+    private readonly logger: Logger,
+    private readonly options: ItemsServiceOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * The Item if the viewer may see it (its owner, or an admin), else null: another user's Item is
+   * indistinguishable from a missing one. Every path to an Item goes through here.
+   */
+  async visibleStored(scope: RequestScope, itemId: string): Promise<StoredItem | null> {
+    const stored = await scope.loaders.storedItem.load(itemId);
+    if (!stored) return null;
+    if (scope.viewer.isAdmin) return stored;
+    const user = await scope.user();
+    return stored.snapshot.userId === user.id ? stored : null;
+  }
+
+  async visible(scope: RequestScope, itemId: string): Promise<ItemSnapshot | null> {
+    const stored = await this.visibleStored(scope, itemId);
+    return stored ? this.fresh(scope, stored.snapshot) : null;
+  }
+
+  async requireVisible(scope: RequestScope, itemId: string): Promise<ItemSnapshot> {
+    const item = await this.visible(scope, itemId);
+    if (!item) throw new NotFoundError("Item");
+    return item;
+  }
+
+  /** A user's Items (removed ones only when asked for by status). */
+  async ofUser(scope: RequestScope, userId: string, statuses?: readonly ItemStatus[] | null): Promise<ItemSnapshot[]> {
+    const rows = await this.store.items.listByUser(userId, { statuses: statuses ?? undefined });
+    for (const row of rows) scope.loaders.storedItem.prime(row.snapshot.itemId, row);
+    return Promise.all(rows.map((row) => this.fresh(scope, row.snapshot)));
+  }
+
+  /** Every user's Items, newest status change first (admin dashboards). */
+  async all(scope: RequestScope, statuses: readonly ItemStatus[] | null | undefined, first: number, after?: string | null): Promise<Page<ItemSnapshot> & { totalCount: number }> {
+    checkPageSize(first);
+    const filter = { statuses: statuses ?? undefined };
+    let position: { statusChangedAt: Date; itemId: string } | undefined;
+    if (after) {
+      const value = decodeCursor("item", after);
+      const separator = value?.indexOf("|") ?? -1;
+      const at = value && separator > 0 ? new Date(value.slice(0, separator)) : null;
+      if (!value || !at || Number.isNaN(at.getTime())) throw invalidCursor();
+      position = { statusChangedAt: at, itemId: value.slice(separator + 1) };
+    }
+    const [rows, totalCount] = await Promise.all([this.store.items.listAll(filter, first + 1, position), this.store.items.countAll(filter)]);
+    const pageRows = rows.slice(0, first);
+    for (const row of pageRows) scope.loaders.storedItem.prime(row.snapshot.itemId, row);
+    const nodes = await Promise.all(pageRows.map((row) => this.fresh(scope, row.snapshot)));
+    // The cursor keeps the stored position, so a refresh during this read cannot shift the next page.
+    const edges = pageRows.map((row, i) => ({
+      cursor: encodeCursor("item", `${row.snapshot.statusChangedAt.toISOString()}|${row.snapshot.itemId}`),
+      node: nodes[i]!,
+    }));
+    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null }, totalCount };
+  }
+
+  /** The Item's event log, newest first. */
+  async history(itemId: string, first: number, after?: string | null): Promise<Page<ItemEvent>> {
+    checkPageSize(first);
+    let before: number | undefined;
+    if (after) {
+      before = eventSequenceFromCursor(after);
+      if (before === undefined) throw invalidCursor();
+    }
+    const rows = await this.store.events.listForItem(itemId, first + 1, before);
+    const edges = rows.slice(0, first).map((event) => ({ cursor: eventCursor(event.sequence), node: event }));
+    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+
+  /**
+   * The snapshot, re-read from /item/get first when it is older than the configured age. When Plaid
+   * cannot answer, the stored snapshot is served as it is.
+   */
+  async fresh(scope: RequestScope, snapshot: ItemSnapshot): Promise<ItemSnapshot> {
+    if (snapshot.status === "REMOVED") return snapshot;
+    if (this.now().getTime() - snapshot.syncedAt.getTime() < this.options.snapshotMaxAgeMs) return snapshot;
+    try {
+      const read = await scope.loaders.itemGet.load(snapshot.itemId);
+      return await this.applyPlaidRead(snapshot.itemId, read, "RECONCILED");
+    } catch (error) {
+      this.logger.warn({ itemId: snapshot.itemId, err: error }, "serving the stored Item snapshot: refresh from Plaid failed");
+      return snapshot;
+    }
+  }
+
+  /** Stores a fresh /item/get read; a changed status is recorded and published with the given cause. */
+  async applyPlaidRead(itemId: string, read: PlaidItemState, cause: string): Promise<ItemSnapshot> {
+    const now = this.now();
+    const { snapshot, event } = await this.store.db.transaction(async (tx) => {
+      const current = await this.store.items.findByIdForUpdate(itemId, tx);
+      if (!current) throw new NotFoundError("Item");
+      const { snapshot, statusChanged } = reconcileWithPlaid(current.snapshot, read, now);
+      await this.store.items.saveSnapshot(snapshot, tx);
+      const event = statusChanged
+        ? await this.store.events.append(tx, {
+            itemId,
+            userId: snapshot.userId,
+            previousStatus: current.snapshot.status,
+            status: snapshot.status,
+            cause,
+            error: snapshot.error,
+            occurredAt: now,
+          })
+        : null;
+      return { snapshot, event };
+    });
+    if (event) await this.publish(event);
+    return snapshot;
+  }
+
+  /** Stores a newly linked Item with its sealed access token and records LINKED. */
+  async recordLinkedItem(user: UserRecord, accessToken: string, read: PlaidItemState, countryCodes: string[]): Promise<ItemSnapshot> {
+    const now = this.now();
+    const snapshot = snapshotForLinkedItem(user.id, read, countryCodes, now);
+    const sealed = this.cipher.seal(accessToken, read.itemId);
+    const event = await this.store.db.transaction(async (tx) => {
+      await this.store.items.insert(snapshot, sealed, tx);
+      return this.store.events.append(tx, {
+        itemId: snapshot.itemId,
+        userId: user.id,
+        previousStatus: null,
+        status: snapshot.status,
+        cause: "LINKED",
+        error: snapshot.error,
+        occurredAt: now,
+      });
+    });
+    await this.publish(event);
+    return snapshot;
+  }
+
+  /** The Item's access token, decrypted for a call to Plaid; never leaves the server. */
+  accessToken(stored: StoredItem): string {
+    if (!stored.accessToken) throw new NotFoundError("Item");
+    return this.cipher.open(stored.accessToken, stored.snapshot.itemId);
+  }
+
+  private async publish(event: ItemEvent): Promise<void> {
+    try {
+      await this.publisher.publish(event);
+    } catch (error) {
+      // The event is committed; subscribers that miss it catch up from the log with `after`.
+      this.logger.warn({ itemId: event.itemId, sequence: event.sequence, err: error }, "publishing an Item event failed");
+    }
+  }
+}

@@ -1,0 +1,11 @@
+import type { Loaders } from "../datasources/loaders.js";
+import type { UserRecord } from "../datasources/store/users-repository.js";
+import type { Viewer } from "../domain/viewer.js";
+
+/** What one request carries through the services: who asks, and its per-request loaders. */
+export interface RequestScope {
+  viewer: Viewer;
+  loaders: Loaders;
+  /** The viewer's user row, created on first use; one lookup per request. */
+  user(): Promise<UserRecord>;
+}

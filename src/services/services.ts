@@ -1,0 +1,12 @@
+import type { ConsentService } from "./consent.service.js";
+import type { ItemsService } from "./items.service.js";
+import type { LinkService } from "./link.service.js";
+import type { UsersService } from "./users.service.js";
+
+/** The use cases resolvers call. */
+export interface Services {
+  users: UsersService;
+  items: ItemsService;
+  link: LinkService;
+  consent: ConsentService;
+}

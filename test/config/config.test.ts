@@ -1,0 +1,102 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config.js";
+
+const failure = (env: Record<string, string>): ConfigError => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a configuration error");
+};
+
+describe("configuration", () => {
+  it("starts with no configuration at all: the embedded default", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 4000,
+      host: "127.0.0.1",
+      dataDir: path.resolve(".data"),
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      plaid: { env: "simulator", simulatorPort: 4010, snapshotMaxAgeSeconds: 300 },
+      logLevel: "info",
+    });
+    expect(config.publicUrl).toBeUndefined();
+  });
+
+  it("reads every variable it documents", () => {
+    const config = loadConfig({
+      PORT: "8080",
+      HOST: "0.0.0.0",
+      PUBLIC_URL: "https://gateway.example.com/",
+      DATA_DIR: "/var/lib/gateway",
+      DATABASE_URL: "postgres://u:p@db:5432/app",
+      REDIS_URL: "redis://cache:6379",
+      PLAID_ENV: "sandbox",
+      PLAID_CLIENT_ID: "client",
+      PLAID_SECRET: "secret",
+      SIMULATOR_PORT: "4011",
+      AUTH_JWKS_URL: "https://id.example.com/.well-known/jwks.json",
+      AUTH_ISSUER: "https://id.example.com/",
+      AUTH_AUDIENCE: "gateway",
+      TOKEN_ENCRYPTION_KEY: "ab".repeat(32),
+      LOG_LEVEL: "debug",
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: "0.0.0.0",
+      publicUrl: "https://gateway.example.com",
+      dataDir: "/var/lib/gateway",
+      databaseUrl: "postgres://u:p@db:5432/app",
+      redisUrl: "redis://cache:6379",
+      plaid: { env: "sandbox", clientId: "client", secret: "secret", simulatorPort: 4011 },
+      auth: { jwksUrl: "https://id.example.com/.well-known/jwks.json", issuer: "https://id.example.com/", audience: "gateway" },
+      logLevel: "debug",
+    });
+  });
+
+  it.each([
+    [{ PLAID_ENV: "production" }, "PLAID_CLIENT_ID", /required when PLAID_ENV=production/],
+    [{ PLAID_ENV: "production", PLAID_CLIENT_ID: "c" }, "PLAID_SECRET", /required when PLAID_ENV=production/],
+    [{ PLAID_ENV: "sandbox", PLAID_SECRET: "s" }, "PLAID_CLIENT_ID", /required/],
+    [{ PLAID_ENV: "live" }, "PLAID_ENV", /simulator, sandbox, production/],
+    [{ PORT: "80a" }, "PORT", /whole number/],
+    [{ PORT: "70000" }, "PORT", /between 0 and 65535/],
+    [{ PORT: "-1" }, "PORT", /whole number/],
+    [{ SIMULATOR_PORT: "4000" }, "SIMULATOR_PORT", /must differ from PORT/],
+    [{ DATABASE_URL: "mysql://db/app" }, "DATABASE_URL", /postgres or postgresql/],
+    [{ DATABASE_URL: "not a url" }, "DATABASE_URL", /not a valid URL/],
+    [{ REDIS_URL: "http://cache" }, "REDIS_URL", /redis or rediss/],
+    [{ PUBLIC_URL: "ftp://x" }, "PUBLIC_URL", /http or https/],
+    [{ AUTH_JWT_SECRET: "short" }, "AUTH_JWT_SECRET", /at least 32 bytes/],
+    [{ AUTH_JWT_SECRET: "x".repeat(40), AUTH_JWKS_URL: "https://id/jwks" }, "AUTH_JWT_SECRET", /not both/],
+    [{ AUTH_JWKS_URL: "jwks.json" }, "AUTH_JWKS_URL", /not a valid URL/],
+    [{ TOKEN_ENCRYPTION_KEY: "abc" }, "TOKEN_ENCRYPTION_KEY", /32 bytes/],
+    [{ PLAID_ENV: "production", PLAID_CLIENT_ID: "c", PLAID_SECRET: "s", TOKEN_ENCRYPTION_KEY: "ab".repeat(32) }, "AUTH_JWKS_URL", /production needs/],
+    [{ PLAID_ENV: "production", PLAID_CLIENT_ID: "c", PLAID_SECRET: "s", AUTH_JWKS_URL: "https://id/jwks" }, "TOKEN_ENCRYPTION_KEY", /required when PLAID_ENV=production/],
+    [{ LOG_LEVEL: "loud" }, "LOG_LEVEL", /one of/],
+    [{ ITEM_SNAPSHOT_MAX_AGE_SECONDS: "999999" }, "ITEM_SNAPSHOT_MAX_AGE_SECONDS", /between/],
+  ])("refuses %j naming %s", (env, variable, message) => {
+    const error = failure(env as Record<string, string>);
+    expect(error.variable).toBe(variable);
+    expect(error.message.startsWith(`${variable}: `)).toBe(true);
+    expect(error.message).toMatch(message);
+    expect(error.message.split("\n")).toHaveLength(1);
+  });
+
+  it("never repeats a URL's password in its error", () => {
+    const error = failure({ DATABASE_URL: "mysql://user:hunter2@db/app" });
+    expect(error.message).not.toContain("hunter2");
+  });
+
+  it("treats blank values as unset", () => {
+    expect(loadConfig({ PORT: "  ", PLAID_ENV: "" }).port).toBe(4000);
+  });
+
+  it("accepts a base64 encryption key as well as hex", () => {
+    expect(loadConfig({ TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64") }).tokenEncryptionKey).toBeDefined();
+  });
+});

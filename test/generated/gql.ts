@@ -1,0 +1,106 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "query AdminItems($status: [ItemStatus!], $first: Int, $after: String) {\n  items(status: $status, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      cursor\n      node {\n        id\n        status\n        owner {\n          clientUserId\n        }\n      }\n    }\n  }\n}": typeof types.AdminItemsDocument,
+    "query AdminUser($clientUserId: String!) {\n  user(clientUserId: $clientUserId) {\n    id\n    clientUserId\n    items {\n      id\n    }\n  }\n}": typeof types.AdminUserDocument,
+    "mutation CreateLinkToken($input: CreateLinkTokenInput!) {\n  createLinkToken(input: $input) {\n    linkToken\n    expiration\n    requestId\n  }\n}": typeof types.CreateLinkTokenDocument,
+    "mutation ExchangePublicToken($publicToken: String!) {\n  exchangePublicToken(publicToken: $publicToken) {\n    id\n    status\n    institution {\n      id\n      name\n    }\n    owner {\n      clientUserId\n    }\n  }\n}": typeof types.ExchangePublicTokenDocument,
+    "query ItemConsentEvents($id: ID!, $first: Int, $after: String, $eventType: ConsentEventType, $eventCode: ConsentEventCode) {\n  item(id: $id) {\n    id\n    consentEvents(\n      first: $first\n      after: $after\n      eventType: $eventType\n      eventCode: $eventCode\n    ) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          itemId\n          createdAt\n          eventType\n          eventCode\n          institutionId\n          institutionName\n          initiator\n          consentedUseCases\n          consentedDataScopes\n          consentedAccounts {\n            accountId\n            mask\n            name\n            officialName\n            type\n            subtype\n          }\n        }\n      }\n    }\n  }\n}": typeof types.ItemConsentEventsDocument,
+    "query ItemDetails($id: ID!) {\n  item(id: $id) {\n    id\n    owner {\n      clientUserId\n    }\n    institution {\n      id\n      name\n    }\n    status\n    error {\n      errorType\n      errorCode\n      message\n      displayMessage\n    }\n    recommendedAction\n    newAccountsAvailable\n    consentExpiresAt\n    disconnectAt\n    products\n    billedProducts\n    availableProducts\n    consentedProducts\n    consentedUseCases\n    consentedDataScopes\n    updateType\n    createdAt\n    syncedAt\n    accounts {\n      id\n      name\n      officialName\n      mask\n      type\n      subtype\n    }\n  }\n}": typeof types.ItemDetailsDocument,
+    "query ItemHistory($id: ID!, $first: Int, $after: String) {\n  item(id: $id) {\n    id\n    history(first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          cursor\n          itemId\n          previousStatus\n          status\n          cause\n          occurredAt\n          item {\n            id\n          }\n        }\n      }\n    }\n  }\n}": typeof types.ItemHistoryDocument,
+    "query ItemsOverview {\n  viewer {\n    items {\n      id\n      status\n      recommendedAction\n      syncedAt\n      accounts {\n        id\n      }\n      consentEvents(first: 1) {\n        totalCount\n      }\n      history(first: 1) {\n        edges {\n          node {\n            cause\n          }\n        }\n      }\n    }\n  }\n}": typeof types.ItemsOverviewDocument,
+    "mutation SandboxCreateItem($institutionId: String, $products: [String!]) {\n  sandboxCreateItem(institutionId: $institutionId, products: $products) {\n    id\n    status\n    institution {\n      id\n      name\n    }\n    products\n  }\n}": typeof types.SandboxCreateItemDocument,
+    "query ViewerItems {\n  viewer {\n    items {\n      id\n      status\n      institution {\n        name\n      }\n      consentEvents {\n        totalCount\n        edges {\n          node {\n            eventCode\n          }\n        }\n      }\n    }\n  }\n}": typeof types.ViewerItemsDocument,
+    "query Viewer {\n  viewer {\n    id\n    clientUserId\n    createdAt\n  }\n}": typeof types.ViewerDocument,
+};
+const documents: Documents = {
+    "query AdminItems($status: [ItemStatus!], $first: Int, $after: String) {\n  items(status: $status, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      cursor\n      node {\n        id\n        status\n        owner {\n          clientUserId\n        }\n      }\n    }\n  }\n}": types.AdminItemsDocument,
+    "query AdminUser($clientUserId: String!) {\n  user(clientUserId: $clientUserId) {\n    id\n    clientUserId\n    items {\n      id\n    }\n  }\n}": types.AdminUserDocument,
+    "mutation CreateLinkToken($input: CreateLinkTokenInput!) {\n  createLinkToken(input: $input) {\n    linkToken\n    expiration\n    requestId\n  }\n}": types.CreateLinkTokenDocument,
+    "mutation ExchangePublicToken($publicToken: String!) {\n  exchangePublicToken(publicToken: $publicToken) {\n    id\n    status\n    institution {\n      id\n      name\n    }\n    owner {\n      clientUserId\n    }\n  }\n}": types.ExchangePublicTokenDocument,
+    "query ItemConsentEvents($id: ID!, $first: Int, $after: String, $eventType: ConsentEventType, $eventCode: ConsentEventCode) {\n  item(id: $id) {\n    id\n    consentEvents(\n      first: $first\n      after: $after\n      eventType: $eventType\n      eventCode: $eventCode\n    ) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          itemId\n          createdAt\n          eventType\n          eventCode\n          institutionId\n          institutionName\n          initiator\n          consentedUseCases\n          consentedDataScopes\n          consentedAccounts {\n            accountId\n            mask\n            name\n            officialName\n            type\n            subtype\n          }\n        }\n      }\n    }\n  }\n}": types.ItemConsentEventsDocument,
+    "query ItemDetails($id: ID!) {\n  item(id: $id) {\n    id\n    owner {\n      clientUserId\n    }\n    institution {\n      id\n      name\n    }\n    status\n    error {\n      errorType\n      errorCode\n      message\n      displayMessage\n    }\n    recommendedAction\n    newAccountsAvailable\n    consentExpiresAt\n    disconnectAt\n    products\n    billedProducts\n    availableProducts\n    consentedProducts\n    consentedUseCases\n    consentedDataScopes\n    updateType\n    createdAt\n    syncedAt\n    accounts {\n      id\n      name\n      officialName\n      mask\n      type\n      subtype\n    }\n  }\n}": types.ItemDetailsDocument,
+    "query ItemHistory($id: ID!, $first: Int, $after: String) {\n  item(id: $id) {\n    id\n    history(first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          cursor\n          itemId\n          previousStatus\n          status\n          cause\n          occurredAt\n          item {\n            id\n          }\n        }\n      }\n    }\n  }\n}": types.ItemHistoryDocument,
+    "query ItemsOverview {\n  viewer {\n    items {\n      id\n      status\n      recommendedAction\n      syncedAt\n      accounts {\n        id\n      }\n      consentEvents(first: 1) {\n        totalCount\n      }\n      history(first: 1) {\n        edges {\n          node {\n            cause\n          }\n        }\n      }\n    }\n  }\n}": types.ItemsOverviewDocument,
+    "mutation SandboxCreateItem($institutionId: String, $products: [String!]) {\n  sandboxCreateItem(institutionId: $institutionId, products: $products) {\n    id\n    status\n    institution {\n      id\n      name\n    }\n    products\n  }\n}": types.SandboxCreateItemDocument,
+    "query ViewerItems {\n  viewer {\n    items {\n      id\n      status\n      institution {\n        name\n      }\n      consentEvents {\n        totalCount\n        edges {\n          node {\n            eventCode\n          }\n        }\n      }\n    }\n  }\n}": types.ViewerItemsDocument,
+    "query Viewer {\n  viewer {\n    id\n    clientUserId\n    createdAt\n  }\n}": types.ViewerDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AdminItems($status: [ItemStatus!], $first: Int, $after: String) {\n  items(status: $status, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      cursor\n      node {\n        id\n        status\n        owner {\n          clientUserId\n        }\n      }\n    }\n  }\n}"): (typeof documents)["query AdminItems($status: [ItemStatus!], $first: Int, $after: String) {\n  items(status: $status, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      cursor\n      node {\n        id\n        status\n        owner {\n          clientUserId\n        }\n      }\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AdminUser($clientUserId: String!) {\n  user(clientUserId: $clientUserId) {\n    id\n    clientUserId\n    items {\n      id\n    }\n  }\n}"): (typeof documents)["query AdminUser($clientUserId: String!) {\n  user(clientUserId: $clientUserId) {\n    id\n    clientUserId\n    items {\n      id\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CreateLinkToken($input: CreateLinkTokenInput!) {\n  createLinkToken(input: $input) {\n    linkToken\n    expiration\n    requestId\n  }\n}"): (typeof documents)["mutation CreateLinkToken($input: CreateLinkTokenInput!) {\n  createLinkToken(input: $input) {\n    linkToken\n    expiration\n    requestId\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation ExchangePublicToken($publicToken: String!) {\n  exchangePublicToken(publicToken: $publicToken) {\n    id\n    status\n    institution {\n      id\n      name\n    }\n    owner {\n      clientUserId\n    }\n  }\n}"): (typeof documents)["mutation ExchangePublicToken($publicToken: String!) {\n  exchangePublicToken(publicToken: $publicToken) {\n    id\n    status\n    institution {\n      id\n      name\n    }\n    owner {\n      clientUserId\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ItemConsentEvents($id: ID!, $first: Int, $after: String, $eventType: ConsentEventType, $eventCode: ConsentEventCode) {\n  item(id: $id) {\n    id\n    consentEvents(\n      first: $first\n      after: $after\n      eventType: $eventType\n      eventCode: $eventCode\n    ) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          itemId\n          createdAt\n          eventType\n          eventCode\n          institutionId\n          institutionName\n          initiator\n          consentedUseCases\n          consentedDataScopes\n          consentedAccounts {\n            accountId\n            mask\n            name\n            officialName\n            type\n            subtype\n          }\n        }\n      }\n    }\n  }\n}"): (typeof documents)["query ItemConsentEvents($id: ID!, $first: Int, $after: String, $eventType: ConsentEventType, $eventCode: ConsentEventCode) {\n  item(id: $id) {\n    id\n    consentEvents(\n      first: $first\n      after: $after\n      eventType: $eventType\n      eventCode: $eventCode\n    ) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          itemId\n          createdAt\n          eventType\n          eventCode\n          institutionId\n          institutionName\n          initiator\n          consentedUseCases\n          consentedDataScopes\n          consentedAccounts {\n            accountId\n            mask\n            name\n            officialName\n            type\n            subtype\n          }\n        }\n      }\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ItemDetails($id: ID!) {\n  item(id: $id) {\n    id\n    owner {\n      clientUserId\n    }\n    institution {\n      id\n      name\n    }\n    status\n    error {\n      errorType\n      errorCode\n      message\n      displayMessage\n    }\n    recommendedAction\n    newAccountsAvailable\n    consentExpiresAt\n    disconnectAt\n    products\n    billedProducts\n    availableProducts\n    consentedProducts\n    consentedUseCases\n    consentedDataScopes\n    updateType\n    createdAt\n    syncedAt\n    accounts {\n      id\n      name\n      officialName\n      mask\n      type\n      subtype\n    }\n  }\n}"): (typeof documents)["query ItemDetails($id: ID!) {\n  item(id: $id) {\n    id\n    owner {\n      clientUserId\n    }\n    institution {\n      id\n      name\n    }\n    status\n    error {\n      errorType\n      errorCode\n      message\n      displayMessage\n    }\n    recommendedAction\n    newAccountsAvailable\n    consentExpiresAt\n    disconnectAt\n    products\n    billedProducts\n    availableProducts\n    consentedProducts\n    consentedUseCases\n    consentedDataScopes\n    updateType\n    createdAt\n    syncedAt\n    accounts {\n      id\n      name\n      officialName\n      mask\n      type\n      subtype\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ItemHistory($id: ID!, $first: Int, $after: String) {\n  item(id: $id) {\n    id\n    history(first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          cursor\n          itemId\n          previousStatus\n          status\n          cause\n          occurredAt\n          item {\n            id\n          }\n        }\n      }\n    }\n  }\n}"): (typeof documents)["query ItemHistory($id: ID!, $first: Int, $after: String) {\n  item(id: $id) {\n    id\n    history(first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          cursor\n          itemId\n          previousStatus\n          status\n          cause\n          occurredAt\n          item {\n            id\n          }\n        }\n      }\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ItemsOverview {\n  viewer {\n    items {\n      id\n      status\n      recommendedAction\n      syncedAt\n      accounts {\n        id\n      }\n      consentEvents(first: 1) {\n        totalCount\n      }\n      history(first: 1) {\n        edges {\n          node {\n            cause\n          }\n        }\n      }\n    }\n  }\n}"): (typeof documents)["query ItemsOverview {\n  viewer {\n    items {\n      id\n      status\n      recommendedAction\n      syncedAt\n      accounts {\n        id\n      }\n      consentEvents(first: 1) {\n        totalCount\n      }\n      history(first: 1) {\n        edges {\n          node {\n            cause\n          }\n        }\n      }\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation SandboxCreateItem($institutionId: String, $products: [String!]) {\n  sandboxCreateItem(institutionId: $institutionId, products: $products) {\n    id\n    status\n    institution {\n      id\n      name\n    }\n    products\n  }\n}"): (typeof documents)["mutation SandboxCreateItem($institutionId: String, $products: [String!]) {\n  sandboxCreateItem(institutionId: $institutionId, products: $products) {\n    id\n    status\n    institution {\n      id\n      name\n    }\n    products\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ViewerItems {\n  viewer {\n    items {\n      id\n      status\n      institution {\n        name\n      }\n      consentEvents {\n        totalCount\n        edges {\n          node {\n            eventCode\n          }\n        }\n      }\n    }\n  }\n}"): (typeof documents)["query ViewerItems {\n  viewer {\n    items {\n      id\n      status\n      institution {\n        name\n      }\n      consentEvents {\n        totalCount\n        edges {\n          node {\n            eventCode\n          }\n        }\n      }\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Viewer {\n  viewer {\n    id\n    clientUserId\n    createdAt\n  }\n}"): (typeof documents)["query Viewer {\n  viewer {\n    id\n    clientUserId\n    createdAt\n  }\n}"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

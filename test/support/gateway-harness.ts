@@ -1,0 +1,193 @@
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { print, type DocumentNode } from "graphql";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import type { PlaidCallRecord } from "../../src/datasources/plaid/plaid-datasource.js";
+import { openStore, type Store } from "../../src/datasources/store/store.js";
+import { createLogger } from "../../src/logger.js";
+import { startGateway, type Gateway } from "../../src/server.js";
+import type { SimulatorExchange } from "../../src/simulator/index.js";
+import { dropSchema, POSTGRES_URL, uniqueSchema } from "./databases.js";
+import { loadPlaidSpec, type FidelityViolation } from "./plaid-openapi.js";
+
+export interface GraphQLResult<T> {
+  status: number;
+  data?: T | null;
+  errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> & { code?: string } }>;
+}
+
+export interface TestGatewayOptions {
+  /** Extra environment, as an operator would set it. */
+  env?: Record<string, string>;
+  /** Which store: in-memory PGlite (default) or a fresh schema in the machine's PostgreSQL. */
+  store?: "pglite" | "postgres";
+}
+
+/** A real gateway (HTTP, store, in-process simulator) on random ports, with everything it says captured. */
+export interface TestGateway {
+  gateway: Gateway;
+  /** Base URL of the simulator's HTTP API. */
+  simulatorUrl: string;
+  token(user: string, options?: { admin?: boolean; expiresIn?: string }): Promise<string>;
+  graphql<T, V extends Record<string, unknown> = Record<string, unknown>>(
+    document: TypedDocumentNode<T, V> | DocumentNode | string,
+    variables?: V,
+    token?: string | null,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResult<T>>;
+  /** POST to one of the simulator's /simulator/… control endpoints. */
+  control<T = unknown>(pathname: string, body: unknown): Promise<T>;
+  exchanges: SimulatorExchange[];
+  violations: FidelityViolation[];
+  plaidCalls: PlaidCallRecord[];
+  logs: string[];
+  responses: string[];
+  /** Secrets this gateway was configured with (JWT secret, Plaid secret, token encryption key). */
+  configuredSecrets: string[];
+  /** Bearer tokens handed to the tests. */
+  issuedTokens: string[];
+  /** Plaid calls of one endpoint, optionally for one Item, since the given index of `exchanges`. */
+  callsTo(endpoint: string, since?: number, itemId?: string): number;
+  close(): Promise<void>;
+}
+
+/** Plaid tokens and secrets the simulator saw: access and public tokens must appear nowhere, link tokens only in responses. */
+export function plaidSecretsSeen(harness: TestGateway): { anywhere: string[]; logsOnly: string[] } {
+  const anywhere = new Set(harness.configuredSecrets);
+  const logsOnly = new Set<string>();
+  const collect = (value: unknown) => {
+    if (!value || typeof value !== "object") return;
+    for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+      if (typeof inner === "string" && (key === "access_token" || key === "public_token" || key === "secret")) anywhere.add(inner);
+      else if (typeof inner === "string" && key === "link_token") logsOnly.add(inner);
+      else collect(inner);
+    }
+  };
+  for (const exchange of harness.exchanges) {
+    collect(exchange.request);
+    collect(exchange.response);
+  }
+  return { anywhere: [...anywhere].filter(Boolean), logsOnly: [...logsOnly] };
+}
+
+export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "gateway-test-"));
+  const jwtSecret = randomBytes(32).toString("hex");
+  const plaidSecret = `sec${randomBytes(12).toString("hex")}`;
+  const tokenKey = randomBytes(32).toString("hex");
+  const config = loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    SIMULATOR_PORT: "0",
+    DATA_DIR: dataDir,
+    PLAID_ENV: "simulator",
+    PLAID_CLIENT_ID: `cid${randomBytes(8).toString("hex")}`,
+    PLAID_SECRET: plaidSecret,
+    AUTH_JWT_SECRET: jwtSecret,
+    TOKEN_ENCRYPTION_KEY: tokenKey,
+    LOG_LEVEL: "debug",
+    ...options.env,
+  });
+
+  const logs: string[] = [];
+  const logger = createLogger({ level: "debug", destination: { write: (line: string) => void logs.push(line) } });
+  const spec = await loadPlaidSpec();
+  const exchanges: SimulatorExchange[] = [];
+  const violations: FidelityViolation[] = [];
+  const plaidCalls: PlaidCallRecord[] = [];
+  const responses: string[] = [];
+  const issued: string[] = [];
+
+  let store: Store;
+  let schema: string | undefined;
+  if (options.store === "postgres") {
+    schema = uniqueSchema();
+    store = await openStore({ databaseUrl: POSTGRES_URL, postgres: { schema } });
+  } else {
+    store = await openStore({});
+  }
+
+  const gateway = await startGateway(config, {
+    logger,
+    store,
+    simulator: {
+      timeScale: 0.001,
+      onExchange: (exchange) => {
+        exchanges.push(exchange);
+        violations.push(...spec.check(exchange));
+      },
+    },
+    onPlaidCall: (record) => plaidCalls.push(record),
+  });
+  const simulatorUrl = gateway.simulator!.url;
+
+  const harness: TestGateway = {
+    gateway,
+    simulatorUrl,
+    async token(user, tokenOptions) {
+      const jwt = await gateway.issueToken!(user, tokenOptions);
+      issued.push(jwt);
+      return jwt;
+    },
+    async graphql(document, variables, token, headers = {}) {
+      const query = typeof document === "string" ? document : print(document);
+      const response = await fetch(gateway.graphqlUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await response.text();
+      responses.push(text);
+      const body = JSON.parse(text) as Omit<GraphQLResult<never>, "status">;
+      return { status: response.status, ...body };
+    },
+    async control(pathname, body) {
+      const response = await fetch(`${simulatorUrl}${pathname}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`Simulator ${pathname} answered ${response.status}: ${text}`);
+      return JSON.parse(text);
+    },
+    exchanges,
+    violations,
+    plaidCalls,
+    logs,
+    responses,
+    configuredSecrets: [jwtSecret, plaidSecret, tokenKey],
+    issuedTokens: issued,
+    callsTo(endpoint, since = 0, itemId) {
+      return exchanges.slice(since).filter((e) => e.path === endpoint && (itemId === undefined || e.itemId === itemId)).length;
+    },
+    async close() {
+      await gateway.stop();
+      await store.close();
+      if (schema) await dropSchema(schema);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+/**
+ * What every gateway test file checks at the end: the simulator saw only traffic valid under Plaid's
+ * OpenAPI spec, and no token or secret reached a log line or a GraphQL response.
+ */
+export function expectCleanRun(harness: TestGateway): void {
+  expect(harness.violations, "Plaid traffic that violates Plaid's OpenAPI spec").toEqual([]);
+  const { anywhere, logsOnly } = plaidSecretsSeen(harness);
+  const logText = harness.logs.join("");
+  const responseText = harness.responses.join("");
+  for (const secret of [...anywhere, ...logsOnly, ...harness.issuedTokens]) {
+    expect(logText.includes(secret), `a secret (${secret.slice(0, 10)}…) appears in the log`).toBe(false);
+  }
+  for (const secret of anywhere) {
+    expect(responseText.includes(secret), `a secret (${secret.slice(0, 10)}…) appears in a GraphQL response`).toBe(false);
+  }
+}
