@@ -30,7 +30,7 @@ export interface TestGatewayOptions {
 /** A real gateway (HTTP, store, in-process simulator) on random ports, with everything it says captured. */
 export interface TestGateway {
   gateway: Gateway;
-  /** Base URL of the simulator's HTTP API. */
+  /** Base URL of the simulator's HTTP API (empty when PLAID_ENV is not simulator). */
   simulatorUrl: string;
   token(user: string, options?: { admin?: boolean; expiresIn?: string }): Promise<string>;
   graphql<T, V extends Record<string, unknown> = Record<string, unknown>>(
@@ -39,6 +39,8 @@ export interface TestGateway {
     token?: string | null,
     headers?: Record<string, string>,
   ): Promise<GraphQLResult<T>>;
+  /** POST a Plaid API call straight to the simulator with the gateway's credentials (to check what Plaid holds). */
+  plaid<T = unknown>(pathname: string, body: unknown): Promise<{ status: number; body: T }>;
   /** POST to one of the simulator's /simulator/… control endpoints. */
   control<T = unknown>(pathname: string, body: unknown): Promise<T>;
   exchanges: SimulatorExchange[];
@@ -77,6 +79,7 @@ export function plaidSecretsSeen(harness: TestGateway): { anywhere: string[]; lo
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "gateway-test-"));
   const jwtSecret = randomBytes(32).toString("hex");
+  const plaidClientId = `cid${randomBytes(8).toString("hex")}`;
   const plaidSecret = `sec${randomBytes(12).toString("hex")}`;
   const tokenKey = randomBytes(32).toString("hex");
   const config = loadConfig({
@@ -85,7 +88,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     SIMULATOR_PORT: "0",
     DATA_DIR: dataDir,
     PLAID_ENV: "simulator",
-    PLAID_CLIENT_ID: `cid${randomBytes(8).toString("hex")}`,
+    PLAID_CLIENT_ID: plaidClientId,
     PLAID_SECRET: plaidSecret,
     AUTH_JWT_SECRET: jwtSecret,
     TOKEN_ENCRYPTION_KEY: tokenKey,
@@ -123,7 +126,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     },
     onPlaidCall: (record) => plaidCalls.push(record),
   });
-  const simulatorUrl = gateway.simulator!.url;
+  const simulatorUrl = gateway.simulator?.url ?? "";
 
   const harness: TestGateway = {
     gateway,
@@ -144,6 +147,14 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       responses.push(text);
       const body = JSON.parse(text) as Omit<GraphQLResult<never>, "status">;
       return { status: response.status, ...body };
+    },
+    async plaid(pathname, body) {
+      const response = await fetch(`${simulatorUrl}${pathname}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "PLAID-CLIENT-ID": plaidClientId, "PLAID-SECRET": plaidSecret },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: await response.json() };
     },
     async control(pathname, body) {
       const response = await fetch(`${simulatorUrl}${pathname}`, {

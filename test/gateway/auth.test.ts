@@ -1,0 +1,110 @@
+import { SignJWT } from "jose";
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AdminItemsDocument, AdminUserDocument, ItemDetailsDocument, ItemHistoryDocument, ViewerDocument, ViewerItemsDocument } from "../generated/graphql.js";
+import { expectCleanRun, startTestGateway, type TestGateway } from "../support/gateway-harness.js";
+import { createSandboxItem } from "../support/link-helpers.js";
+
+describe("who may ask what", () => {
+  let harness: TestGateway;
+  let alice: string;
+  let bob: string;
+  let admin: string;
+  let aliceItem: string;
+
+  beforeAll(async () => {
+    harness = await startTestGateway();
+    alice = await harness.token("alice");
+    bob = await harness.token("bob");
+    admin = await harness.token("ops", { admin: true });
+    aliceItem = await createSandboxItem(harness, alice);
+  });
+  afterAll(async () => {
+    expectCleanRun(harness);
+    await harness.close();
+  });
+
+  it("answers 401 UNAUTHENTICATED without a token", async () => {
+    const result = await harness.graphql(ViewerDocument, {}, null);
+    expect(result.status).toBe(401);
+    expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect(result.data ?? null).toBeNull();
+  });
+
+  it("answers UNAUTHENTICATED for an expired token", async () => {
+    const secret = new TextEncoder().encode(harness.configuredSecrets[0]);
+    const expired = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("alice").setIssuedAt(1_700_000_000).setExpirationTime(1_700_000_060).sign(secret);
+    const result = await harness.graphql(ViewerDocument, {}, expired);
+    expect(result.status).toBe(401);
+    expect(result.errors?.[0]).toMatchObject({ message: "Token expired", extensions: { code: "UNAUTHENTICATED" } });
+  });
+
+  it("answers UNAUTHENTICATED for a token with the wrong signature", async () => {
+    const forged = await new SignJWT({ roles: ["admin"] }).setProtectedHeader({ alg: "HS256" }).setSubject("alice").setExpirationTime("1h").sign(randomBytes(32));
+    const result = await harness.graphql(ViewerItemsDocument, {}, forged);
+    expect(result.status).toBe(401);
+    expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect(result.errors?.[0]?.extensions?.requestId).toEqual(expect.any(String));
+  });
+
+  it("a second user cannot read the first user's Item: it reads as null, exactly like a missing one, and costs no Plaid call", async () => {
+    const before = harness.exchanges.length;
+    const foreign = await harness.graphql(ItemDetailsDocument, { id: aliceItem }, bob);
+    const missing = await harness.graphql(ItemDetailsDocument, { id: "no-such-item" }, bob);
+    expect(foreign.errors).toBeUndefined();
+    expect(foreign.data).toEqual({ item: null });
+    expect(missing).toEqual({ ...foreign, status: missing.status });
+    expect(harness.exchanges.length).toBe(before);
+    const history = await harness.graphql(ItemHistoryDocument, { id: aliceItem }, bob);
+    expect(history.data).toEqual({ item: null });
+    const bobsItems = await harness.graphql(ViewerItemsDocument, {}, bob);
+    expect(bobsItems.data?.viewer.items).toEqual([]);
+  });
+
+  it("the owner reads it", async () => {
+    const own = await harness.graphql(ItemDetailsDocument, { id: aliceItem }, alice);
+    expect(own.data?.item?.id).toBe(aliceItem);
+  });
+
+  it("admins read any Item, every user's list, and a user by id", async () => {
+    const item = await harness.graphql(ItemDetailsDocument, { id: aliceItem }, admin);
+    expect(item.data?.item?.owner.clientUserId).toBe("alice");
+    const all = await harness.graphql(AdminItemsDocument, {}, admin);
+    expect(all.errors).toBeUndefined();
+    expect(all.data?.items.edges.map((e) => e.node.id)).toContain(aliceItem);
+    const user = await harness.graphql(AdminUserDocument, { clientUserId: "alice" }, admin);
+    expect(user.data?.user).toMatchObject({ clientUserId: "alice", items: [{ id: aliceItem }] });
+    const nobody = await harness.graphql(AdminUserDocument, { clientUserId: "nobody-here" }, admin);
+    expect(nobody.data?.user).toBeNull();
+  });
+
+  it("non-admins get FORBIDDEN from the admin queries", async () => {
+    for (const [document, variables] of [
+      [AdminItemsDocument, {}],
+      [AdminUserDocument, { clientUserId: "alice" }],
+    ] as const) {
+      const result = await harness.graphql(document, variables as never, bob);
+      expect(result.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+      expect(result.data).toBeNull();
+    }
+  });
+
+  it("the admin list filters by status and pages without repeats", async () => {
+    await createSandboxItem(harness, bob);
+    await createSandboxItem(harness, bob);
+    const ids: string[] = [];
+    let after: string | null | undefined = null;
+    for (let page = 0; page < 10; page++) {
+      const result: Awaited<ReturnType<typeof harness.graphql<{ items: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor?: string | null }; edges: Array<{ node: { id: string } }> } }>>> =
+        await harness.graphql(AdminItemsDocument, { first: 1, after }, admin);
+      ids.push(...result.data!.items.edges.map((e) => e.node.id));
+      expect(result.data!.items.totalCount).toBe(3);
+      if (!result.data!.items.pageInfo.hasNextPage) break;
+      after = result.data!.items.pageInfo.endCursor;
+    }
+    expect(ids).toHaveLength(3);
+    expect(new Set(ids).size).toBe(3);
+    const loginRequired = await harness.graphql(AdminItemsDocument, { status: ["LOGIN_REQUIRED"] }, admin);
+    expect(loginRequired.data?.items).toMatchObject({ totalCount: 0, edges: [] });
+  });
+});

@@ -1,0 +1,20 @@
+import { CreateLinkTokenDocument, ExchangePublicTokenDocument, SandboxCreateItemDocument } from "../generated/graphql.js";
+import type { TestGateway } from "./gateway-harness.js";
+
+/** Creates a Sandbox Item for the user through the gateway and returns its id. */
+export async function createSandboxItem(harness: TestGateway, token: string, variables: { institutionId?: string; products?: string[] } = {}): Promise<string> {
+  const result = await harness.graphql(SandboxCreateItemDocument, variables, token);
+  if (!result.data?.sandboxCreateItem) throw new Error(`sandboxCreateItem failed: ${JSON.stringify(result.errors)}`);
+  return result.data.sandboxCreateItem.id;
+}
+
+/** Goes through Link as a user would: link token from the gateway, Link finished at the simulator, public token exchanged. */
+export async function linkItemThroughLink(harness: TestGateway, token: string, products: string[] = ["transactions"], countryCodes?: string[]) {
+  const created = await harness.graphql(CreateLinkTokenDocument, { input: { products, ...(countryCodes ? { countryCodes } : {}) } }, token);
+  const linkToken = created.data?.createLinkToken.linkToken;
+  if (!linkToken) throw new Error(`createLinkToken failed: ${JSON.stringify(created.errors)}`);
+  const completed = await harness.control<{ public_token: string }>("/simulator/link/complete", { link_token: linkToken });
+  const exchanged = await harness.graphql(ExchangePublicTokenDocument, { publicToken: completed.public_token }, token);
+  if (!exchanged.data?.exchangePublicToken) throw new Error(`exchangePublicToken failed: ${JSON.stringify(exchanged.errors)}`);
+  return { linkToken, item: exchanged.data.exchangePublicToken, createdLinkToken: created.data!.createLinkToken };
+}
