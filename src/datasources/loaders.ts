@@ -1,7 +1,7 @@
 import DataLoader from "dataloader";
 import type { ConsentEvent } from "../domain/consent.js";
 import { NotFoundError } from "../domain/errors.js";
-import type { Account, PlaidItemState } from "../domain/item.js";
+import type { Account, ItemSnapshot, PlaidItemState } from "../domain/item.js";
 import type { PlaidDataSource } from "./plaid/plaid-datasource.js";
 import type { StoredItem } from "./store/items-repository.js";
 import type { Store } from "./store/store.js";
@@ -15,6 +15,8 @@ export interface Loaders {
   itemGet: DataLoader<string, PlaidItemState>;
   accounts: DataLoader<string, Account[]>;
   consentEvents: DataLoader<string, ConsentEvent[]>;
+  /** Snapshots already brought up to date in this request, so a second look neither calls Plaid nor writes again. */
+  freshSnapshots: Map<string, Promise<ItemSnapshot>>;
 }
 
 export interface LoaderDeps {
@@ -58,5 +60,6 @@ export function createLoaders({ store, plaid, cipher }: LoaderDeps): Loaders {
     itemGet: new DataLoader(perKey(async (itemId) => plaid.getItem(await accessToken(itemId)))),
     accounts: new DataLoader(perKey(async (itemId) => plaid.getAccounts(await accessToken(itemId)))),
     consentEvents: new DataLoader(perKey(async (itemId) => plaid.getConsentEvents(await accessToken(itemId), itemId))),
+    freshSnapshots: new Map(),
   };
 }

@@ -19,7 +19,8 @@ export function createErrorFormatter(logger: Logger) {
     }
     const code = formatted.extensions?.code;
     if (typeof code === "string" && PASS_THROUGH.has(code) && (original instanceof GraphQLError || original === error)) {
-      return { ...base, message: formatted.message, extensions: { code } };
+      const requestId = formatted.extensions?.requestId;
+      return { ...base, message: formatted.message, extensions: requestId ? { code, requestId } : { code } };
     }
     logger.error({ err: original, path: formatted.path }, "unexpected error while serving GraphQL");
     return { ...base, message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };

@@ -106,6 +106,14 @@ export class ItemsService {
   async fresh(scope: RequestScope, snapshot: ItemSnapshot): Promise<ItemSnapshot> {
     if (snapshot.status === "REMOVED") return snapshot;
     if (this.now().getTime() - snapshot.syncedAt.getTime() < this.options.snapshotMaxAgeMs) return snapshot;
+    const known = scope.loaders.freshSnapshots.get(snapshot.itemId);
+    if (known) return known;
+    const refreshed = this.refresh(scope, snapshot);
+    scope.loaders.freshSnapshots.set(snapshot.itemId, refreshed);
+    return refreshed;
+  }
+
+  private async refresh(scope: RequestScope, snapshot: ItemSnapshot): Promise<ItemSnapshot> {
     try {
       const read = await scope.loaders.itemGet.load(snapshot.itemId);
       return await this.applyPlaidRead(snapshot.itemId, read, "RECONCILED");

@@ -33,7 +33,7 @@ describe("a newcomer's first queries against the embedded default", () => {
     const [item] = items;
     expect(item).toMatchObject({ id: itemId, status: "HEALTHY", institution: { name: "First Platypus Bank" } });
     expect(item!.consentEvents.totalCount).toBe(4);
-    expect(item!.consentEvents.edges.map((edge) => edge.node.eventCode).sort()).toEqual(["ACCOUNT_SCOPES", "DATA_SCOPES", "USE_CASES", "USER_AGREEMENT"]);
+    expect(item!.consentEvents.edges.map((edge) => edge.node.eventCode).sort()).toEqual(["ACCOUNT_SCOPES", "DATA_SCOPES", "USER_AGREEMENT", "USE_CASES"]);
   });
 
   it("serves every Item field from the stored snapshot and Plaid", async () => {
