@@ -1,0 +1,115 @@
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { jwtVerify } from "jose";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const dataDir = mkdtempSync(path.join(tmpdir(), "gateway-cli-"));
+const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(PORT|HOST|PUBLIC_URL|DATA_DIR|DATABASE_URL|REDIS_URL|PLAID_|SIMULATOR_PORT|AUTH_|TOKEN_ENCRYPTION_KEY|LOG_LEVEL)/.test(key)));
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
+    cwd: root,
+    env: { ...cleanEnv, DATA_DIR: dataDir, ...env },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe("the command line", () => {
+  it("prints a token for a user, signed with the secret kept in DATA_DIR", async () => {
+    const { code, stdout } = run(["token", "--user", "alice"]);
+    expect(code).toBe(0);
+    const secret = Buffer.from(readFileSync(path.join(dataDir, "auth-hs256.key"), "utf8").trim(), "hex");
+    const { payload } = await jwtVerify(stdout.trim(), secret, { algorithms: ["HS256"] });
+    expect(payload).toMatchObject({ sub: "alice", roles: [] });
+    const admin = run(["token", "--user", "root", "--admin", "--expires-in", "30m"]);
+    const adminPayload = (await jwtVerify(admin.stdout.trim(), secret)).payload;
+    expect(adminPayload.roles).toEqual(["admin"]);
+    expect(adminPayload.exp! - adminPayload.iat!).toBe(1800);
+  });
+
+  it.each([
+    [["token"], /--user/],
+    [["token", "--user"], /argument missing|--user/],
+    [["token", "--user", "alice", "--colour", "red"], /Unknown option/],
+    [["token", "--user", "alice", "--expires-in", "forever"], /--expires-in/],
+    [["frobnicate"], /Unknown command "frobnicate"/],
+    [["serve", "now"], /takes no arguments/],
+  ])("refuses %j with a clear message, the usage and exit code 2", (args, message) => {
+    const { code, stderr } = run(args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(stderr).toContain("Usage:");
+  });
+
+  it("refuses bad configuration with one line naming the variable and exit code 1", () => {
+    const { code, stderr } = run(["serve"], { PLAID_ENV: "production" });
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe("Configuration error: PLAID_CLIENT_ID: is required when PLAID_ENV=production");
+    const badPort = run(["serve"], { PORT: "http" });
+    expect(badPort.stderr.trim()).toBe('Configuration error: PORT: must be a whole number (got "http")');
+  });
+
+  it("refuses to mint tokens when an identity provider issues them", () => {
+    const { code, stderr } = run(["token", "--user", "alice"], { AUTH_JWKS_URL: "https://id.example/jwks.json" });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/identity provider/);
+  });
+
+  it("emits the schema without starting a server", () => {
+    const out = path.join(dataDir, "schema.graphql");
+    const { code } = run(["emit-schema", "--out", out]);
+    expect(code).toBe(0);
+    expect(readFileSync(out, "utf8")).toBe(readFileSync(path.join(root, "schema.graphql"), "utf8"));
+  });
+});
+
+describe("serve on the embedded default", () => {
+  it("starts, prints a working development token, answers the first queries, and stops on SIGTERM", async () => {
+    const serveDir = mkdtempSync(path.join(tmpdir(), "gateway-serve-"));
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "serve"], {
+      cwd: root,
+      env: { ...cleanEnv, DATA_DIR: serveDir, PORT: "0", SIMULATOR_PORT: "0", LOG_LEVEL: "warn" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    try {
+      const banner = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no banner: ${stdout}`)), 60_000);
+        child.stdout.on("data", () => {
+          if (/\n\S+\.\S+\.\S+\n/.test(stdout) && stdout.includes("Try:")) {
+            clearTimeout(timer);
+            resolve(stdout);
+          }
+        });
+        child.once("exit", (code) => reject(new Error(`exited with ${code}`)));
+      });
+      const url = /GraphQL\s+(\S+)/.exec(banner)![1]!;
+      const token = /\n(eyJ[\w-]+\.[\w-]+\.[\w-]+)\n/.exec(banner)![1]!;
+      const ask = async (query: string) => {
+        const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+        return (await response.json()) as { data?: any; errors?: unknown[] };
+      };
+      const created = await ask("mutation { sandboxCreateItem { id } }");
+      expect(created.errors).toBeUndefined();
+      const listed = await ask("{ viewer { items { id status institution { name } consentEvents { totalCount edges { node { eventCode } } } } } }");
+      expect(listed.errors).toBeUndefined();
+      expect(listed.data.viewer.items).toEqual([
+        expect.objectContaining({ id: created.data.sandboxCreateItem.id, status: "HEALTHY", institution: { name: "First Platypus Bank" }, consentEvents: expect.objectContaining({ totalCount: 4 }) }),
+      ]);
+      const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill("SIGKILL");
+      rmSync(serveDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
