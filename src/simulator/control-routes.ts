@@ -152,5 +152,8 @@ export function controlRouter(ctx: SimulatorContext): Router {
     return { item_id: item.item_id, new_accounts: opened, webhook_sent: webhookSent };
   });
 
+  router.use((_req: Request, res: Response) => {
+    res.status(404).json({ error: "unknown simulator control endpoint" });
+  });
   return router;
 }

@@ -49,11 +49,13 @@ const SWEEP_INTERVAL_MS = 30_000;
 
 /** Starts a local, faithful stand-in for Plaid's Sandbox API and its webhooks. */
 export async function startPlaidSimulator(options: PlaidSimulatorOptions): Promise<PlaidSimulator> {
+  const timeScale = options.timeScale ?? 1;
+  if (!Number.isFinite(timeScale) || timeScale <= 0) throw new Error("timeScale must be a positive number");
   const logger = options.logger ?? silentLogger;
   const state = new SimulatorState(options.stateFile);
   state.load();
   const clock = new SimulatorClock();
-  const settings = { consentEventsDelayHours: 0, timeScale: options.timeScale ?? 1, webhookTimeoutMs: 10_000 };
+  const settings = { consentEventsDelayHours: 0, timeScale, webhookTimeoutMs: 10_000 };
   const signer = new WebhookSigner(state, clock);
   await signer.init();
   const webhooks = new WebhookDispatcher({
@@ -91,7 +93,10 @@ export async function startPlaidSimulator(options: PlaidSimulatorOptions): Promi
     const s = app.listen(options.port ?? 0, options.host ?? "127.0.0.1", (err?: Error) => (err ? reject(err) : resolve(s)));
     s.once("error", reject);
   });
-  const sweep = setInterval(() => sweepItems(ctx), SWEEP_INTERVAL_MS);
+  const sweep = setInterval(() => {
+    sweepItems(ctx);
+    state.save();
+  }, SWEEP_INTERVAL_MS);
   sweep.unref();
 
   const address = server.address() as AddressInfo;

@@ -12,7 +12,7 @@ export interface Institution {
 const US_PRODUCTS = [
   "assets", "auth", "balance", "balance_plus", "identity", "identity_match", "investments", "investments_auth",
   "liabilities", "transactions", "recurring_transactions", "transactions_refresh", "income_verification",
-  "statements", "signal", "transfer", "employment", "processor_payments", "processor_identity",
+  "statements", "signal", "transfer", "employment",
 ];
 
 const GB_PRODUCTS = ["auth", "balance", "identity", "transactions", "payment_initiation", "standing_orders"];

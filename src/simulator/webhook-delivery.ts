@@ -142,7 +142,9 @@ export class WebhookDispatcher {
     if (this.closed) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void this.attempt(delivery, plannedDelayMs);
+      this.attempt(delivery, plannedDelayMs).catch((err: unknown) =>
+        this.deps.logger.error({ err: describe(err), url: delivery.url }, "webhook delivery crashed"),
+      );
     }, delayMs);
     this.timers.add(timer);
   }

@@ -75,11 +75,11 @@ describe("bearer tokens signed with the gateway's HS256 secret", () => {
 describe("bearer tokens from an identity provider's JWKS", () => {
   let server: Server;
   let jwksUrl: string;
-  let privateKey: CryptoKey;
+  let privateKey: Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
 
   beforeAll(async () => {
     const pair = await generateKeyPair("RS256");
-    privateKey = pair.privateKey as CryptoKey;
+    privateKey = pair.privateKey;
     const jwk = { ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "RS256", use: "sig" };
     server = createServer((_req, res) => {
       res.setHeader("content-type", "application/json");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeCursor, encodeCursor, eventCursor, eventSequenceFromCursor } from "../../src/domain/cursor.js";
-import { pageOfList } from "../../src/services/pagination.js";
+import { pageOfList, type Page } from "../../src/services/pagination.js";
 
 describe("cursors and pages", () => {
   it("round-trips cursors of a kind and refuses other kinds and junk", () => {
@@ -17,7 +17,7 @@ describe("cursors and pages", () => {
     const seen: number[] = [];
     let after: string | null = null;
     for (;;) {
-      const page = pageOfList(list, 3, after, "n");
+      const page: Page<number> = pageOfList(list, 3, after, "n");
       seen.push(...page.edges.map((e) => e.node));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;

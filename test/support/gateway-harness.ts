@@ -154,7 +154,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
         headers: { "content-type": "application/json", "PLAID-CLIENT-ID": plaidClientId, "PLAID-SECRET": plaidSecret },
         body: JSON.stringify(body),
       });
-      return { status: response.status, body: await response.json() };
+      return { status: response.status, body: (await response.json()) as never };
     },
     async control(pathname, body) {
       const response = await fetch(`${simulatorUrl}${pathname}`, {

@@ -35,7 +35,7 @@ export interface PlaidSpecValidator {
   hasPath(path: string): boolean;
 }
 
-export const PLAID_SPEC_FILE = fileURLToPath(new URL("../fixtures/plaid-openapi-2020-09-14.yml", import.meta.url));
+const PLAID_SPEC_FILE = fileURLToPath(new URL("../fixtures/plaid-openapi-2020-09-14.yml", import.meta.url));
 
 let cached: Promise<PlaidSpecValidator> | undefined;
 
@@ -145,12 +145,11 @@ function createValidator(doc: OpenApiDocument): PlaidSpecValidator {
 function readOperation(path: string, item: Record<string, any>): Operation | undefined {
   const op = item.post ?? item.get ?? item.put ?? item.patch ?? item.delete;
   if (!op) return undefined;
-  const request = op.requestBody ? componentOf(path, op.requestBody) : undefined;
   const responses: Record<string, string | null> = {};
   for (const [status, response] of Object.entries<any>(op.responses ?? {})) {
     responses[status] = componentOf(path, response);
   }
-  return { request: request ?? undefined, responses };
+  return { request: (op.requestBody && componentOf(path, op.requestBody)) ?? undefined, responses };
 }
 
 /** Component name of a request/response's JSON body, or null when it has no JSON body. */
@@ -229,14 +228,11 @@ function describe(side: FidelityViolation["side"], errors: ErrorObject[] | null 
   const all = errors ?? [];
   // A failed `anyOf: [X, {type: "null"}]` reports X's errors, "must be null" and "must match a
   // schema in anyOf"; only X's errors say what is wrong.
-  const nullBranch = /\/anyOf\/1\/type$/;
-  const wrappers = new Set(
-    all
-      .filter((e) => e.keyword === "type" && e.params.type === "null" && nullBranch.test(e.schemaPath))
-      .map((e) => `${e.instancePath} ${e.schemaPath.replace(/\/1\/type$/, "")}`),
-  );
+  const isNullBranch = (e: ErrorObject) => e.keyword === "type" && e.params.type === "null" && /\/anyOf\/1\/type$/.test(e.schemaPath);
+  const wrapperKey = (e: ErrorObject) => `${e.instancePath} ${e.schemaPath.replace(/\/1\/type$/, "")}`;
+  const failedWrappers = new Set(all.filter(isNullBranch).map(wrapperKey));
   const messages = all
-    .filter((e) => !wrappers.has(`${e.instancePath} ${e.schemaPath.replace(/\/1\/type$/, "")}`))
+    .filter((e) => !failedWrappers.has(wrapperKey(e)))
     .map((e) => `${side} ${e.instancePath || "/"}: ${messageOf(e)}`);
   return [...new Set(messages)];
 }

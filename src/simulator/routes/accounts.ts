@@ -8,7 +8,7 @@ const getAccounts: RouteHandler = (ctx, req) => {
   const item = itemOfRequest(ctx, req);
   assertItemHealthy(item);
   let accounts = sharedAccounts(item);
-  const wanted = req.body.options?.account_ids as string[] | undefined;
+  const wanted = (req.body.options as { account_ids?: string[] } | undefined)?.account_ids;
   if (wanted !== undefined) {
     if (wanted.some((id) => !accounts.some((a) => a.account_id === id))) throw plaidError("INVALID_ACCOUNT_ID");
     accounts = accounts.filter((a) => wanted.includes(a.account_id));

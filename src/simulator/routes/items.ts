@@ -8,7 +8,7 @@ import { itemOfRequest, type RouteHandler } from "./route.js";
 
 /** /item/public_token/exchange: the Item's (stable) access_token for a single-use public_token. */
 const exchangePublicToken: RouteHandler = (ctx, req) => {
-  const item = consumePublicToken(ctx, req.body.public_token);
+  const item = consumePublicToken(ctx, req.body.public_token as string);
   req.itemId = item.item_id;
   return { body: { access_token: item.access_token, item_id: item.item_id } };
 };

@@ -6,9 +6,8 @@ import type { SimItem } from "../types.js";
 /** One Plaid API call, after the envelope, credential and schema checks have passed. */
 export interface PlaidRequest {
   path: string;
-  // The body has been checked against the endpoint's schema, so handlers read its fields directly.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: Record<string, any>;
+  /** Checked against the endpoint's schema, so handlers may narrow its fields by that schema. */
+  body: Record<string, unknown>;
   headers: IncomingHttpHeaders;
   requestId: string;
   /** The Item the request addressed, once resolved (reported to `onExchange`). */
