@@ -32,6 +32,20 @@ export interface LinkTokenResult {
   requestId: string;
 }
 
+/** A public key Plaid signs webhooks with (ES256, P-256). */
+export interface WebhookVerificationKey {
+  alg: string;
+  crv: string;
+  kid: string;
+  kty: string;
+  use: string;
+  x: string;
+  y: string;
+  createdAt: number;
+  /** Unix time the key was retired; null while it is current. */
+  expiredAt: number | null;
+}
+
 export interface SandboxItemParams {
   institutionId: string;
   products: string[];
@@ -88,6 +102,13 @@ export class PlaidDataSource {
   async getConsentEvents(accessToken: string, itemId: string): Promise<ConsentEvent[]> {
     const data = await this.call("/consent/events/get", () => this.api.consentEventsGet({ access_token: accessToken }));
     return data.consent_events.map((event) => mapConsentEvent(event, itemId)).filter((event): event is ConsentEvent => event !== null);
+  }
+
+  /** The key with this id from /webhook_verification_key/get. */
+  async getWebhookVerificationKey(keyId: string): Promise<WebhookVerificationKey> {
+    const data = await this.call("/webhook_verification_key/get", () => this.api.webhookVerificationKeyGet({ key_id: keyId }));
+    const { created_at, expired_at, ...jwk } = data.key;
+    return { ...jwk, createdAt: created_at, expiredAt: expired_at ?? null };
   }
 
   /** Sandbox only: a public token for a new Item without Link. */
