@@ -13,6 +13,7 @@ import type { GatewayContext } from "./context.js";
 import { createLoaders } from "./datasources/loaders.js";
 import { createPlaidApi } from "./datasources/plaid/plaid-client.js";
 import { PlaidDataSource, type PlaidCallRecord } from "./datasources/plaid/plaid-datasource.js";
+import { SimulatorControl } from "./datasources/plaid/simulator-control.js";
 import { openStore, type Store } from "./datasources/store/store.js";
 import { TokenCipher } from "./datasources/store/token-cipher.js";
 import type { UserRecord } from "./datasources/store/users-repository.js";
@@ -25,6 +26,9 @@ import { readOrCreateSecretFile } from "./secret-file.js";
 import { ConsentService } from "./services/consent.service.js";
 import { ItemsService } from "./services/items.service.js";
 import { LinkService } from "./services/link.service.js";
+import { RemovalService } from "./services/removal.service.js";
+import { SandboxService } from "./services/sandbox.service.js";
+import { UpdateModeService } from "./services/update-mode.service.js";
 import type { Services } from "./services/services.js";
 import { UsersService } from "./services/users.service.js";
 import { startPlaidSimulator, type PlaidSimulator, type PlaidSimulatorOptions } from "./simulator/index.js";
@@ -105,11 +109,18 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     let webhookUrl: string | null = null;
     const users = new UsersService(store, plaid);
     const items = new ItemsService(store, cipher, events, logger, { snapshotMaxAgeMs: config.plaid.snapshotMaxAgeSeconds * 1000 });
+    const link = new LinkService(store, plaid, users, items, logger, { env: config.plaid.env, clientName: config.plaid.clientName, webhookUrl: () => webhookUrl });
     const services: Services = {
       users,
       items,
-      link: new LinkService(store, plaid, users, items, logger, { env: config.plaid.env, clientName: config.plaid.clientName, webhookUrl: () => webhookUrl }),
+      link,
       consent: new ConsentService(),
+      updateMode: new UpdateModeService(store, plaid, items, { env: config.plaid.env, clientName: config.plaid.clientName }),
+      removal: new RemovalService(store, plaid, items),
+      sandbox: new SandboxService(plaid, simulator ? new SimulatorControl(simulator.url) : null, users, items, link, {
+        env: config.plaid.env,
+        webhookUrl: () => webhookUrl,
+      }),
     };
 
     const schema = await buildGatewaySchema();
@@ -140,7 +151,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           return {
             viewer: { clientUserId: viewer.clientUserId, isAdmin: viewer.isAdmin },
             user: () => (user ??= users.ensure(viewer.clientUserId)),
-            loaders: createLoaders({ store, plaid, cipher }),
+            loaders: createLoaders({ store, plaid, cipher, forItem: (itemId, call) => items.learnFrom(itemId, call) }),
             services,
             requestId,
             logger: logger.child({ requestId }),

@@ -23,6 +23,8 @@ export interface LoaderDeps {
   store: Store;
   plaid: PlaidDataSource;
   cipher: TokenCipher;
+  /** Runs a Plaid call for an Item so that what its failure says about the Item is recorded. */
+  forItem: <T>(itemId: string, call: () => Promise<T>) => Promise<T>;
 }
 
 /** Runs one call per key, concurrently; a failed key becomes an Error for that key alone. */
@@ -35,7 +37,7 @@ function perKey<V>(call: (key: string) => Promise<V>) {
 
 const toError = (reason: unknown): Error => (reason instanceof Error ? reason : new Error(String(reason)));
 
-export function createLoaders({ store, plaid, cipher }: LoaderDeps): Loaders {
+export function createLoaders({ store, plaid, cipher, forItem }: LoaderDeps): Loaders {
   const storedItem = new DataLoader<string, StoredItem | null>(async (ids) => {
     const rows = await store.items.findByIds(ids);
     const byId = new Map(rows.map((row) => [row.snapshot.itemId, row]));
@@ -57,9 +59,9 @@ export function createLoaders({ store, plaid, cipher }: LoaderDeps): Loaders {
   return {
     storedItem,
     user,
-    itemGet: new DataLoader(perKey(async (itemId) => plaid.getItem(await accessToken(itemId)))),
-    accounts: new DataLoader(perKey(async (itemId) => plaid.getAccounts(await accessToken(itemId)))),
-    consentEvents: new DataLoader(perKey(async (itemId) => plaid.getConsentEvents(await accessToken(itemId), itemId))),
+    itemGet: new DataLoader(perKey(async (itemId) => forItem(itemId, async () => plaid.getItem(await accessToken(itemId))))),
+    accounts: new DataLoader(perKey(async (itemId) => forItem(itemId, async () => plaid.getAccounts(await accessToken(itemId))))),
+    consentEvents: new DataLoader(perKey(async (itemId) => forItem(itemId, async () => plaid.getConsentEvents(await accessToken(itemId), itemId)))),
     freshSnapshots: new Map(),
   };
 }

@@ -2,7 +2,7 @@ import type { ItemAction, ItemSnapshot, ItemStatus, PlaidErrorInfo } from "./ite
 import { isUkOrEu } from "./item.js";
 
 /** Error codes that mean the user withdrew access rather than that the login broke. */
-const REVOKED_CODES = new Set(["USER_PERMISSION_REVOKED", "ACCESS_NOT_GRANTED"]);
+const REVOKED_CODES = new Set(["USER_PERMISSION_REVOKED"]);
 /** Consent within this many days of expiry counts as pending expiration, as Plaid warns 7 days ahead. */
 const PENDING_EXPIRATION_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 

@@ -51,6 +51,8 @@ export interface ItemSnapshot extends PlaidItemState {
   disconnectAt: Date | null;
   disconnectReason: string | null;
   revokedAccountIds: string[];
+  /** Accounts the Item shared when the gateway last looked (link or update), to tell whether an update changed them. */
+  accountIds: string[];
   /** Country codes of the Link session that created the Item; decides what update mode can offer. */
   countryCodes: string[];
   syncedAt: Date;

@@ -6,13 +6,15 @@ import { ItemStatusEventResolver } from "../resolvers/item-status-event.resolver
 import { ItemResolver } from "../resolvers/item.resolver.js";
 import { LinkResolver } from "../resolvers/link.resolver.js";
 import { QueryResolver } from "../resolvers/query.resolver.js";
+import { RemovalResolver } from "../resolvers/removal.resolver.js";
+import { UpdateModeResolver } from "../resolvers/update-mode.resolver.js";
 import { SandboxResolver } from "../resolvers/sandbox.resolver.js";
 import { UserResolver } from "../resolvers/user.resolver.js";
 
 /** The gateway's executable schema, built from the type-graphql classes. */
 export function buildGatewaySchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [QueryResolver, UserResolver, ItemResolver, ItemStatusEventResolver, LinkResolver, SandboxResolver],
+    resolvers: [QueryResolver, UserResolver, ItemResolver, ItemStatusEventResolver, LinkResolver, UpdateModeResolver, RemovalResolver, SandboxResolver],
     authChecker,
     authMode: "error",
     validate: false,

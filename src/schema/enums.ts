@@ -1,6 +1,7 @@
 import { registerEnumType } from "type-graphql";
 import { CONSENT_EVENT_CODES, CONSENT_EVENT_TYPES, CONSENT_INITIATORS } from "../domain/consent.js";
 import { ACCOUNT_TYPES, ITEM_ACTIONS, ITEM_STATUSES } from "../domain/item.js";
+import { SANDBOX_ITEM_WEBHOOK_CODES } from "../domain/sandbox-webhooks.js";
 
 /** A GraphQL enum object whose values are the names themselves, from a domain list. */
 function enumOf<const T extends readonly string[]>(values: T): { [K in T[number]]: K } {
@@ -39,3 +40,6 @@ registerEnumType(ConsentEventCode, { name: "ConsentEventCode" });
 
 export const ConsentInitiator = enumOf(CONSENT_INITIATORS);
 registerEnumType(ConsentInitiator, { name: "ConsentInitiator" });
+
+export const SandboxItemWebhookCode = enumOf(SANDBOX_ITEM_WEBHOOK_CODES);
+registerEnumType(SandboxItemWebhookCode, { name: "SandboxItemWebhookCode", description: "ITEM webhooks Plaid can be asked to fire for an Item in Sandbox." });

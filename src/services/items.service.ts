@@ -4,9 +4,9 @@ import type { Store } from "../datasources/store/store.js";
 import type { TokenCipher } from "../datasources/store/token-cipher.js";
 import type { UserRecord } from "../datasources/store/users-repository.js";
 import { decodeCursor, encodeCursor, eventCursor, eventSequenceFromCursor } from "../domain/cursor.js";
-import { NotFoundError } from "../domain/errors.js";
+import { NotFoundError, PlaidApiError } from "../domain/errors.js";
 import type { ItemSnapshot, ItemStatus, PlaidItemState } from "../domain/item.js";
-import { reconcileWithPlaid, snapshotForLinkedItem } from "../domain/item-reconcile.js";
+import { applyCallError, applyLinked, applyPlaidRead, type ItemTransition } from "../domain/item-transitions.js";
 import type { Logger } from "../logger.js";
 import type { ItemEventPublisher } from "../subscriptions/item-event-publisher.js";
 import { checkPageSize, invalidCursor, type Page } from "./pagination.js";
@@ -124,48 +124,86 @@ export class ItemsService {
   }
 
   /** Stores a fresh /item/get read; a changed status is recorded and published with the given cause. */
-  async applyPlaidRead(itemId: string, read: PlaidItemState, cause: string): Promise<ItemSnapshot> {
+  applyPlaidRead(itemId: string, read: PlaidItemState, cause: string): Promise<ItemSnapshot> {
+    return this.transition(itemId, (current, now) => applyPlaidRead(current.snapshot, read, now, cause));
+  }
+
+  /**
+   * Moves one Item through the status machine in one transaction: the row is locked, the pure
+   * transition computes the next snapshot and event, both are stored, and after the commit the event
+   * is published. A removed Item loses its access token here.
+   */
+  async transition(itemId: string, next: (current: StoredItem, now: Date) => ItemTransition): Promise<ItemSnapshot> {
+    const [snapshot] = await this.transitionAll([itemId], next);
+    return snapshot!;
+  }
+
+  /** The same for several Items in one transaction: all move, or none does. Answers in the order given. */
+  async transitionAll(itemIds: readonly string[], next: (current: StoredItem, now: Date) => ItemTransition): Promise<ItemSnapshot[]> {
     const now = this.now();
-    const { snapshot, event } = await this.store.db.transaction(async (tx) => {
-      const current = await this.store.items.findByIdForUpdate(itemId, tx);
-      if (!current) throw new NotFoundError("Item");
-      const { snapshot, statusChanged } = reconcileWithPlaid(current.snapshot, read, now);
-      await this.store.items.saveSnapshot(snapshot, tx);
-      const event = statusChanged
-        ? await this.store.events.append(tx, {
-            itemId,
-            userId: snapshot.userId,
-            previousStatus: current.snapshot.status,
-            status: snapshot.status,
-            cause,
-            error: snapshot.error,
-            occurredAt: now,
-          })
-        : null;
-      return { snapshot, event };
+    const results = await this.store.db.transaction(async (tx) => {
+      const moved = new Map<string, { snapshot: ItemSnapshot; event: ItemEvent | null }>();
+      // Rows are locked in one order everywhere, so two transactions over the same Items cannot deadlock.
+      for (const itemId of [...new Set(itemIds)].sort()) {
+        const current = await this.store.items.findByIdForUpdate(itemId, tx);
+        if (!current) throw new NotFoundError("Item");
+        const { snapshot, event } = next(current, now);
+        if (snapshot === current.snapshot) {
+          moved.set(itemId, { snapshot, event: null });
+          continue;
+        }
+        await this.store.items.saveSnapshot(snapshot, tx);
+        if (snapshot.status === "REMOVED" && current.accessToken) await this.store.items.clearAccessToken(itemId, tx);
+        const stored = event ? await this.store.events.append(tx, { itemId, userId: snapshot.userId, ...event, occurredAt: now }) : null;
+        moved.set(itemId, { snapshot, event: stored });
+      }
+      return moved;
     });
-    if (event) await this.publish(event);
-    return snapshot;
+    const events = [...results.values()].flatMap((result) => (result.event ? [result.event] : []));
+    for (const event of events.sort((a, b) => a.sequence - b.sequence)) await this.publish(event);
+    return itemIds.map((itemId) => results.get(itemId)!.snapshot);
+  }
+
+  /** The stored Item if the viewer may act on it; NOT_FOUND otherwise, exactly as for a missing Item. */
+  async requireVisibleStored(scope: RequestScope, itemId: string): Promise<StoredItem> {
+    const stored = await this.visibleStored(scope, itemId);
+    if (!stored) throw new NotFoundError("Item");
+    return stored;
+  }
+
+  /**
+   * Runs a Plaid call for an Item; when Plaid answers with an error about the Item itself (login
+   * required, permission revoked, Item gone), the Item's status follows before the error goes on.
+   */
+  async learnFrom<T>(itemId: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof PlaidApiError) await this.recordCallError(itemId, error);
+      throw error;
+    }
+  }
+
+  /** Records what a failed Plaid call says about the Item (once: a repeat of the same error changes nothing). */
+  async recordCallError(itemId: string, error: PlaidApiError): Promise<void> {
+    const info = { errorType: error.plaid.errorType, errorCode: error.plaid.errorCode, errorCodeReason: error.plaid.errorCodeReason, message: error.plaid.message, displayMessage: error.plaid.displayMessage };
+    try {
+      await this.transition(itemId, (current, now) => applyCallError(current.snapshot, info, now));
+    } catch (failure) {
+      this.logger.warn({ itemId, err: failure }, "could not record an Item error answered by Plaid");
+    }
   }
 
   /** Stores a newly linked Item with its sealed access token and records LINKED. */
-  async recordLinkedItem(user: UserRecord, accessToken: string, read: PlaidItemState, countryCodes: string[]): Promise<ItemSnapshot> {
+  async recordLinkedItem(user: UserRecord, accessToken: string, read: PlaidItemState, countryCodes: string[], accountIds: string[]): Promise<ItemSnapshot> {
     const now = this.now();
-    const snapshot = snapshotForLinkedItem(user.id, read, countryCodes, now);
+    const { snapshot, event } = applyLinked(user.id, read, countryCodes, accountIds, now);
     const sealed = this.cipher.seal(accessToken, read.itemId);
-    const event = await this.store.db.transaction(async (tx) => {
+    const stored = await this.store.db.transaction(async (tx) => {
       await this.store.items.insert(snapshot, sealed, tx);
-      return this.store.events.append(tx, {
-        itemId: snapshot.itemId,
-        userId: user.id,
-        previousStatus: null,
-        status: snapshot.status,
-        cause: "LINKED",
-        error: snapshot.error,
-        occurredAt: now,
-      });
+      return this.store.events.append(tx, { itemId: snapshot.itemId, userId: user.id, ...event!, occurredAt: now });
     });
-    await this.publish(event);
+    await this.publish(stored);
     return snapshot;
   }
 

@@ -2,9 +2,9 @@ import type { PlaidDataSource } from "../datasources/plaid/plaid-datasource.js";
 import type { Store } from "../datasources/store/store.js";
 import type { UserRecord } from "../datasources/store/users-repository.js";
 import type { PlaidEnv } from "../config.js";
-import { BadInputError, GatewayError } from "../domain/errors.js";
+import { BadInputError } from "../domain/errors.js";
 import type { ItemSnapshot } from "../domain/item.js";
-import { checkNewLinkTokenInput, checkProducts, type NewLinkTokenInput } from "../domain/link-input.js";
+import { checkNewLinkTokenInput, type NewLinkTokenInput } from "../domain/link-input.js";
 import type { Logger } from "../logger.js";
 import type { ItemsService } from "./items.service.js";
 import type { RequestScope } from "./request-scope.js";
@@ -24,11 +24,7 @@ export interface LinkTokenView {
   requestId: string;
 }
 
-/** Default Sandbox institution: First Platypus Bank, non-OAuth, where Plaid's test credentials work. */
-export const DEFAULT_SANDBOX_INSTITUTION = "ins_109508";
-const DEFAULT_SANDBOX_PRODUCTS = ["transactions"];
-
-/** Getting Items in: Link tokens, public token exchange, and Sandbox Items without Link. */
+/** Getting Items in: Link tokens and public token exchange. */
 export class LinkService {
   private readonly now: () => Date;
 
@@ -79,33 +75,8 @@ export class LinkService {
     return this.linkItem(scope, user, trimmed, session?.countryCodes ?? ["US"]);
   }
 
-  /** Sandbox and simulator only: creates an Item for the viewer without Link. */
-  async sandboxCreateItem(scope: RequestScope, institutionId?: string | null, products?: readonly string[] | null): Promise<ItemSnapshot> {
-    this.requireSandbox("sandboxCreateItem");
-    const institution = institutionId ?? DEFAULT_SANDBOX_INSTITUTION;
-    if (!/^ins_[A-Za-z0-9]{1,40}$/.test(institution)) {
-      throw new BadInputError("institutionId must be a Plaid institution id such as ins_109508", { argument: "institutionId" });
-    }
-    const checkedProducts = products ? checkProducts(products) : DEFAULT_SANDBOX_PRODUCTS;
-    const user = await scope.user();
-    const plaidUserId = await this.users.ensurePlaidUser(user);
-    const publicToken = await this.plaid.sandboxCreatePublicToken({
-      institutionId: institution,
-      products: checkedProducts,
-      webhook: this.options.webhookUrl(),
-      plaidUserId,
-    });
-    return this.linkItem(scope, user, publicToken, ["US"]);
-  }
-
-  /** Refuses Sandbox helpers when the gateway talks to Plaid production. */
-  requireSandbox(operation: string): void {
-    if (this.options.env === "production") {
-      throw new GatewayError("FORBIDDEN", `${operation} is only available when PLAID_ENV is sandbox or simulator`);
-    }
-  }
-
-  private async linkItem(scope: RequestScope, user: UserRecord, publicToken: string, countryCodes: string[]): Promise<ItemSnapshot> {
+  /** Exchanges a public token and stores the new Item for the user (or returns it when it is already theirs). */
+  async linkItem(scope: RequestScope, user: UserRecord, publicToken: string, countryCodes: string[]): Promise<ItemSnapshot> {
     const { accessToken, itemId } = await this.plaid.exchangePublicToken(publicToken);
     const existing = await this.store.items.findById(itemId);
     if (existing) {
@@ -113,9 +84,13 @@ export class LinkService {
       if (existing.snapshot.userId !== user.id) throw new BadInputError("This public token belongs to an Item linked by someone else", { argument: "publicToken" });
       return this.items.fresh(scope, existing.snapshot);
     }
-    const read = await this.plaid.getItem(accessToken);
+    const [read, accounts] = await Promise.all([
+      this.plaid.getItem(accessToken),
+      // An Item that is already broken has no accounts to list; its status says why.
+      this.plaid.getAccounts(accessToken).catch(() => []),
+    ]);
     try {
-      return await this.items.recordLinkedItem(user, accessToken, read, countryCodes);
+      return await this.items.recordLinkedItem(user, accessToken, read, countryCodes, accounts.map((account) => account.id));
     } catch (error) {
       this.logger.error({ itemId, err: error }, "a linked Item could not be stored");
       throw error;

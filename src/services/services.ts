@@ -1,6 +1,9 @@
 import type { ConsentService } from "./consent.service.js";
 import type { ItemsService } from "./items.service.js";
 import type { LinkService } from "./link.service.js";
+import type { RemovalService } from "./removal.service.js";
+import type { SandboxService } from "./sandbox.service.js";
+import type { UpdateModeService } from "./update-mode.service.js";
 import type { UsersService } from "./users.service.js";
 
 /** The use cases resolvers call. */
@@ -9,4 +12,7 @@ export interface Services {
   items: ItemsService;
   link: LinkService;
   consent: ConsentService;
+  updateMode: UpdateModeService;
+  removal: RemovalService;
+  sandbox: SandboxService;
 }

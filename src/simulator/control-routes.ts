@@ -152,6 +152,17 @@ export function controlRouter(ctx: SimulatorContext): Router {
     return { item_id: item.item_id, new_accounts: opened, webhook_sent: webhookSent };
   });
 
+  // Brings the Item's consent to within seven days of expiry, as time would: Plaid then sends PENDING_EXPIRATION.
+  route("post", "/items/:item_id/consent-expiring", (body, req) => {
+    const item = itemParam(req);
+    if (item.removed_at_ms !== null) throw new ControlError(400, "the Item has been removed");
+    const days = body.days ?? 7;
+    if (typeof days !== "number" || !(days > 0 && days <= 7)) throw new ControlError(400, "days must be a number above 0 and at most 7");
+    item.consent_expiration_ms = ctx.clock.nowMs() + days * 86_400_000;
+    sweepItems(ctx);
+    return { item_id: item.item_id, consent_expiration_time: new Date(item.consent_expiration_ms).toISOString() };
+  });
+
   router.use((_req: Request, res: Response) => {
     res.status(404).json({ error: "unknown simulator control endpoint" });
   });

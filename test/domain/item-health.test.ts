@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { recommendedAction, statusForPlaidError, statusFromPlaidRead } from "../../src/domain/item-health.js";
-import { reconcileWithPlaid, snapshotForLinkedItem } from "../../src/domain/item-reconcile.js";
+import { applyLinked, applyPlaidRead } from "../../src/domain/item-transitions.js";
 import { ITEM_STATUSES, type ItemStatus, type PlaidErrorInfo, type PlaidItemState } from "../../src/domain/item.js";
 import { makeSnapshot } from "../support/factories.js";
 
@@ -9,7 +9,7 @@ const now = new Date("2030-06-01T12:00:00Z");
 const days = (n: number) => new Date(now.getTime() + n * 86_400_000);
 
 const read = (overrides: Partial<PlaidItemState> = {}): PlaidItemState => {
-  const { userId: _u, status: _s, newAccountsAvailable: _n, disconnectAt: _d, disconnectReason: _r, revokedAccountIds: _a, countryCodes: _c, syncedAt: _y, statusChangedAt: _t, linkedAt: _l, removedAt: _m, ...plaid } = makeSnapshot({ userId: "u" });
+  const { userId: _u, status: _s, newAccountsAvailable: _n, disconnectAt: _d, disconnectReason: _r, revokedAccountIds: _a, accountIds: _i, countryCodes: _c, syncedAt: _y, statusChangedAt: _t, linkedAt: _l, removedAt: _m, ...plaid } = makeSnapshot({ userId: "u" });
   return { ...plaid, ...overrides };
 };
 
@@ -17,7 +17,7 @@ describe("Item status from what Plaid reports", () => {
   it.each([
     ["ITEM_LOGIN_REQUIRED", "LOGIN_REQUIRED"],
     ["USER_PERMISSION_REVOKED", "PERMISSION_REVOKED"],
-    ["ACCESS_NOT_GRANTED", "PERMISSION_REVOKED"],
+    ["ACCESS_NOT_GRANTED", "ERROR"],
     ["ITEM_NOT_FOUND", "REMOVED"],
     ["INSTITUTION_DOWN", "ERROR"],
     ["INTERNAL_SERVER_ERROR", "ERROR"],
@@ -73,8 +73,8 @@ describe("recommended action", () => {
 describe("reconciling a snapshot with /item/get", () => {
   it("takes Plaid's fields and reports a status change with a new change time", () => {
     const before = makeSnapshot({ userId: "u", statusChangedAt: days(-10), syncedAt: days(-10) });
-    const { snapshot, statusChanged } = reconcileWithPlaid(before, read({ error: error("ITEM_LOGIN_REQUIRED"), billedProducts: ["auth"] }), now);
-    expect(statusChanged).toBe(true);
+    const { snapshot, event } = applyPlaidRead(before, read({ error: error("ITEM_LOGIN_REQUIRED"), billedProducts: ["auth"] }), now);
+    expect(event).toEqual({ previousStatus: "HEALTHY", status: "LOGIN_REQUIRED", cause: "RECONCILED", error: error("ITEM_LOGIN_REQUIRED") });
     expect(snapshot.status).toBe("LOGIN_REQUIRED");
     expect(snapshot.billedProducts).toEqual(["auth"]);
     expect(snapshot.syncedAt).toEqual(now);
@@ -84,25 +84,26 @@ describe("reconciling a snapshot with /item/get", () => {
 
   it("keeps the change time when only fields changed", () => {
     const before = makeSnapshot({ userId: "u", statusChangedAt: days(-10), syncedAt: days(-10) });
-    const { snapshot, statusChanged } = reconcileWithPlaid(before, read({ products: ["transactions", "auth"] }), now);
-    expect(statusChanged).toBe(false);
+    const { snapshot, event } = applyPlaidRead(before, read({ products: ["transactions", "auth"] }), now);
+    expect(event).toBeNull();
     expect(snapshot.statusChangedAt).toEqual(days(-10));
     expect(snapshot.syncedAt).toEqual(now);
   });
 
   it("never revives a removed Item", () => {
     const removed = makeSnapshot({ userId: "u", status: "REMOVED", removedAt: days(-1) });
-    expect(reconcileWithPlaid(removed, read(), now)).toEqual({ snapshot: removed, statusChanged: false });
+    expect(applyPlaidRead(removed, read(), now)).toEqual({ snapshot: removed, event: null });
   });
 
   it("clears disconnect details once the Item leaves PENDING_DISCONNECT", () => {
     const pending = makeSnapshot({ userId: "u", status: "PENDING_DISCONNECT", disconnectAt: days(2), disconnectReason: "INSTITUTION_MIGRATION" });
-    const { snapshot } = reconcileWithPlaid(pending, read({ error: error("ITEM_LOGIN_REQUIRED") }), now);
+    const { snapshot } = applyPlaidRead(pending, read({ error: error("ITEM_LOGIN_REQUIRED") }), now);
     expect(snapshot).toMatchObject({ status: "LOGIN_REQUIRED", disconnectAt: null, disconnectReason: null });
   });
 
   it("a newly linked Item starts from Plaid's read and the session's countries", () => {
-    const snapshot = snapshotForLinkedItem("u", read({ error: error("ITEM_LOGIN_REQUIRED") }), ["GB"], now);
-    expect(snapshot).toMatchObject({ userId: "u", status: "LOGIN_REQUIRED", countryCodes: ["GB"], syncedAt: now, linkedAt: now, statusChangedAt: now, removedAt: null });
+    const { snapshot, event } = applyLinked("u", read({ error: error("ITEM_LOGIN_REQUIRED") }), ["GB"], ["acc1"], now);
+    expect(snapshot).toMatchObject({ userId: "u", status: "LOGIN_REQUIRED", countryCodes: ["GB"], accountIds: ["acc1"], syncedAt: now, linkedAt: now, statusChangedAt: now, removedAt: null });
+    expect(event).toMatchObject({ previousStatus: null, status: "LOGIN_REQUIRED", cause: "LINKED" });
   });
 });

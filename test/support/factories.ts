@@ -27,6 +27,7 @@ export function makeSnapshot(overrides: Partial<ItemSnapshot> & Pick<ItemSnapsho
     disconnectAt: null,
     disconnectReason: null,
     revokedAccountIds: [],
+    accountIds: [],
     countryCodes: ["US"],
     syncedAt: now,
     statusChangedAt: now,

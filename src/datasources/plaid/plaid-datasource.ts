@@ -1,4 +1,4 @@
-import type { CountryCode, PlaidApi, Products } from "plaid";
+import { WebhookType, type CountryCode, type LinkTokenAccountFilters, type LinkTokenCreateRequest, type PlaidApi, type Products, type SandboxItemFireWebhookRequestWebhookCodeEnum } from "plaid";
 import type { ConsentEvent } from "../../domain/consent.js";
 import type { Account, PlaidItemState } from "../../domain/item.js";
 import type { Logger } from "../../logger.js";
@@ -24,6 +24,23 @@ export interface NewItemLinkTokenParams {
   webhook: string | null;
   redirectUri?: string | null;
   linkCustomizationName?: string | null;
+}
+
+export interface UpdateLinkTokenParams {
+  clientName: string;
+  language: string;
+  countryCodes: string[];
+  clientUserId: string;
+  plaidUserId: string | null;
+  /** Exactly one way into update mode. */
+  target: { accessToken: string } | { user: true } | { transferAuthorizationId: string };
+  accountSelectionEnabled: boolean;
+  reauthorizationEnabled: boolean | null;
+  accountFilters: Record<string, string[]> | null;
+  additionalConsentedProducts: string[];
+  products: string[];
+  redirectUri: string | null;
+  linkCustomizationName: string | null;
 }
 
 export interface LinkTokenResult {
@@ -84,6 +101,35 @@ export class PlaidDataSource {
     return { linkToken: data.link_token, expiration: new Date(data.expiration), requestId: data.request_id };
   }
 
+  /** A Link token for update mode (an Item, the user's most recently broken Item, or a transfer authorization). */
+  async createUpdateLinkToken(params: UpdateLinkTokenParams): Promise<LinkTokenResult> {
+    const request: LinkTokenCreateRequest = {
+      client_name: params.clientName,
+      language: params.language,
+      country_codes: params.countryCodes as CountryCode[],
+      user: { client_user_id: params.clientUserId },
+      ...(params.plaidUserId ? { user_id: params.plaidUserId } : {}),
+    };
+    const update: NonNullable<LinkTokenCreateRequest["update"]> = {};
+    if ("accessToken" in params.target) request.access_token = params.target.accessToken;
+    if ("user" in params.target) update.user = true;
+    if ("transferAuthorizationId" in params.target) request.transfer = { authorization_id: params.target.transferAuthorizationId };
+    if (params.accountSelectionEnabled) update.account_selection_enabled = true;
+    if (params.reauthorizationEnabled !== null) update.reauthorization_enabled = params.reauthorizationEnabled;
+    if (Object.keys(update).length > 0) request.update = update;
+    if (params.accountFilters) {
+      request.account_filters = Object.fromEntries(
+        Object.entries(params.accountFilters).map(([type, subtypes]) => [type, { account_subtypes: subtypes }]),
+      ) as LinkTokenAccountFilters;
+    }
+    if (params.additionalConsentedProducts.length > 0) request.additional_consented_products = params.additionalConsentedProducts as Products[];
+    if (params.products.length > 0) request.products = params.products as Products[];
+    if (params.redirectUri) request.redirect_uri = params.redirectUri;
+    if (params.linkCustomizationName) request.link_customization_name = params.linkCustomizationName;
+    const data = await this.call("/link/token/create", () => this.api.linkTokenCreate(request));
+    return { linkToken: data.link_token, expiration: new Date(data.expiration), requestId: data.request_id };
+  }
+
   async exchangePublicToken(publicToken: string): Promise<{ accessToken: string; itemId: string }> {
     const data = await this.call("/item/public_token/exchange", () => this.api.itemPublicTokenExchange({ public_token: publicToken }));
     return { accessToken: data.access_token, itemId: data.item_id };
@@ -102,6 +148,36 @@ export class PlaidDataSource {
   async getConsentEvents(accessToken: string, itemId: string): Promise<ConsentEvent[]> {
     const data = await this.call("/consent/events/get", () => this.api.consentEventsGet({ access_token: accessToken }));
     return data.consent_events.map((event) => mapConsentEvent(event, itemId)).filter((event): event is ConsentEvent => event !== null);
+  }
+
+  /** Removes the Item at Plaid; its access token stops working. */
+  async removeItem(accessToken: string): Promise<string> {
+    const data = await this.call("/item/remove", () => this.api.itemRemove({ access_token: accessToken }));
+    return data.request_id;
+  }
+
+  /** Removes several of a user's Items in one call; Plaid removes all of them or none. */
+  async removeUserItems(plaidUserId: string, itemIds: string[]): Promise<string> {
+    const data = await this.call("/user/items/remove", () => this.api.userItemsRemove({ user_id: plaidUserId, item_ids: itemIds }));
+    return data.request_id;
+  }
+
+  /** Sandbox only: puts the Item into ITEM_LOGIN_REQUIRED. */
+  async sandboxResetLogin(accessToken: string): Promise<boolean> {
+    const data = await this.call("/sandbox/item/reset_login", () => this.api.sandboxItemResetLogin({ access_token: accessToken }));
+    return data.reset_login;
+  }
+
+  /** Sandbox only: has Plaid fire an ITEM webhook for the Item. */
+  async sandboxFireItemWebhook(accessToken: string, code: string): Promise<boolean> {
+    const data = await this.call("/sandbox/item/fire_webhook", () =>
+      this.api.sandboxItemFireWebhook({
+        access_token: accessToken,
+        webhook_type: WebhookType.Item,
+        webhook_code: code as SandboxItemFireWebhookRequestWebhookCodeEnum,
+      }),
+    );
+    return data.webhook_fired;
   }
 
   /** The key with this id from /webhook_verification_key/get. */

@@ -22,6 +22,7 @@ interface ItemRow {
   disconnect_at: Date | null;
   disconnect_reason: string | null;
   revoked_account_ids: string[];
+  account_ids: string[];
   products: string[];
   billed_products: string[];
   available_products: string[];
@@ -55,6 +56,7 @@ function toStoredItem(row: ItemRow): StoredItem {
       disconnectAt: date(row.disconnect_at),
       disconnectReason: row.disconnect_reason,
       revokedAccountIds: row.revoked_account_ids,
+      accountIds: row.account_ids,
       products: row.products,
       billedProducts: row.billed_products,
       availableProducts: row.available_products,
@@ -87,6 +89,7 @@ const SNAPSHOT_COLUMNS: ReadonlyArray<[string, (s: ItemSnapshot) => unknown]> = 
   ["disconnect_at", (s) => s.disconnectAt],
   ["disconnect_reason", (s) => s.disconnectReason],
   ["revoked_account_ids", (s) => s.revokedAccountIds],
+  ["account_ids", (s) => s.accountIds],
   ["products", (s) => s.products],
   ["billed_products", (s) => s.billedProducts],
   ["available_products", (s) => s.availableProducts],
@@ -130,6 +133,11 @@ export class ItemsRepository {
   async saveSnapshot(snapshot: ItemSnapshot, db: Queryable = this.db): Promise<void> {
     const sets = SNAPSHOT_COLUMNS.map(([column], i) => `${column} = $${i + 2}`);
     await db.query(`UPDATE items SET ${sets.join(", ")} WHERE item_id = $1`, [snapshot.itemId, ...SNAPSHOT_COLUMNS.map(([, v]) => v(snapshot))]);
+  }
+
+  /** Deletes the Item's access token (after removal); the row and its history stay. */
+  async clearAccessToken(itemId: string, db: Queryable = this.db): Promise<void> {
+    await db.query("UPDATE items SET access_token_ciphertext = NULL, access_token_key_id = NULL WHERE item_id = $1", [itemId]);
   }
 
   async findById(itemId: string, db: Queryable = this.db): Promise<StoredItem | null> {

@@ -1,5 +1,6 @@
 import type { Database } from "./database.js";
 import { sql as initial } from "./migrations/001-initial.js";
+import { sql as accountIds } from "./migrations/002-item-account-ids.js";
 
 interface Migration {
   version: number;
@@ -8,7 +9,10 @@ interface Migration {
 }
 
 /** Every migration, in order. Append only: a released migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: "initial", sql: initial }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: "initial", sql: initial },
+  { version: 2, name: "item-account-ids", sql: accountIds },
+];
 
 /** Arbitrary constant naming the lock that keeps instances from migrating at the same time. */
 const MIGRATION_LOCK = 7_263_001;

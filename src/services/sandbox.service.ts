@@ -1,0 +1,83 @@
+import type { PlaidDataSource } from "../datasources/plaid/plaid-datasource.js";
+import type { SimulatorControl } from "../datasources/plaid/simulator-control.js";
+import type { PlaidEnv } from "../config.js";
+import { BadInputError, GatewayError } from "../domain/errors.js";
+import type { ItemSnapshot } from "../domain/item.js";
+import { checkProducts } from "../domain/link-input.js";
+import { NOT_FIREABLE_IN_PLAID_SANDBOX, type SandboxItemWebhookCode } from "../domain/sandbox-webhooks.js";
+import type { ItemsService } from "./items.service.js";
+import type { LinkService } from "./link.service.js";
+import type { RequestScope } from "./request-scope.js";
+import type { UsersService } from "./users.service.js";
+
+/** Default Sandbox institution: First Platypus Bank, non-OAuth, where Plaid's test credentials work. */
+export const DEFAULT_SANDBOX_INSTITUTION = "ins_109508";
+const DEFAULT_SANDBOX_PRODUCTS = ["transactions"];
+
+export interface SandboxServiceOptions {
+  env: PlaidEnv;
+  webhookUrl: () => string | null;
+}
+
+/** Sandbox and simulator helpers: Items without Link, broken logins and fired webhooks on demand. */
+export class SandboxService {
+  constructor(
+    private readonly plaid: PlaidDataSource,
+    private readonly simulator: SimulatorControl | null,
+    private readonly users: UsersService,
+    private readonly items: ItemsService,
+    private readonly link: LinkService,
+    private readonly options: SandboxServiceOptions,
+  ) {}
+
+  /** Creates an Item for the viewer without Link. */
+  async createItem(scope: RequestScope, institutionId?: string | null, products?: readonly string[] | null): Promise<ItemSnapshot> {
+    this.requireSandbox("sandboxCreateItem");
+    const institution = institutionId ?? DEFAULT_SANDBOX_INSTITUTION;
+    if (!/^ins_[A-Za-z0-9]{1,40}$/.test(institution)) {
+      throw new BadInputError("institutionId must be a Plaid institution id such as ins_109508", { argument: "institutionId" });
+    }
+    const checkedProducts = products ? checkProducts(products) : DEFAULT_SANDBOX_PRODUCTS;
+    const user = await scope.user();
+    const plaidUserId = await this.users.ensurePlaidUser(user);
+    const publicToken = await this.plaid.sandboxCreatePublicToken({
+      institutionId: institution,
+      products: checkedProducts,
+      webhook: this.options.webhookUrl(),
+      plaidUserId,
+    });
+    return this.link.linkItem(scope, user, publicToken, ["US"]);
+  }
+
+  /** Puts the Item into ITEM_LOGIN_REQUIRED at Plaid (/sandbox/item/reset_login); Plaid then sends ITEM/ERROR. */
+  async resetLogin(scope: RequestScope, itemId: string): Promise<boolean> {
+    this.requireSandbox("sandboxResetLogin");
+    const stored = await this.items.requireVisibleStored(scope, itemId);
+    if (stored.snapshot.status === "REMOVED") throw new BadInputError("The Item has been removed", { argument: "itemId" });
+    const accessToken = this.items.accessToken(stored);
+    return this.items.learnFrom(itemId, () => this.plaid.sandboxResetLogin(accessToken));
+  }
+
+  /** Has Plaid fire an ITEM webhook for the Item. */
+  async fireWebhook(scope: RequestScope, itemId: string, code: SandboxItemWebhookCode): Promise<boolean> {
+    this.requireSandbox("sandboxFireWebhook");
+    if (this.options.env === "sandbox" && NOT_FIREABLE_IN_PLAID_SANDBOX.has(code)) {
+      throw new BadInputError(`Plaid's Sandbox cannot fire ${code} (/sandbox/item/fire_webhook does not offer it); the simulator can`, { argument: "code" });
+    }
+    const stored = await this.items.requireVisibleStored(scope, itemId);
+    if (stored.snapshot.status === "REMOVED") throw new BadInputError("The Item has been removed", { argument: "itemId" });
+    if (code === "PENDING_EXPIRATION") {
+      // Only reachable with the simulator: the Item's consent is brought to within seven days of expiry.
+      await this.simulator!.expireConsentSoon(itemId);
+      return true;
+    }
+    const accessToken = this.items.accessToken(stored);
+    return this.items.learnFrom(itemId, () => this.plaid.sandboxFireItemWebhook(accessToken, code));
+  }
+
+  private requireSandbox(operation: string): void {
+    if (this.options.env === "production") {
+      throw new GatewayError("FORBIDDEN", `${operation} is only available when PLAID_ENV is sandbox or simulator`);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import type { Loaders } from "../datasources/loaders.js";
+import type { PlaidDataSource } from "../datasources/plaid/plaid-datasource.js";
+import type { Store } from "../datasources/store/store.js";
+import type { PlaidEnv } from "../config.js";
+import { BadInputError, GatewayError } from "../domain/errors.js";
+import type { ItemSnapshot } from "../domain/item.js";
+import { applyPlaidRead, applyUpdateCompleted } from "../domain/item-transitions.js";
+import { checkUpdateModeInput, updateModeOf, type UpdateLinkTokenInput } from "../domain/update-mode-rules.js";
+import type { ItemsService } from "./items.service.js";
+import type { LinkTokenView } from "./link.service.js";
+import type { RequestScope } from "./request-scope.js";
+
+export interface UpdateModeServiceOptions {
+  env: PlaidEnv;
+  clientName: string;
+}
+
+/** Link update mode: tokens that repair or extend Items, and confirming the repair afterwards. */
+export class UpdateModeService {
+  constructor(
+    private readonly store: Store,
+    private readonly plaid: PlaidDataSource,
+    private readonly items: ItemsService,
+    private readonly options: UpdateModeServiceOptions,
+  ) {}
+
+  /** A Link token for update mode; every update-mode rule is checked before Plaid is called. */
+  async createUpdateLinkToken(scope: RequestScope, input: UpdateLinkTokenInput): Promise<LinkTokenView> {
+    const production = this.options.env === "production";
+    const mode = updateModeOf(input);
+
+    if (mode.kind === "item") {
+      const stored = await this.items.requireVisibleStored(scope, mode.itemId);
+      const checked = checkUpdateModeInput(input, stored.snapshot, production);
+      const owner = await ownerOf(scope.loaders, stored.snapshot);
+      const accessToken = this.items.accessToken(stored);
+      const token = await this.items.learnFrom(mode.itemId, () =>
+        this.plaid.createUpdateLinkToken({ ...this.common(checked), clientUserId: owner.clientUserId, plaidUserId: owner.plaidUserId, target: { accessToken } }),
+      );
+      await this.store.linkSessions.record(token.linkToken, { userId: owner.id, itemId: mode.itemId, countryCodes: checked.countryCodes, expiresAt: token.expiration });
+      return token;
+    }
+
+    const checked = checkUpdateModeInput(input, null, production);
+    const user = await scope.user();
+    if (mode.kind === "user" && !user.plaidUserId) {
+      throw new BadInputError("You have no Plaid user yet, so there is no Item to repair: link an Item first", { argument: "user" });
+    }
+    const target = mode.kind === "user" ? ({ user: true } as const) : { transferAuthorizationId: mode.authorizationId };
+    return this.plaid.createUpdateLinkToken({ ...this.common(checked), clientUserId: user.clientUserId, plaidUserId: user.plaidUserId, target });
+  }
+
+  /**
+   * After Link's onSuccess in update mode: Plaid sends no webhook when the app's own session repairs
+   * an Item, so the repair is confirmed with /item/get, stored, recorded and published here.
+   */
+  async completeUpdate(scope: RequestScope, itemId: string): Promise<ItemSnapshot> {
+    const stored = await this.items.requireVisibleStored(scope, itemId);
+    if (stored.snapshot.status === "REMOVED") throw new BadInputError("A removed Item cannot be updated; link the institution again", { argument: "itemId" });
+    const accessToken = this.items.accessToken(stored);
+    const read = await this.items.learnFrom(itemId, () => this.plaid.getItem(accessToken));
+    if (read.error) {
+      const snapshot = await this.items.transition(itemId, (current, now) => applyPlaidRead(current.snapshot, read, now));
+      throw new GatewayError("PLAID_ERROR", `Plaid still reports ${read.error.errorCode} for this Item, so the update did not repair it; it stays ${snapshot.status}`, {
+        plaid: { errorType: read.error.errorType, errorCode: read.error.errorCode, displayMessage: read.error.displayMessage, requestId: null },
+        itemStatus: snapshot.status,
+      });
+    }
+    const accounts = await this.items.learnFrom(itemId, () => this.plaid.getAccounts(accessToken));
+    return this.items.transition(itemId, (current, now) => applyUpdateCompleted(current.snapshot, read, accounts.map((account) => account.id), now));
+  }
+
+  /** Confirms the Item with Plaid now; a changed status is recorded and published as RECONCILED. */
+  async refreshItem(scope: RequestScope, itemId: string): Promise<ItemSnapshot> {
+    const stored = await this.items.requireVisibleStored(scope, itemId);
+    if (stored.snapshot.status === "REMOVED") return stored.snapshot;
+    const accessToken = this.items.accessToken(stored);
+    const read = await this.items.learnFrom(itemId, () => this.plaid.getItem(accessToken));
+    return this.items.applyPlaidRead(itemId, read, "RECONCILED");
+  }
+
+  private common(checked: ReturnType<typeof checkUpdateModeInput>) {
+    return {
+      clientName: this.options.clientName,
+      language: checked.language,
+      countryCodes: checked.countryCodes,
+      accountSelectionEnabled: checked.accountSelectionEnabled,
+      reauthorizationEnabled: checked.reauthorizationEnabled,
+      accountFilters: checked.accountFilters,
+      additionalConsentedProducts: checked.additionalConsentedProducts,
+      products: checked.products,
+      redirectUri: checked.redirectUri,
+      linkCustomizationName: checked.linkCustomizationName,
+    };
+  }
+}
+
+async function ownerOf(loaders: Loaders, item: ItemSnapshot) {
+  const owner = await loaders.user.load(item.userId);
+  if (!owner) throw new Error(`Item ${item.itemId} has no owner row`);
+  return owner;
+}
