@@ -151,7 +151,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           return {
             viewer: { clientUserId: viewer.clientUserId, isAdmin: viewer.isAdmin },
             user: () => (user ??= users.ensure(viewer.clientUserId)),
-            loaders: createLoaders({ store, plaid, cipher, forItem: (itemId, call) => items.learnFrom(itemId, call) }),
+            loaders: createLoaders({ store, plaid, cipher, forItem: (itemId, call) => items.learnFrom(itemId, call), logger }),
             services,
             requestId,
             logger: logger.child({ requestId }),

@@ -37,6 +37,8 @@ export interface UpdateLinkTokenInput {
   redirectUri?: string | null;
   countryCodes?: readonly string[] | null;
   language?: string | null;
+  /** The statement period, when products includes statements. */
+  statements?: { startDate: string; endDate: string } | null;
 }
 
 export type UpdateMode = { kind: "item"; itemId: string } | { kind: "user" } | { kind: "transfer"; authorizationId: string };
@@ -53,6 +55,7 @@ export interface CheckedUpdateLinkToken {
   products: string[];
   linkCustomizationName: string | null;
   redirectUri: string | null;
+  statements: { startDate: string; endDate: string } | null;
 }
 
 /** Names the rule a request breaks and what to do instead. */
@@ -138,6 +141,8 @@ export function checkUpdateModeInput(input: UpdateLinkTokenInput, item: ItemSnap
     throw new UpdateModeRuleError("no-overlap", `additionalConsentedProducts must not repeat products (${overlap.join(", ")})`);
   }
 
+  const statements = checkStatements(input.statements ?? null, products.includes("statements"));
+
   return {
     mode,
     countryCodes,
@@ -149,7 +154,21 @@ export function checkUpdateModeInput(input: UpdateLinkTokenInput, item: ItemSnap
     products,
     linkCustomizationName: input.linkCustomizationName ? checkLinkCustomizationName(input.linkCustomizationName) : null,
     redirectUri: input.redirectUri ? checkRedirectUri(input.redirectUri, production) : null,
+    statements,
   };
+}
+
+/** Statements need the period to collect; the period only goes with statements. */
+function checkStatements(period: { startDate: string; endDate: string } | null, wanted: boolean): { startDate: string; endDate: string } | null {
+  if (!wanted) {
+    if (period) throw new BadInputError("statements applies only when products includes statements", { argument: "statements" });
+    return null;
+  }
+  if (!period) throw new BadInputError("products includes statements: give statements { startDate endDate } (YYYY-MM-DD)", { argument: "statements" });
+  const valid = (text: string) => /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`));
+  if (!valid(period.startDate) || !valid(period.endDate)) throw new BadInputError("statements dates must be YYYY-MM-DD", { argument: "statements" });
+  if (period.startDate > period.endDate) throw new BadInputError("statements.startDate must not be after endDate", { argument: "statements" });
+  return period;
 }
 
 function uniqueKnownProducts(products: readonly string[], argument: string): string[] {

@@ -18,6 +18,15 @@ export class AccountFiltersInput {
   other?: string[] | null;
 }
 
+@InputType({ description: "The period of bank statements to collect (dates as YYYY-MM-DD)." })
+export class StatementsInput {
+  @Field(() => String)
+  startDate!: string;
+
+  @Field(() => String)
+  endDate!: string;
+}
+
 @InputType({ description: "Exactly one of itemId, user or transferAuthorizationId." })
 export class CreateUpdateLinkTokenInput {
   @Field(() => ID, { nullable: true, description: "Update mode for one Item (access-token mode)." })
@@ -58,4 +67,7 @@ export class CreateUpdateLinkTokenInput {
 
   @Field(() => String, { nullable: true, description: "Defaults to en." })
   language?: string | null;
+
+  @Field(() => StatementsInput, { nullable: true, description: "Required when products includes statements." })
+  statements?: StatementsInput | null;
 }

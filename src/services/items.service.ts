@@ -5,7 +5,7 @@ import type { TokenCipher } from "../datasources/store/token-cipher.js";
 import type { UserRecord } from "../datasources/store/users-repository.js";
 import { decodeCursor, encodeCursor, eventCursor, eventSequenceFromCursor } from "../domain/cursor.js";
 import { NotFoundError, PlaidApiError } from "../domain/errors.js";
-import type { ItemSnapshot, ItemStatus, PlaidItemState } from "../domain/item.js";
+import type { Account, ItemSnapshot, ItemStatus, PlaidItemState } from "../domain/item.js";
 import { applyCallError, applyLinked, applyPlaidRead, type ItemTransition } from "../domain/item-transitions.js";
 import type { Logger } from "../logger.js";
 import type { ItemEventPublisher } from "../subscriptions/item-event-publisher.js";
@@ -195,16 +195,22 @@ export class ItemsService {
   }
 
   /** Stores a newly linked Item with its sealed access token and records LINKED. */
-  async recordLinkedItem(user: UserRecord, accessToken: string, read: PlaidItemState, countryCodes: string[], accountIds: string[]): Promise<ItemSnapshot> {
+  async recordLinkedItem(user: UserRecord, accessToken: string, read: PlaidItemState, countryCodes: string[], accounts: Account[] | null): Promise<ItemSnapshot> {
     const now = this.now();
-    const { snapshot, event } = applyLinked(user.id, read, countryCodes, accountIds, now);
+    const { snapshot, event } = applyLinked(user.id, read, countryCodes, accounts?.map((account) => account.id) ?? [], now);
     const sealed = this.cipher.seal(accessToken, read.itemId);
     const stored = await this.store.db.transaction(async (tx) => {
       await this.store.items.insert(snapshot, sealed, tx);
+      if (accounts) await this.store.reads.put(snapshot.itemId, "accounts", accounts, now, tx);
       return this.store.events.append(tx, { itemId: snapshot.itemId, userId: user.id, ...event!, occurredAt: now });
     });
     await this.publish(stored);
     return snapshot;
+  }
+
+  /** Keeps Plaid's latest answer for the Item's accounts (served when Plaid cannot answer). */
+  async keepAccounts(itemId: string, accounts: Account[]): Promise<void> {
+    await this.store.reads.put(itemId, "accounts", accounts, this.now());
   }
 
   /** The Item's access token, decrypted for a call to Plaid; never leaves the server. */

@@ -87,10 +87,10 @@ export class LinkService {
     const [read, accounts] = await Promise.all([
       this.plaid.getItem(accessToken),
       // An Item that is already broken has no accounts to list; its status says why.
-      this.plaid.getAccounts(accessToken).catch(() => []),
+      this.plaid.getAccounts(accessToken).catch(() => null),
     ]);
     try {
-      return await this.items.recordLinkedItem(user, accessToken, read, countryCodes, accounts.map((account) => account.id));
+      return await this.items.recordLinkedItem(user, accessToken, read, countryCodes, accounts);
     } catch (error) {
       this.logger.error({ itemId, err: error }, "a linked Item could not be stored");
       throw error;

@@ -67,7 +67,9 @@ export class UpdateModeService {
       });
     }
     const accounts = await this.items.learnFrom(itemId, () => this.plaid.getAccounts(accessToken));
-    return this.items.transition(itemId, (current, now) => applyUpdateCompleted(current.snapshot, read, accounts.map((account) => account.id), now));
+    const snapshot = await this.items.transition(itemId, (current, now) => applyUpdateCompleted(current.snapshot, read, accounts.map((account) => account.id), now));
+    await this.items.keepAccounts(itemId, accounts);
+    return snapshot;
   }
 
   /** Confirms the Item with Plaid now; a changed status is recorded and published as RECONCILED. */
@@ -91,6 +93,7 @@ export class UpdateModeService {
       products: checked.products,
       redirectUri: checked.redirectUri,
       linkCustomizationName: checked.linkCustomizationName,
+      statements: checked.statements,
     };
   }
 }

@@ -113,21 +113,3 @@ describe("careless and hostile input", () => {
     expect(get.status).toBeGreaterThanOrEqual(400);
   });
 });
-
-describe("Sandbox helpers against Plaid production", () => {
-  let harness: TestGateway;
-
-  beforeAll(async () => {
-    harness = await startTestGateway({ env: { PLAID_ENV: "production", PLAID_CLIENT_ID: "prod-client", PLAID_SECRET: "prod-secret-value" } });
-  });
-  afterAll(async () => {
-    await harness.close();
-  });
-
-  it("sandboxCreateItem is refused with a clear error and no Plaid call", async () => {
-    const token = await harness.token("someone");
-    const result = await harness.graphql(SandboxCreateItemDocument, {}, token);
-    expect(result.errors?.[0]).toMatchObject({ extensions: { code: "FORBIDDEN" }, message: expect.stringMatching(/only available when PLAID_ENV is sandbox or simulator/) });
-    expect(harness.plaidCalls).toEqual([]);
-  });
-});

@@ -41,6 +41,7 @@ export interface UpdateLinkTokenParams {
   products: string[];
   redirectUri: string | null;
   linkCustomizationName: string | null;
+  statements: { startDate: string; endDate: string } | null;
 }
 
 export interface LinkTokenResult {
@@ -126,6 +127,7 @@ export class PlaidDataSource {
     if (params.products.length > 0) request.products = params.products as Products[];
     if (params.redirectUri) request.redirect_uri = params.redirectUri;
     if (params.linkCustomizationName) request.link_customization_name = params.linkCustomizationName;
+    if (params.statements) request.statements = { start_date: params.statements.startDate, end_date: params.statements.endDate };
     const data = await this.call("/link/token/create", () => this.api.linkTokenCreate(request));
     return { linkToken: data.link_token, expiration: new Date(data.expiration), requestId: data.request_id };
   }

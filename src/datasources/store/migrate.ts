@@ -1,6 +1,6 @@
 import type { Database } from "./database.js";
 import { sql as initial } from "./migrations/001-initial.js";
-import { sql as accountIds } from "./migrations/002-item-account-ids.js";
+import { sql as itemReads } from "./migrations/002-item-reads.js";
 
 interface Migration {
   version: number;
@@ -11,7 +11,7 @@ interface Migration {
 /** Every migration, in order. Append only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial", sql: initial },
-  { version: 2, name: "item-account-ids", sql: accountIds },
+  { version: 2, name: "item-reads", sql: itemReads },
 ];
 
 /** Arbitrary constant naming the lock that keeps instances from migrating at the same time. */

@@ -1,5 +1,6 @@
 import type { Database } from "./database.js";
 import { ItemEventsRepository } from "./item-events-repository.js";
+import { ItemReadsRepository } from "./item-reads-repository.js";
 import { ItemsRepository } from "./items-repository.js";
 import { LinkSessionsRepository } from "./link-sessions-repository.js";
 import { migrate } from "./migrate.js";
@@ -13,6 +14,7 @@ export interface Store {
   users: UsersRepository;
   items: ItemsRepository;
   events: ItemEventsRepository;
+  reads: ItemReadsRepository;
   linkSessions: LinkSessionsRepository;
   close(): Promise<void>;
 }
@@ -41,6 +43,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     users: new UsersRepository(db),
     items: new ItemsRepository(db),
     events: new ItemEventsRepository(db),
+    reads: new ItemReadsRepository(db),
     linkSessions: new LinkSessionsRepository(db),
     close: () => db.close(),
   };

@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { applyCallError, applyRemoval, applyUpdateCompleted, statusForCallError } from "../../src/domain/item-transitions.js";
+import { ITEM_STATUSES, type PlaidErrorInfo, type PlaidItemState } from "../../src/domain/item.js";
+import { makeSnapshot } from "../support/factories.js";
+
+const now = new Date("2030-01-01T00:00:00Z");
+const error = (errorCode: string, errorType = "ITEM_ERROR"): PlaidErrorInfo => ({ errorType, errorCode, errorCodeReason: null, message: errorCode, displayMessage: null });
+const plaidRead = (overrides: Partial<PlaidItemState> = {}): PlaidItemState => {
+  const { userId: _u, status: _s, newAccountsAvailable: _n, disconnectAt: _d, disconnectReason: _r, revokedAccountIds: _a, accountIds: _i, countryCodes: _c, syncedAt: _y, statusChangedAt: _t, linkedAt: _l, removedAt: _m, ...plaid } = makeSnapshot({ userId: "u" });
+  return { ...plaid, ...overrides };
+};
+
+describe("learning from errors answered by any Plaid call", () => {
+  it.each([
+    ["ITEM_LOGIN_REQUIRED", "LOGIN_REQUIRED"],
+    ["PASSWORD_RESET_REQUIRED", "LOGIN_REQUIRED"],
+    ["USER_PERMISSION_REVOKED", "PERMISSION_REVOKED"],
+    ["ITEM_NOT_FOUND", "REMOVED"],
+    ["PRODUCT_NOT_READY", null],
+    ["INSTITUTION_DOWN", null],
+    ["RATE_LIMIT", null],
+    ["INTERNAL_SERVER_ERROR", null],
+  ])("%s → %s", (code, status) => {
+    expect(statusForCallError({ errorType: "ITEM_ERROR", errorCode: code })).toBe(status);
+  });
+
+  it.each(ITEM_STATUSES.filter((s) => s !== "REMOVED" && s !== "LOGIN_REQUIRED"))("ITEM_LOGIN_REQUIRED moves a %s Item to LOGIN_REQUIRED with one event", (status) => {
+    const before = makeSnapshot({ userId: "u", status });
+    const { snapshot, event } = applyCallError(before, error("ITEM_LOGIN_REQUIRED"), now);
+    expect(snapshot).toMatchObject({ status: "LOGIN_REQUIRED", error: error("ITEM_LOGIN_REQUIRED"), statusChangedAt: now });
+    expect(event).toEqual({ previousStatus: status, status: "LOGIN_REQUIRED", cause: "ITEM_LOGIN_REQUIRED", error: error("ITEM_LOGIN_REQUIRED") });
+  });
+
+  it("the same error again changes nothing: recorded once", () => {
+    const first = applyCallError(makeSnapshot({ userId: "u" }), error("ITEM_LOGIN_REQUIRED"), now);
+    const again = applyCallError(first.snapshot, error("ITEM_LOGIN_REQUIRED"), new Date(now.getTime() + 1000));
+    expect(again.event).toBeNull();
+    expect(again.snapshot).toBe(first.snapshot);
+  });
+
+  it("errors that say nothing about the Item change nothing", () => {
+    const before = makeSnapshot({ userId: "u" });
+    expect(applyCallError(before, error("RATE_LIMIT", "RATE_LIMIT_EXCEEDED"), now)).toEqual({ snapshot: before, event: null });
+  });
+
+  it("ITEM_NOT_FOUND removes the Item; a removed Item learns nothing more", () => {
+    const { snapshot, event } = applyCallError(makeSnapshot({ userId: "u" }), error("ITEM_NOT_FOUND"), now);
+    expect(snapshot).toMatchObject({ status: "REMOVED", removedAt: now });
+    expect(event).toMatchObject({ status: "REMOVED", cause: "ITEM_NOT_FOUND" });
+    expect(applyCallError(snapshot, error("ITEM_LOGIN_REQUIRED"), now).event).toBeNull();
+  });
+});
+
+describe("removal", () => {
+  it.each(ITEM_STATUSES.filter((s) => s !== "REMOVED"))("removes a %s Item, keeping it with its removal time", (status) => {
+    const { snapshot, event } = applyRemoval(makeSnapshot({ userId: "u", status, newAccountsAvailable: true }), now);
+    expect(snapshot).toMatchObject({ status: "REMOVED", removedAt: now, statusChangedAt: now, newAccountsAvailable: false });
+    expect(event).toEqual({ previousStatus: status, status: "REMOVED", cause: "REMOVED", error: null });
+  });
+
+  it("removing twice records nothing the second time", () => {
+    const removed = makeSnapshot({ userId: "u", status: "REMOVED", removedAt: now });
+    expect(applyRemoval(removed, now)).toEqual({ snapshot: removed, event: null });
+  });
+});
+
+describe("completing update mode", () => {
+  it("a repaired login becomes HEALTHY, recorded as UPDATE_COMPLETED", () => {
+    const broken = makeSnapshot({ userId: "u", status: "LOGIN_REQUIRED", error: error("ITEM_LOGIN_REQUIRED"), accountIds: ["a"] });
+    const { snapshot, event } = applyUpdateCompleted(broken, plaidRead({ error: null }), ["a"], now);
+    expect(snapshot).toMatchObject({ status: "HEALTHY", error: null, syncedAt: now, statusChangedAt: now });
+    expect(event).toEqual({ previousStatus: "LOGIN_REQUIRED", status: "HEALTHY", cause: "UPDATE_COMPLETED", error: null });
+  });
+
+  it("clears new accounts only when the shared accounts changed", () => {
+    const flagged = makeSnapshot({ userId: "u", newAccountsAvailable: true, accountIds: ["a", "b"] });
+    expect(applyUpdateCompleted(flagged, plaidRead(), ["b", "a"], now).snapshot.newAccountsAvailable).toBe(true);
+    const changed = applyUpdateCompleted(flagged, plaidRead(), ["a", "b", "c"], now).snapshot;
+    expect(changed).toMatchObject({ newAccountsAvailable: false, accountIds: ["a", "b", "c"] });
+  });
+
+  it("keeps the stored accounts when they could not be read", () => {
+    const flagged = makeSnapshot({ userId: "u", newAccountsAvailable: true, accountIds: ["a"] });
+    expect(applyUpdateCompleted(flagged, plaidRead(), null, now).snapshot).toMatchObject({ newAccountsAvailable: true, accountIds: ["a"] });
+  });
+
+  it("a removed Item stays removed", () => {
+    const removed = makeSnapshot({ userId: "u", status: "REMOVED", removedAt: now });
+    expect(applyUpdateCompleted(removed, plaidRead(), [], now)).toEqual({ snapshot: removed, event: null });
+  });
+});
