@@ -72,7 +72,8 @@ export async function createRedisEventBus(options: RedisEventBusOptions): Promis
 
   const track = (promise: Promise<unknown>) => {
     pendingSubscriptions.add(promise);
-    void promise.finally(() => pendingSubscriptions.delete(promise));
+    const settled = () => pendingSubscriptions.delete(promise);
+    promise.then(settled, settled);
   };
 
   /** A (un)subscribe that fails on a connection that still looks healthy means the connection is stuck: recycle it. */

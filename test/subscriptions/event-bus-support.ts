@@ -10,14 +10,17 @@ export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 /** Whether Redis answers; in CI an absent Redis is a failure, not a skip. */
 export async function redisAvailable(): Promise<boolean> {
   const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2_000, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-  client.on("error", () => {});
+  let connectionError: Error | undefined;
+  client.on("error", (error: Error) => {
+    connectionError = error;
+  });
   try {
     await client.connect();
     await client.ping();
     return true;
   } catch (error) {
-    if (process.env.CI) throw new Error(`Redis at ${REDIS_URL} is required in CI: ${(error as Error).message}`);
-    console.warn(`\n[tests] Redis at ${REDIS_URL} is not reachable: Redis event bus tests are skipped on this machine (they run in CI).\n`);
+    if (process.env.CI) throw new Error(`Redis at ${REDIS_URL} is required in CI: ${(connectionError ?? (error as Error)).message}`);
+    console.warn(`\n[tests] Redis at ${REDIS_URL} is not reachable (${(connectionError ?? (error as Error)).message}): Redis event bus tests are skipped on this machine (they run in CI).\n`);
     return false;
   } finally {
     client.disconnect();

@@ -76,8 +76,8 @@ describe.skipIf(!available)("Redis Item event bus (two gateway instances in one 
   }
 
   it("delivers an event published on one instance to the owner's subscriber on another, and to the publisher's own subscriber exactly once", async () => {
-    const { bus: a } = await instance();
-    const { bus: b } = await instance();
+    const { bus: a, logger: loggerA } = await instance();
+    const { bus: b, logger: loggerB } = await instance();
     const owner = randomUserId();
     const someoneElse = randomUserId();
     const onA = collect(a, owner);
@@ -98,6 +98,9 @@ describe.skipIf(!available)("Redis Item event bus (two gateway instances in one 
     expect(sequences(onA)).toEqual([first.sequence, second.sequence]);
     expect(sequences(onB)).toEqual([first.sequence, second.sequence]);
     expect(otherUserOnB).toEqual([]);
+    // A normal start is not a recovery: nothing was missed, so no resync.
+    const resyncLines = [...loggerA.entries, ...loggerB.entries].filter((entry) => entry.msg === "Item event subscribers resync from the event log");
+    expect(resyncLines).toEqual([]);
   });
 
   it("delivers every user's events to admin subscribers on both instances, each once", async () => {
