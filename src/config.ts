@@ -17,6 +17,8 @@ export interface Config {
     clientId?: string;
     secret?: string;
     simulatorPort: number;
+    /** A simulator already running elsewhere (`npm run simulator`), shared by several gateways; none is started then. */
+    simulatorUrl?: string;
     /** Name shown in Link. */
     clientName: string;
     /** Item fields are re-read from /item/get when the stored snapshot is older than this. */
@@ -28,6 +30,8 @@ export interface Config {
     issuer?: string;
     audience?: string;
   };
+  /** Webhook signature verification; only an explicit WEBHOOK_VERIFICATION=off turns it off, never in production. */
+  webhookVerification: boolean;
   /** 32-byte key (hex or base64) for access tokens at rest; generated into DATA_DIR when unset. */
   tokenEncryptionKey?: string;
   logLevel: LogLevel;
@@ -76,7 +80,12 @@ export function loadConfig(env: Env = process.env): Config {
     if (!clientId) throw new ConfigError("PLAID_CLIENT_ID", `is required when PLAID_ENV=${plaidEnv}`);
     if (!secret) throw new ConfigError("PLAID_SECRET", `is required when PLAID_ENV=${plaidEnv}`);
   }
-  if (port !== 0 && port === simulatorPort && plaidEnv === "simulator") {
+  const simulatorUrl = readUrl(read, "SIMULATOR_URL", ["http:", "https:"]);
+  if (simulatorUrl && plaidEnv !== "simulator") throw new ConfigError("SIMULATOR_URL", `applies only to PLAID_ENV=simulator (PLAID_ENV is ${plaidEnv})`);
+  if (simulatorUrl && (!clientId || !secret)) {
+    throw new ConfigError(clientId ? "PLAID_SECRET" : "PLAID_CLIENT_ID", "is required with SIMULATOR_URL: use the credentials that simulator accepts");
+  }
+  if (!simulatorUrl && port !== 0 && port === simulatorPort && plaidEnv === "simulator") {
     throw new ConfigError("SIMULATOR_PORT", `must differ from PORT (both are ${port})`);
   }
 
@@ -100,6 +109,14 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError("TOKEN_ENCRYPTION_KEY", "is required when PLAID_ENV=production");
   }
 
+  const verification = (read("WEBHOOK_VERIFICATION") ?? "on").toLowerCase();
+  if (verification !== "on" && verification !== "off") {
+    throw new ConfigError("WEBHOOK_VERIFICATION", `must be on or off (got "${verification}")`);
+  }
+  if (verification === "off" && plaidEnv === "production") {
+    throw new ConfigError("WEBHOOK_VERIFICATION", "cannot be off when PLAID_ENV=production");
+  }
+
   const logLevel = (read("LOG_LEVEL") ?? "info").toLowerCase();
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
     throw new ConfigError("LOG_LEVEL", `must be one of ${LOG_LEVELS.join(", ")} (got "${logLevel}")`);
@@ -117,6 +134,7 @@ export function loadConfig(env: Env = process.env): Config {
       clientId,
       secret,
       simulatorPort,
+      simulatorUrl: simulatorUrl?.replace(/\/+$/, ""),
       clientName: read("PLAID_CLIENT_NAME") ?? "Plaid Item Gateway",
       snapshotMaxAgeSeconds: readInt(read, "ITEM_SNAPSHOT_MAX_AGE_SECONDS", 300, 0, 86_400),
     },
@@ -126,6 +144,7 @@ export function loadConfig(env: Env = process.env): Config {
       issuer: read("AUTH_ISSUER"),
       audience: read("AUTH_AUDIENCE"),
     },
+    webhookVerification: verification === "on",
     tokenEncryptionKey,
     logLevel: logLevel as LogLevel,
   };

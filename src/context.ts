@@ -7,4 +7,6 @@ export interface GatewayContext extends RequestScope {
   services: Services;
   requestId: string;
   logger: Logger;
+  /** Replaces the per-request loaders (a subscription does so for each event it delivers). */
+  renewLoaders: () => void;
 }

@@ -63,7 +63,7 @@ async function serve(config: Config): Promise<number> {
     "",
     "Plaid Item Gateway is running",
     `  GraphQL   ${gateway.graphqlUrl}`,
-    `  Plaid     ${gateway.simulator ? `built-in simulator at ${gateway.simulator.url}` : config.plaid.env}`,
+    `  Plaid     ${gateway.simulator ? `built-in simulator at ${gateway.simulator.url}` : config.plaid.simulatorUrl ? `simulator at ${config.plaid.simulatorUrl}` : config.plaid.env}`,
     `  Store     ${gateway.store.db.kind === "pglite" ? `PGlite in ${path.join(config.dataDir, "pglite")}` : "PostgreSQL"}`,
   ];
   const authConfigured = Boolean(config.auth.jwtSecret || config.auth.jwksUrl);

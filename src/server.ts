@@ -10,13 +10,11 @@ import { Authenticator } from "./auth/authenticator.js";
 import { signDevToken } from "./auth/dev-token.js";
 import { decodeKey, type Config } from "./config.js";
 import type { GatewayContext } from "./context.js";
-import { createLoaders } from "./datasources/loaders.js";
 import { createPlaidApi } from "./datasources/plaid/plaid-client.js";
 import { PlaidDataSource, type PlaidCallRecord } from "./datasources/plaid/plaid-datasource.js";
 import { SimulatorControl } from "./datasources/plaid/simulator-control.js";
 import { openStore, type Store } from "./datasources/store/store.js";
 import { TokenCipher } from "./datasources/store/token-cipher.js";
-import type { UserRecord } from "./datasources/store/users-repository.js";
 import { GatewayError } from "./domain/errors.js";
 import { createApolloServer } from "./http/graphql-server.js";
 import { requestIdFrom } from "./http/request-id.js";
@@ -32,7 +30,16 @@ import { UpdateModeService } from "./services/update-mode.service.js";
 import type { Services } from "./services/services.js";
 import { UsersService } from "./services/users.service.js";
 import { startPlaidSimulator, type PlaidSimulator, type PlaidSimulatorOptions } from "./simulator/index.js";
-import { InProcessItemEvents } from "./subscriptions/item-event-publisher.js";
+import { createContextFactory } from "./http/context-factory.js";
+import { createErrorFormatter } from "./http/format-error.js";
+import { ItemReconciler } from "./services/item-reconciler.js";
+import { ItemStatusStream } from "./services/item-status-stream.js";
+import { WebhookIngestService } from "./services/webhook-ingest.service.js";
+import { attachGraphqlWs } from "./subscriptions/graphql-ws-server.js";
+import { createInProcessEventBus, type ItemEventBus } from "./subscriptions/item-event-bus.js";
+import { createRedisEventBus } from "./subscriptions/redis-item-event-bus.js";
+import { PlaidWebhookVerifier } from "./webhooks/verify-plaid-webhook.js";
+import { webhookRouter, type WebhookResult } from "./webhooks/webhook-route.js";
 
 export interface GatewayOptions {
   logger?: Logger;
@@ -42,6 +49,10 @@ export interface GatewayOptions {
   simulator?: Pick<PlaidSimulatorOptions, "onExchange" | "timeScale">;
   /** Told about every Plaid call the gateway makes. */
   onPlaidCall?: (record: PlaidCallRecord) => void;
+  /** Told the result of every webhook request. */
+  onWebhook?: (result: WebhookResult) => void;
+  /** Channel prefix for the Redis event bus (tests isolate runs with it). */
+  redisChannelPrefix?: string;
 }
 
 /** A running gateway. */
@@ -49,10 +60,12 @@ export interface Gateway {
   /** Where the gateway listens, e.g. http://127.0.0.1:4000. */
   url: string;
   graphqlUrl: string;
-  /** The in-process simulator, when PLAID_ENV=simulator. */
+  /** The in-process simulator, when PLAID_ENV=simulator and no SIMULATOR_URL is given. */
   simulator: PlaidSimulator | null;
   store: Store;
-  events: InProcessItemEvents;
+  events: ItemEventBus;
+  /** Resolves when background confirmations with Plaid have finished. */
+  idle(): Promise<void>;
   /** Signs a bearer token, when the gateway verifies HS256 tokens (not with a JWKS). */
   issueToken: ((user: string, options?: { admin?: boolean; expiresIn?: string }) => Promise<string>) | null;
   stop(): Promise<void>;
@@ -86,7 +99,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
 
     let simulator: PlaidSimulator | null = null;
     let plaidCredentials = { clientId: config.plaid.clientId ?? "", secret: config.plaid.secret ?? "" };
-    if (config.plaid.env === "simulator") {
+    if (config.plaid.env === "simulator" && !config.plaid.simulatorUrl) {
       plaidCredentials = {
         clientId: config.plaid.clientId ?? randomBytes(12).toString("hex"),
         secret: config.plaid.secret ?? randomBytes(15).toString("hex"),
@@ -102,10 +115,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       const running = simulator;
       cleanups.push(() => running.close());
     }
-    const plaidApi = createPlaidApi({ env: config.plaid.env, ...plaidCredentials, basePath: simulator?.url });
+    const simulatorUrl = config.plaid.simulatorUrl ?? simulator?.url ?? null;
+    const plaidApi = createPlaidApi({ env: config.plaid.env, ...plaidCredentials, basePath: simulatorUrl ?? undefined });
     const plaid = new PlaidDataSource(plaidApi, logger.child({ component: "plaid" }), options.onPlaidCall);
 
-    const events = new InProcessItemEvents();
+    const events: ItemEventBus = config.redisUrl
+      ? await createRedisEventBus({ redisUrl: config.redisUrl, logger: logger.child({ component: "event-bus" }), channelPrefix: options.redisChannelPrefix })
+      : createInProcessEventBus({ logger });
+    cleanups.push(() => events.close());
     let webhookUrl: string | null = null;
     const users = new UsersService(store, plaid);
     const items = new ItemsService(store, cipher, events, logger, { snapshotMaxAgeMs: config.plaid.snapshotMaxAgeSeconds * 1000 });
@@ -117,11 +134,20 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       consent: new ConsentService(),
       updateMode: new UpdateModeService(store, plaid, items, { env: config.plaid.env, clientName: config.plaid.clientName }),
       removal: new RemovalService(store, plaid, items),
-      sandbox: new SandboxService(plaid, simulator ? new SimulatorControl(simulator.url) : null, users, items, link, {
+      sandbox: new SandboxService(plaid, simulatorUrl ? new SimulatorControl(simulatorUrl) : null, users, items, link, {
         env: config.plaid.env,
         webhookUrl: () => webhookUrl,
       }),
+      stream: new ItemStatusStream(store, events, logger),
     };
+    const reconciler = new ItemReconciler(store, plaid, items, logger);
+    cleanups.push(() => reconciler.idle());
+    const ingest = new WebhookIngestService(store, items, reconciler, logger);
+    if (!config.webhookVerification) {
+      logger.warn("WEBHOOK_VERIFICATION=off: webhooks are NOT verified; anyone who can reach /webhooks/plaid can change Item statuses. Never run like this outside a local experiment.");
+    }
+    const verifier = config.webhookVerification ? new PlaidWebhookVerifier({ fetchKey: (kid) => plaid.getWebhookVerificationKey(kid) }) : null;
+    const createContext = createContextFactory({ store, plaid, cipher, services, logger });
 
     const schema = await buildGatewaySchema();
     const app = express();
@@ -131,6 +157,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     await apollo.start();
     cleanups.push(() => apollo.stop());
 
+    app.use(webhookRouter({ verifier, ingest, logger, onResult: options.onWebhook }));
     app.use(
       "/graphql",
       express.json({ limit: GRAPHQL_BODY_LIMIT }),
@@ -138,27 +165,20 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         context: async ({ req, res }): Promise<GatewayContext> => {
           const requestId = requestIdFrom(req.headers["x-request-id"]);
           res.setHeader("x-request-id", requestId);
-          let viewer;
           try {
-            viewer = await authenticator.authenticate(req.headers.authorization);
+            const viewer = await authenticator.authenticate(req.headers.authorization);
+            return createContext({ clientUserId: viewer.clientUserId, isAdmin: viewer.isAdmin }, requestId);
           } catch (error) {
             if (error instanceof GatewayError) {
               throw new GraphQLError(error.message, { extensions: { code: error.code, requestId, http: { status: 401 } } });
             }
             throw error;
           }
-          let user: Promise<UserRecord> | undefined;
-          return {
-            viewer: { clientUserId: viewer.clientUserId, isAdmin: viewer.isAdmin },
-            user: () => (user ??= users.ensure(viewer.clientUserId)),
-            loaders: createLoaders({ store, plaid, cipher, forItem: (itemId, call) => items.learnFrom(itemId, call), logger }),
-            services,
-            requestId,
-            logger: logger.child({ requestId }),
-          };
         },
       }),
     );
+    const ws = attachGraphqlWs({ httpServer, schema, authenticator, createContext, formatError: createErrorFormatter(logger), logger });
+    cleanups.push(() => ws.close());
 
     await new Promise<void>((resolve, reject) => {
       httpServer.once("error", reject);
@@ -186,6 +206,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       simulator,
       store,
       events,
+      idle: () => reconciler.idle(),
       issueToken: authSecret
         ? (user, tokenOptions = {}) =>
             signDevToken(authSecret, { user, admin: tokenOptions.admin, expiresIn: tokenOptions.expiresIn, issuer: config.auth.issuer, audience: config.auth.audience })

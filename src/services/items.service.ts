@@ -1,5 +1,6 @@
 import type { ItemEvent } from "../datasources/store/item-events-repository.js";
 import type { StoredItem } from "../datasources/store/items-repository.js";
+import type { Queryable } from "../datasources/store/database.js";
 import type { Store } from "../datasources/store/store.js";
 import type { TokenCipher } from "../datasources/store/token-cipher.js";
 import type { UserRecord } from "../datasources/store/users-repository.js";
@@ -142,26 +143,45 @@ export class ItemsService {
   async transitionAll(itemIds: readonly string[], next: (current: StoredItem, now: Date) => ItemTransition): Promise<ItemSnapshot[]> {
     const now = this.now();
     const results = await this.store.db.transaction(async (tx) => {
-      const moved = new Map<string, { snapshot: ItemSnapshot; event: ItemEvent | null }>();
+      const moved = new Map<string, ItemSnapshot>();
+      const events: ItemEvent[] = [];
       // Rows are locked in one order everywhere, so two transactions over the same Items cannot deadlock.
       for (const itemId of [...new Set(itemIds)].sort()) {
-        const current = await this.store.items.findByIdForUpdate(itemId, tx);
-        if (!current) throw new NotFoundError("Item");
-        const { snapshot, event } = next(current, now);
-        if (snapshot === current.snapshot) {
-          moved.set(itemId, { snapshot, event: null });
-          continue;
-        }
-        await this.store.items.saveSnapshot(snapshot, tx);
-        if (snapshot.status === "REMOVED" && current.accessToken) await this.store.items.clearAccessToken(itemId, tx);
-        const stored = event ? await this.store.events.append(tx, { itemId, userId: snapshot.userId, ...event, occurredAt: now }) : null;
-        moved.set(itemId, { snapshot, event: stored });
+        const applied = await this.applyWithin(tx, itemId, now, next);
+        if (!applied) throw new NotFoundError("Item");
+        moved.set(itemId, applied.snapshot);
+        if (applied.event) events.push(applied.event);
       }
-      return moved;
+      return { moved, events };
     });
-    const events = [...results.values()].flatMap((result) => (result.event ? [result.event] : []));
-    for (const event of events.sort((a, b) => a.sequence - b.sequence)) await this.publish(event);
-    return itemIds.map((itemId) => results.get(itemId)!.snapshot);
+    await this.publishAll(results.events);
+    return itemIds.map((itemId) => results.moved.get(itemId)!);
+  }
+
+  /**
+   * One transition inside the caller's transaction: locks the row, stores the next snapshot and its
+   * event. Null when the Item does not exist. The caller publishes the event after committing.
+   */
+  async applyWithin<T extends ItemTransition>(
+    tx: Queryable,
+    itemId: string,
+    now: Date,
+    next: (current: StoredItem, now: Date) => T,
+  ): Promise<{ current: StoredItem; transition: T; snapshot: ItemSnapshot; event: ItemEvent | null } | null> {
+    const current = await this.store.items.findByIdForUpdate(itemId, tx);
+    if (!current) return null;
+    const transition = next(current, now);
+    const { snapshot, event } = transition;
+    if (snapshot === current.snapshot) return { current, transition, snapshot, event: null };
+    await this.store.items.saveSnapshot(snapshot, tx);
+    if (snapshot.status === "REMOVED" && current.accessToken) await this.store.items.clearAccessToken(itemId, tx);
+    const stored = event ? await this.store.events.append(tx, { itemId, userId: snapshot.userId, ...event, occurredAt: now }) : null;
+    return { current, transition, snapshot, event: stored };
+  }
+
+  /** Publishes committed events in log order. */
+  async publishAll(events: readonly ItemEvent[]): Promise<void> {
+    for (const event of [...events].sort((a, b) => a.sequence - b.sequence)) await this.publish(event);
   }
 
   /** The stored Item if the viewer may act on it; NOT_FOUND otherwise, exactly as for a missing Item. */

@@ -1,4 +1,5 @@
 import type { ConsentService } from "./consent.service.js";
+import type { ItemStatusStream } from "./item-status-stream.js";
 import type { ItemsService } from "./items.service.js";
 import type { LinkService } from "./link.service.js";
 import type { RemovalService } from "./removal.service.js";
@@ -15,4 +16,5 @@ export interface Services {
   updateMode: UpdateModeService;
   removal: RemovalService;
   sandbox: SandboxService;
+  stream: ItemStatusStream;
 }

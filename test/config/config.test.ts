@@ -78,6 +78,11 @@ describe("configuration", () => {
     [{ PLAID_ENV: "production", PLAID_CLIENT_ID: "c", PLAID_SECRET: "s", TOKEN_ENCRYPTION_KEY: "ab".repeat(32) }, "AUTH_JWKS_URL", /production needs/],
     [{ PLAID_ENV: "production", PLAID_CLIENT_ID: "c", PLAID_SECRET: "s", AUTH_JWKS_URL: "https://id/jwks" }, "TOKEN_ENCRYPTION_KEY", /required when PLAID_ENV=production/],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL", /one of/],
+    [{ SIMULATOR_URL: "http://127.0.0.1:4010" }, "PLAID_CLIENT_ID", /required with SIMULATOR_URL/],
+    [{ SIMULATOR_URL: "http://127.0.0.1:4010", PLAID_CLIENT_ID: "c" }, "PLAID_SECRET", /required with SIMULATOR_URL/],
+    [{ SIMULATOR_URL: "http://x", PLAID_ENV: "sandbox", PLAID_CLIENT_ID: "c", PLAID_SECRET: "s" }, "SIMULATOR_URL", /only to PLAID_ENV=simulator/],
+    [{ WEBHOOK_VERIFICATION: "maybe" }, "WEBHOOK_VERIFICATION", /on or off/],
+    [{ WEBHOOK_VERIFICATION: "off", PLAID_ENV: "production", PLAID_CLIENT_ID: "c", PLAID_SECRET: "s", AUTH_JWKS_URL: "https://id/jwks", TOKEN_ENCRYPTION_KEY: "ab".repeat(32) }, "WEBHOOK_VERIFICATION", /cannot be off/],
     [{ ITEM_SNAPSHOT_MAX_AGE_SECONDS: "999999" }, "ITEM_SNAPSHOT_MAX_AGE_SECONDS", /between/],
   ])("refuses %j naming %s", (env, variable, message) => {
     const error = failure(env as Record<string, string>);

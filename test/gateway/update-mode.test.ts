@@ -59,6 +59,7 @@ describe("Link update mode end to end", () => {
 
     const reset = await harness.graphql(SandboxResetLoginDocument, { itemId }, alice);
     expect(reset.data?.sandboxResetLogin).toBe(true);
+    await harness.settle();
     const refreshed = await harness.graphql(RefreshItemDocument, { itemId }, alice);
     expect(refreshed.errors).toBeUndefined();
     expect(refreshed.data?.refreshItem).toMatchObject({ status: "LOGIN_REQUIRED", recommendedAction: "UPDATE_LOGIN", error: { errorCode: "ITEM_LOGIN_REQUIRED" } });
@@ -82,15 +83,17 @@ describe("Link update mode end to end", () => {
     const after = await harness.gateway.store.items.findById(itemId);
     expect(after!.accessToken).toEqual(before!.accessToken);
     const history = await harness.graphql(ItemHistoryDocument, { id: itemId, first: 3 }, alice);
+    // Plaid's ITEM/ERROR webhook told the gateway first; the refresh and the webhook's confirmation found nothing new.
     expect(history.data!.item!.history.edges.map((e) => [e.node.cause, e.node.previousStatus, e.node.status])).toEqual([
       ["UPDATE_COMPLETED", "LOGIN_REQUIRED", "HEALTHY"],
-      ["RECONCILED", "HEALTHY", "LOGIN_REQUIRED"],
+      ["ERROR", "HEALTHY", "LOGIN_REQUIRED"],
       ["LINKED", null, "HEALTHY"],
     ]);
   });
 
   it("completeUpdate before the user finished Link says Plaid still reports the error, and the Item keeps its status", async () => {
     await harness.graphql(SandboxResetLoginDocument, { itemId }, alice);
+    await harness.settle();
     const result = await harness.graphql(CompleteUpdateDocument, { itemId }, alice);
     expect(result.errors?.[0]).toMatchObject({
       message: expect.stringMatching(/still reports ITEM_LOGIN_REQUIRED.*stays LOGIN_REQUIRED/),
@@ -103,6 +106,8 @@ describe("Link update mode end to end", () => {
   it("learns from any call: an accounts read that answers ITEM_LOGIN_REQUIRED moves the Item, recorded once, and the last accounts are served", async () => {
     const fresh = await createSandboxItem(harness, alice);
     const linked = await harness.graphql(ItemDetailsDocument, { id: fresh }, alice);
+    // Hold Plaid's ITEM/ERROR webhook back, so only the failed call can tell the gateway.
+    await harness.control("/simulator/webhooks/faults", { mode: "reorder", count: 2 });
     await harness.graphql(SandboxResetLoginDocument, { itemId: fresh }, alice);
     const before = harness.exchanges.length;
     const first = await harness.graphql(ItemDetailsDocument, { id: fresh }, alice);
@@ -113,6 +118,9 @@ describe("Link update mode end to end", () => {
     expect(second.data!.item).toMatchObject({ status: "LOGIN_REQUIRED", recommendedAction: "UPDATE_LOGIN", error: { errorCode: "ITEM_LOGIN_REQUIRED" } });
     const stored = await harness.gateway.store.items.findById(fresh);
     expect(stored!.snapshot.status).toBe("LOGIN_REQUIRED");
+    await harness.control("/simulator/webhooks/flush", {});
+    await fetch(`${harness.simulatorUrl}/simulator/webhooks/faults`, { method: "DELETE" });
+    await harness.settle();
     const history = await harness.graphql(ItemHistoryDocument, { id: fresh }, alice);
     expect(history.data!.item!.history.edges.map((e) => e.node.cause)).toEqual(["ITEM_LOGIN_REQUIRED", "LINKED"]);
   });

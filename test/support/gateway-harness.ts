@@ -52,9 +52,21 @@ export interface TestGateway {
   configuredSecrets: string[];
   /** Bearer tokens handed to the tests. */
   issuedTokens: string[];
+  /** Waits until the simulator has no webhook left to deliver and the gateway has confirmed what they changed. */
+  settle(): Promise<void>;
   /** Plaid calls of one endpoint, optionally for one Item, since the given index of `exchanges`. */
   callsTo(endpoint: string, since?: number, itemId?: string): number;
   close(): Promise<void>;
+}
+
+/** Polls until the condition holds (fails after the timeout). */
+export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = "condition"): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await condition()) return;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** Plaid tokens and secrets the simulator saw: access and public tokens must appear nowhere, link tokens only in responses. */
@@ -173,6 +185,15 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     responses,
     configuredSecrets: [jwtSecret, plaidSecret, tokenKey],
     issuedTokens: issued,
+    async settle() {
+      if (simulatorUrl) {
+        await waitUntil(async () => {
+          const { deliveries } = (await (await fetch(`${simulatorUrl}/simulator/webhooks/deliveries`)).json()) as { deliveries: Array<{ state: string }> };
+          return deliveries.every((delivery) => ["delivered", "failed", "abandoned", "cancelled", "held"].includes(delivery.state));
+        });
+      }
+      await gateway.idle();
+    },
     callsTo(endpoint, since = 0, itemId) {
       return exchanges.slice(since).filter((e) => e.path === endpoint && (itemId === undefined || e.itemId === itemId)).length;
     },

@@ -68,6 +68,12 @@ export class ItemEventsRepository {
     return rows.map(toEvent);
   }
 
+  /** The newest sequence in the log (0 when it is empty). */
+  async latestSequence(): Promise<number> {
+    const rows = await this.db.query<{ latest: number | string | null }>("SELECT max(sequence) AS latest FROM item_events");
+    return Number(rows[0]?.latest ?? 0);
+  }
+
   /** Events after a sequence, oldest first, optionally only one user's or only some Items'. */
   async listAfter(afterSequence: number, filter: { userId?: string; itemIds?: readonly string[] }, limit: number): Promise<ItemEvent[]> {
     const rows = await this.db.query<EventRow>(

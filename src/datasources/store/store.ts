@@ -7,6 +7,7 @@ import { migrate } from "./migrate.js";
 import { openPgliteDatabase } from "./pglite-database.js";
 import { openPostgresDatabase, type PostgresOptions } from "./postgres-database.js";
 import { UsersRepository } from "./users-repository.js";
+import { WebhookReceiptsRepository } from "./webhook-receipts-repository.js";
 
 /** The gateway's persistent state: one database and its repositories. */
 export interface Store {
@@ -16,6 +17,7 @@ export interface Store {
   events: ItemEventsRepository;
   reads: ItemReadsRepository;
   linkSessions: LinkSessionsRepository;
+  webhookReceipts: WebhookReceiptsRepository;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     events: new ItemEventsRepository(db),
     reads: new ItemReadsRepository(db),
     linkSessions: new LinkSessionsRepository(db),
+    webhookReceipts: new WebhookReceiptsRepository(db),
     close: () => db.close(),
   };
 }

@@ -1,0 +1,76 @@
+import { MalformedWebhookError, parseWebhook, type WebhookEnvelope } from "../datasources/plaid/plaid-webhook-mapping.js";
+import type { Queryable } from "../datasources/store/database.js";
+import type { ItemEvent } from "../datasources/store/item-events-repository.js";
+import type { Store } from "../datasources/store/store.js";
+import type { WebhookOutcome } from "../datasources/store/webhook-receipts-repository.js";
+import { applyItemWebhook } from "../domain/item-webhooks.js";
+import type { Logger } from "../logger.js";
+import type { ItemReconciler } from "./item-reconciler.js";
+import type { ItemsService } from "./items.service.js";
+
+export interface IngestResult {
+  outcome: WebhookOutcome | "duplicate";
+  webhookType: string;
+  webhookCode: string;
+  itemId: string | null;
+}
+
+/**
+ * Takes in one verified webhook: in one transaction the receipt (deduplicated by body hash), the
+ * Item's transition and its event; after the commit the event is published and, where the webhook
+ * moved the status or did not fit, the Item is confirmed with /item/get.
+ */
+export class WebhookIngestService {
+  constructor(
+    private readonly store: Store,
+    private readonly items: ItemsService,
+    private readonly reconciler: ItemReconciler,
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async ingest(bodySha256: string, rawBody: Buffer): Promise<IngestResult> {
+    const envelope = readEnvelope(rawBody);
+    const now = this.now();
+    const { outcome, event, reconcile } = await this.store.db.transaction(async (tx) => {
+      const fresh = await this.store.webhookReceipts.record(
+        { bodySha256, itemId: envelope.itemId, webhookType: envelope.webhookType, webhookCode: envelope.webhookCode, outcome: "unchanged" },
+        tx,
+      );
+      if (!fresh) return { outcome: "duplicate" as const, event: null, reconcile: false };
+      const decided = await this.decide(tx, envelope, now);
+      await this.store.webhookReceipts.setOutcome(bodySha256, decided.outcome, tx);
+      return decided;
+    });
+    if (event) await this.items.publishAll([event]);
+    if (reconcile && envelope.itemId) this.reconciler.schedule(envelope.itemId);
+    this.logger.info({ webhookType: envelope.webhookType, webhookCode: envelope.webhookCode, itemId: envelope.itemId, outcome }, "webhook received");
+    return { outcome, webhookType: envelope.webhookType, webhookCode: envelope.webhookCode, itemId: envelope.itemId };
+  }
+
+  private async decide(
+    tx: Queryable,
+    envelope: WebhookEnvelope,
+    now: Date,
+  ): Promise<{ outcome: WebhookOutcome; event: ItemEvent | null; reconcile: boolean }> {
+    if (envelope.webhookType !== "ITEM") return { outcome: "ignored_type", event: null, reconcile: false };
+    if (!envelope.item || !envelope.itemId) return { outcome: "ignored_code", event: null, reconcile: false };
+    const webhook = envelope.item;
+    const applied = await this.items.applyWithin(tx, envelope.itemId, now, (current, at) => applyItemWebhook(current.snapshot, webhook, at));
+    if (!applied) return { outcome: "unknown_item", event: null, reconcile: false };
+    if (applied.current.snapshot.status === "REMOVED") return { outcome: "removed_item", event: null, reconcile: false };
+    return { outcome: applied.event ? "applied" : "unchanged", event: applied.event, reconcile: applied.transition.reconcile };
+  }
+}
+
+/** The webhook's envelope; a body Plaid signed but that is not a webhook is recorded as such, not refused. */
+function readEnvelope(rawBody: Buffer): WebhookEnvelope {
+  try {
+    return parseWebhook(JSON.parse(rawBody.toString("utf8")));
+  } catch (error) {
+    if (error instanceof SyntaxError || error instanceof MalformedWebhookError) {
+      return { webhookType: "UNREADABLE", webhookCode: "UNREADABLE", itemId: null, environment: null, item: null };
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,88 @@
+import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
+import { randomUUID } from "node:crypto";
+import type { Server } from "node:http";
+import { useServer } from "graphql-ws/use/ws";
+import { WebSocketServer } from "ws";
+import type { Authenticator } from "../auth/authenticator.js";
+import type { GatewayContext } from "../context.js";
+import type { Viewer } from "../domain/viewer.js";
+import type { Logger } from "../logger.js";
+
+/** Largest WebSocket message accepted; GraphQL documents are small. */
+const MAX_MESSAGE_BYTES = 64 * 1024;
+/** setTimeout cannot wait longer than this. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+export interface GraphqlWsOptions {
+  httpServer: Server;
+  schema: GraphQLSchema;
+  authenticator: Authenticator;
+  createContext: (viewer: Viewer, requestId: string) => GatewayContext;
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  logger: Logger;
+}
+
+interface ConnectionState {
+  viewer?: Viewer;
+  expiry?: NodeJS.Timeout;
+}
+
+/**
+ * graphql-ws on the /graphql path: the bearer token comes in connection_init's payload
+ * (`authorization: "Bearer …"`); a refused one closes the socket with 4403, and the connection ends
+ * when the token expires. Errors are shaped by the same formatter as over HTTP.
+ */
+export function attachGraphqlWs(options: GraphqlWsOptions): { close(): Promise<void> } {
+  const { authenticator, createContext, formatError, logger } = options;
+  const wss = new WebSocketServer({ server: options.httpServer, path: "/graphql", maxPayload: MAX_MESSAGE_BYTES });
+  const states = new WeakMap<object, ConnectionState>();
+  const stateOf = (extra: object): ConnectionState => {
+    let state = states.get(extra);
+    if (!state) states.set(extra, (state = {}));
+    return state;
+  };
+
+  const server = useServer(
+    {
+      schema: options.schema,
+      connectionInitWaitTimeout: 3_000,
+      onConnect: async (ctx) => {
+        const authorization = ctx.connectionParams?.authorization;
+        try {
+          const verified = await authenticator.verify(typeof authorization === "string" ? authorization.replace(/^Bearer\s+/i, "") : "");
+          const state = stateOf(ctx.extra);
+          state.viewer = { clientUserId: verified.clientUserId, isAdmin: verified.isAdmin };
+          if (verified.expiresAt) {
+            const remaining = Math.min(Math.max(verified.expiresAt.getTime() - Date.now(), 0), MAX_TIMER_MS);
+            state.expiry = setTimeout(() => ctx.extra.socket.close(4403, "Token expired"), remaining);
+          }
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      onClose: (ctx) => {
+        clearTimeout(stateOf(ctx.extra).expiry);
+      },
+      context: (ctx) => {
+        const viewer = stateOf(ctx.extra).viewer;
+        if (!viewer) throw new Error("graphql-ws context without an authenticated viewer");
+        return createContext(viewer, randomUUID());
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        if (!result.errors) return;
+        return { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) };
+      },
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatError(error.toJSON(), error)),
+    },
+    wss,
+  );
+  wss.on("error", (error) => logger.warn({ err: error }, "WebSocket server error"));
+
+  return {
+    async close() {
+      await server.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
