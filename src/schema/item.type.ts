@@ -40,6 +40,9 @@ export class Item {
   @Field(() => String, { nullable: true, description: "Why the Item will be disconnected (INSTITUTION_MIGRATION, INSTITUTION_TOKEN_EXPIRATION)." })
   disconnectReason!: string | null;
 
+  @Field(() => [ID], { description: "Accounts the user revoked at the institution (USER_ACCOUNT_REVOKED); the Item keeps working for the others." })
+  revokedAccountIds!: string[];
+
   @Field(() => [String])
   products!: string[];
 
