@@ -1,7 +1,5 @@
 import "reflect-metadata";
-import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
-import { GraphQLError } from "graphql";
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -9,32 +7,19 @@ import path from "node:path";
 import { Authenticator } from "./auth/authenticator.js";
 import { signDevToken } from "./auth/dev-token.js";
 import { decodeKey, type Config } from "./config.js";
-import type { GatewayContext } from "./context.js";
 import { createPlaidApi } from "./datasources/plaid/plaid-client.js";
 import { PlaidDataSource, type PlaidCallRecord } from "./datasources/plaid/plaid-datasource.js";
-import { SimulatorControl } from "./datasources/plaid/simulator-control.js";
 import { openStore, type Store } from "./datasources/store/store.js";
 import { TokenCipher } from "./datasources/store/token-cipher.js";
-import { GatewayError } from "./domain/errors.js";
 import { createApolloServer } from "./http/graphql-server.js";
-import { requestIdFrom } from "./http/request-id.js";
 import { createLogger, type Logger } from "./logger.js";
 import { buildGatewaySchema } from "./schema/build-schema.js";
 import { readOrCreateSecretFile } from "./secret-file.js";
-import { ConsentService } from "./services/consent.service.js";
-import { ItemsService } from "./services/items.service.js";
-import { LinkService } from "./services/link.service.js";
-import { RemovalService } from "./services/removal.service.js";
-import { SandboxService } from "./services/sandbox.service.js";
-import { UpdateModeService } from "./services/update-mode.service.js";
-import type { Services } from "./services/services.js";
-import { UsersService } from "./services/users.service.js";
 import { startPlaidSimulator, type PlaidSimulator, type PlaidSimulatorOptions } from "./simulator/index.js";
 import { createContextFactory } from "./http/context-factory.js";
+import { graphqlHandlers } from "./http/graphql-route.js";
+import { createServices } from "./services/create-services.js";
 import { createErrorFormatter } from "./http/format-error.js";
-import { ItemReconciler } from "./services/item-reconciler.js";
-import { ItemStatusStream } from "./services/item-status-stream.js";
-import { WebhookIngestService } from "./services/webhook-ingest.service.js";
 import { attachGraphqlWs } from "./subscriptions/graphql-ws-server.js";
 import { createInProcessEventBus, type ItemEventBus } from "./subscriptions/item-event-bus.js";
 import { createRedisEventBus } from "./subscriptions/redis-item-event-bus.js";
@@ -70,9 +55,6 @@ export interface Gateway {
   issueToken: ((user: string, options?: { admin?: boolean; expiresIn?: string }) => Promise<string>) | null;
   stop(): Promise<void>;
 }
-
-/** Body size limit for GraphQL requests. */
-const GRAPHQL_BODY_LIMIT = "100kb";
 
 /** Wires store, Plaid, services, schema and HTTP together and starts listening. */
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
@@ -124,25 +106,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       : createInProcessEventBus({ logger });
     cleanups.push(() => events.close());
     let webhookUrl: string | null = null;
-    const users = new UsersService(store, plaid);
-    const items = new ItemsService(store, cipher, events, logger, { snapshotMaxAgeMs: config.plaid.snapshotMaxAgeSeconds * 1000 });
-    const link = new LinkService(store, plaid, users, items, logger, { env: config.plaid.env, clientName: config.plaid.clientName, webhookUrl: () => webhookUrl });
-    const services: Services = {
-      users,
-      items,
-      link,
-      consent: new ConsentService(),
-      updateMode: new UpdateModeService(store, plaid, items, { env: config.plaid.env, clientName: config.plaid.clientName }),
-      removal: new RemovalService(store, plaid, items),
-      sandbox: new SandboxService(plaid, simulatorUrl ? new SimulatorControl(simulatorUrl) : null, users, items, link, {
-        env: config.plaid.env,
-        webhookUrl: () => webhookUrl,
-      }),
-      stream: new ItemStatusStream(store, events, logger),
-    };
-    const reconciler = new ItemReconciler(store, plaid, items, logger);
+    const { services, ingest, reconciler } = createServices({ config, store, plaid, cipher, events, simulatorUrl, webhookUrl: () => webhookUrl, logger });
     cleanups.push(() => reconciler.idle());
-    const ingest = new WebhookIngestService(store, items, reconciler, logger);
     if (!config.webhookVerification) {
       logger.warn("WEBHOOK_VERIFICATION=off: webhooks are NOT verified; anyone who can reach /webhooks/plaid can change Item statuses. Never run like this outside a local experiment.");
     }
@@ -158,25 +123,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     cleanups.push(() => apollo.stop());
 
     app.use(webhookRouter({ verifier, ingest, logger, onResult: options.onWebhook }));
-    app.use(
-      "/graphql",
-      express.json({ limit: GRAPHQL_BODY_LIMIT }),
-      expressMiddleware(apollo, {
-        context: async ({ req, res }): Promise<GatewayContext> => {
-          const requestId = requestIdFrom(req.headers["x-request-id"]);
-          res.setHeader("x-request-id", requestId);
-          try {
-            const viewer = await authenticator.authenticate(req.headers.authorization);
-            return createContext({ clientUserId: viewer.clientUserId, isAdmin: viewer.isAdmin }, requestId);
-          } catch (error) {
-            if (error instanceof GatewayError) {
-              throw new GraphQLError(error.message, { extensions: { code: error.code, requestId, http: { status: 401 } } });
-            }
-            throw error;
-          }
-        },
-      }),
-    );
+    app.use("/graphql", ...graphqlHandlers(apollo, authenticator, createContext));
     const ws = attachGraphqlWs({ httpServer, schema, authenticator, createContext, formatError: createErrorFormatter(logger), logger });
     cleanups.push(() => ws.close());
 
