@@ -23,6 +23,8 @@ export interface Config {
     clientName: string;
     /** Item fields are re-read from /item/get when the stored snapshot is older than this. */
     snapshotMaxAgeSeconds: number;
+    /** How long one Plaid call may take (cached endpoints; slower endpoints get more). */
+    timeoutMs: number;
   };
   auth: {
     jwtSecret?: string;
@@ -30,11 +32,27 @@ export interface Config {
     issuer?: string;
     audience?: string;
   };
+  /** NODE_ENV: "production" turns introspection and field suggestions off by default. */
+  nodeEnv: string;
+  graphql: GraphqlLimits;
+  /** Browser origins allowed to call the gateway (CORS); none by default. */
+  corsOrigins: string[];
   /** Webhook signature verification; only an explicit WEBHOOK_VERIFICATION=off turns it off, never in production. */
   webhookVerification: boolean;
   /** 32-byte key (hex or base64) for access tokens at rest; generated into DATA_DIR when unset. */
   tokenEncryptionKey?: string;
   logLevel: LogLevel;
+}
+
+/** Limits every GraphQL operation must stay within, over HTTP and WebSocket alike. */
+export interface GraphqlLimits {
+  introspection: boolean;
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxTokens: number;
+  maxDocumentBytes: number;
+  maxCost: number;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -117,6 +135,33 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError("WEBHOOK_VERIFICATION", "cannot be off when PLAID_ENV=production");
   }
 
+  const nodeEnv = read("NODE_ENV") ?? "development";
+  const introspection = readSwitch(read, "GRAPHQL_INTROSPECTION", nodeEnv !== "production");
+  const graphql: GraphqlLimits = {
+    introspection,
+    maxDepth: readInt(read, "GRAPHQL_MAX_DEPTH", 10, 1, 100),
+    maxAliases: readInt(read, "GRAPHQL_MAX_ALIASES", 15, 0, 1000),
+    maxDirectives: readInt(read, "GRAPHQL_MAX_DIRECTIVES", 50, 0, 1000),
+    maxTokens: readInt(read, "GRAPHQL_MAX_TOKENS", 1000, 10, 100_000),
+    maxDocumentBytes: readInt(read, "GRAPHQL_MAX_DOCUMENT_BYTES", 15_000, 100, 1_000_000),
+    maxCost: readInt(read, "GRAPHQL_MAX_COST", 5000, 1, 10_000_000),
+  };
+  const corsOrigins = (read("CORS_ORIGINS") ?? "")
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of corsOrigins) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = null;
+    }
+    if (!parsed || !["http:", "https:"].includes(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError("CORS_ORIGINS", `"${origin.slice(0, 80)}" is not an origin (scheme://host[:port], no path)`);
+    }
+  }
+
   const logLevel = (read("LOG_LEVEL") ?? "info").toLowerCase();
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
     throw new ConfigError("LOG_LEVEL", `must be one of ${LOG_LEVELS.join(", ")} (got "${logLevel}")`);
@@ -137,6 +182,7 @@ export function loadConfig(env: Env = process.env): Config {
       simulatorUrl: simulatorUrl?.replace(/\/+$/, ""),
       clientName: read("PLAID_CLIENT_NAME") ?? "Plaid Item Gateway",
       snapshotMaxAgeSeconds: readInt(read, "ITEM_SNAPSHOT_MAX_AGE_SECONDS", 300, 0, 86_400),
+      timeoutMs: readInt(read, "PLAID_TIMEOUT_MS", 10_000, 100, 120_000),
     },
     auth: {
       jwtSecret,
@@ -144,6 +190,9 @@ export function loadConfig(env: Env = process.env): Config {
       issuer: read("AUTH_ISSUER"),
       audience: read("AUTH_AUDIENCE"),
     },
+    nodeEnv,
+    graphql,
+    corsOrigins,
     webhookVerification: verification === "on",
     tokenEncryptionKey,
     logLevel: logLevel as LogLevel,
@@ -158,6 +207,14 @@ export function decodeKey(text: string): Buffer | undefined {
     if (key.length === 32) return key;
   }
   return undefined;
+}
+
+function readSwitch(read: (n: string) => string | undefined, name: string, fallback: boolean): boolean {
+  const text = read(name)?.toLowerCase();
+  if (text === undefined) return fallback;
+  if (["on", "true", "1"].includes(text)) return true;
+  if (["off", "false", "0"].includes(text)) return false;
+  throw new ConfigError(name, `must be on or off (got "${text.slice(0, 20)}")`);
 }
 
 function readPort(read: (n: string) => string | undefined, name: string, fallback: number): number {

@@ -98,7 +98,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       cleanups.push(() => running.close());
     }
     const simulatorUrl = config.plaid.simulatorUrl ?? simulator?.url ?? null;
-    const plaidApi = createPlaidApi({ env: config.plaid.env, ...plaidCredentials, basePath: simulatorUrl ?? undefined });
+    const plaidApi = createPlaidApi({ env: config.plaid.env, ...plaidCredentials, basePath: simulatorUrl ?? undefined, timeoutMs: config.plaid.timeoutMs });
     const plaid = new PlaidDataSource(plaidApi, logger.child({ component: "plaid" }), options.onPlaidCall);
 
     const events: ItemEventBus = config.redisUrl

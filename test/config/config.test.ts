@@ -82,6 +82,12 @@ describe("configuration", () => {
     [{ SIMULATOR_URL: "http://127.0.0.1:4010", PLAID_CLIENT_ID: "c" }, "PLAID_SECRET", /required with SIMULATOR_URL/],
     [{ SIMULATOR_URL: "http://x", PLAID_ENV: "sandbox", PLAID_CLIENT_ID: "c", PLAID_SECRET: "s" }, "SIMULATOR_URL", /only to PLAID_ENV=simulator/],
     [{ WEBHOOK_VERIFICATION: "maybe" }, "WEBHOOK_VERIFICATION", /on or off/],
+    [{ GRAPHQL_INTROSPECTION: "sometimes" }, "GRAPHQL_INTROSPECTION", /on or off/],
+    [{ GRAPHQL_MAX_DEPTH: "0" }, "GRAPHQL_MAX_DEPTH", /between 1 and 100/],
+    [{ GRAPHQL_MAX_COST: "lots" }, "GRAPHQL_MAX_COST", /whole number/],
+    [{ CORS_ORIGINS: "https://app.example.com/path" }, "CORS_ORIGINS", /not an origin/],
+    [{ CORS_ORIGINS: "*" }, "CORS_ORIGINS", /not an origin/],
+    [{ PLAID_TIMEOUT_MS: "5" }, "PLAID_TIMEOUT_MS", /between 100 and 120000/],
     [{ WEBHOOK_VERIFICATION: "off", PLAID_ENV: "production", PLAID_CLIENT_ID: "c", PLAID_SECRET: "s", AUTH_JWKS_URL: "https://id/jwks", TOKEN_ENCRYPTION_KEY: "ab".repeat(32) }, "WEBHOOK_VERIFICATION", /cannot be off/],
     [{ ITEM_SNAPSHOT_MAX_AGE_SECONDS: "999999" }, "ITEM_SNAPSHOT_MAX_AGE_SECONDS", /between/],
   ])("refuses %j naming %s", (env, variable, message) => {
@@ -95,6 +101,13 @@ describe("configuration", () => {
   it("never repeats a URL's password in its error", () => {
     const error = failure({ DATABASE_URL: "mysql://user:hunter2@db/app" });
     expect(error.message).not.toContain("hunter2");
+  });
+
+  it("turns introspection off by default in production, on elsewhere, and reads the limits", () => {
+    expect(loadConfig({}).graphql).toEqual({ introspection: true, maxDepth: 10, maxAliases: 15, maxDirectives: 50, maxTokens: 1000, maxDocumentBytes: 15000, maxCost: 5000 });
+    expect(loadConfig({ NODE_ENV: "production" }).graphql.introspection).toBe(false);
+    expect(loadConfig({ NODE_ENV: "production", GRAPHQL_INTROSPECTION: "on" }).graphql.introspection).toBe(true);
+    expect(loadConfig({ CORS_ORIGINS: "https://app.example.com, http://localhost:3000" }).corsOrigins).toEqual(["https://app.example.com", "http://localhost:3000"]);
   });
 
   it("treats blank values as unset", () => {
