@@ -12,6 +12,8 @@ export interface Config {
   dataDir: string;
   databaseUrl?: string;
   redisUrl?: string;
+  /** Prefix of this deployment's Redis channels, so deployments sharing one Redis stay apart. */
+  redisChannelPrefix: string;
   plaid: {
     env: PlaidEnv;
     clientId?: string;
@@ -39,8 +41,10 @@ export interface Config {
   corsOrigins: string[];
   /** Webhook signature verification; only an explicit WEBHOOK_VERIFICATION=off turns it off, never in production. */
   webhookVerification: boolean;
-  /** 32-byte key (hex or base64) for access tokens at rest; generated into DATA_DIR when unset. */
+  /** 32-byte key (hex or base64) for access tokens at rest; generated into DATA_DIR's key ring when unset. */
   tokenEncryptionKey?: string;
+  /** Older keys (same forms) that still open rows sealed before a rotation; only with tokenEncryptionKey. */
+  tokenEncryptionPreviousKeys: string[];
   logLevel: LogLevel;
 }
 
@@ -87,6 +91,10 @@ export function loadConfig(env: Env = process.env): Config {
   const dataDir = path.resolve(read("DATA_DIR") ?? ".data");
   const databaseUrl = readUrl(read, "DATABASE_URL", ["postgres:", "postgresql:"]);
   const redisUrl = readUrl(read, "REDIS_URL", ["redis:", "rediss:"]);
+  const redisChannelPrefix = read("REDIS_CHANNEL_PREFIX") ?? "item-events";
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(redisChannelPrefix)) {
+    throw new ConfigError("REDIS_CHANNEL_PREFIX", "must be 1-64 letters, digits, or _ . : -");
+  }
 
   const plaidEnv = (read("PLAID_ENV") ?? "simulator").toLowerCase();
   if (!PLAID_ENVS.includes(plaidEnv as PlaidEnv)) {
@@ -125,6 +133,19 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (plaidEnv === "production" && !tokenEncryptionKey) {
     throw new ConfigError("TOKEN_ENCRYPTION_KEY", "is required when PLAID_ENV=production");
+  }
+  const tokenEncryptionPreviousKeys = (read("TOKEN_ENCRYPTION_PREVIOUS_KEYS") ?? "")
+    .split(",")
+    .map((key) => key.trim())
+    .filter(Boolean);
+  tokenEncryptionPreviousKeys.forEach((key, index) => {
+    // The message names the entry's position, never its value.
+    if (decodeKey(key) === undefined) {
+      throw new ConfigError("TOKEN_ENCRYPTION_PREVIOUS_KEYS", `entry ${index + 1} must be 32 bytes, as 64 hex characters or base64`);
+    }
+  });
+  if (tokenEncryptionPreviousKeys.length > 0 && !tokenEncryptionKey) {
+    throw new ConfigError("TOKEN_ENCRYPTION_PREVIOUS_KEYS", "needs TOKEN_ENCRYPTION_KEY (the active key); without it the keys live in DATA_DIR's key ring");
   }
 
   const verification = (read("WEBHOOK_VERIFICATION") ?? "on").toLowerCase();
@@ -174,6 +195,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     databaseUrl,
     redisUrl,
+    redisChannelPrefix,
     plaid: {
       env: plaidEnv as PlaidEnv,
       clientId,
@@ -195,6 +217,7 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins,
     webhookVerification: verification === "on",
     tokenEncryptionKey,
+    tokenEncryptionPreviousKeys,
     logLevel: logLevel as LogLevel,
   };
 }

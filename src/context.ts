@@ -1,3 +1,4 @@
+import type { StaleDataCollector } from "./datasources/stale-data.js";
 import type { Logger } from "./logger.js";
 import type { RequestScope } from "./services/request-scope.js";
 import type { Services } from "./services/services.js";
@@ -7,6 +8,8 @@ export interface GatewayContext extends RequestScope {
   services: Services;
   requestId: string;
   logger: Logger;
+  /** What this operation served from stored data instead of Plaid's current answer (reported in extensions.staleData). */
+  staleData: StaleDataCollector;
   /** Replaces the per-request loaders (a subscription does so for each event it delivers). */
   renewLoaders: () => void;
 }

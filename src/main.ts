@@ -21,6 +21,8 @@ Commands:
   migrate                     apply database migrations and exit
   token --user ID [--admin] [--expires-in 12h]
                               print a bearer token signed with the gateway's HS256 secret
+  rotate-key                  make a new token encryption key active (DATA_DIR's key ring) or use the
+                              configured TOKEN_ENCRYPTION_KEY, and re-seal every access token with it
 `;
 
 /** A command-line mistake: printed with the usage, exit code 2. */
@@ -42,6 +44,9 @@ async function main(argv: string[]): Promise<number> {
       return migrateOnly(loadConfig());
     case "token":
       return token(loadConfig(), rest);
+    case "rotate-key":
+      parseArgs({ args: rest, options: {}, strict: true, allowPositionals: false });
+      return rotateKey(loadConfig());
     case "help":
     case "--help":
     case "-h":
@@ -140,6 +145,25 @@ async function token(config: Config, rest: string[]): Promise<number> {
   const jwt = await signDevToken(secret, { user: values.user, admin: values.admin, expiresIn: values["expires-in"], issuer: config.auth.issuer, audience: config.auth.audience });
   process.stdout.write(jwt + "\n");
   return 0;
+}
+
+async function rotateKey(config: Config): Promise<number> {
+  const { loadTokenKeys } = await import("./datasources/store/token-keys.js");
+  const { rotateTokenKey } = await import("./datasources/store/key-rotation.js");
+  const source = loadTokenKeys(config);
+  if (!config.databaseUrl) {
+    process.stdout.write(`Store: PGlite in ${path.join(config.dataDir, "pglite")} (serves one process at a time: stop the gateway using it first).\n`);
+  }
+  const store = await openStore({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, "pglite") });
+  try {
+    const report = await rotateTokenKey(source, store.db, {
+      say: (line) => process.stdout.write(line + "\n"),
+      warn: (line) => process.stderr.write(line + "\n"),
+    });
+    return report.failed.length > 0 ? 1 : 0;
+  } finally {
+    await store.close();
+  }
 }
 
 function waitForSignal(): Promise<void> {

@@ -6,12 +6,14 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { Authenticator } from "./auth/authenticator.js";
 import { signDevToken } from "./auth/dev-token.js";
-import { decodeKey, type Config } from "./config.js";
+import type { Config } from "./config.js";
 import { createPlaidApi } from "./datasources/plaid/plaid-client.js";
 import { PlaidDataSource, type PlaidCallRecord } from "./datasources/plaid/plaid-datasource.js";
+import type { PlaidResilienceOptions } from "./datasources/plaid/plaid-policies.js";
 import { openStore, type Store } from "./datasources/store/store.js";
-import { TokenCipher } from "./datasources/store/token-cipher.js";
+import { openTokenCipher } from "./datasources/store/token-keys.js";
 import { createApolloServer } from "./http/graphql-server.js";
+import { apiFallbacks, corsPolicy, securityHeaders } from "./http/http-surface.js";
 import { createLogger, type Logger } from "./logger.js";
 import { buildGatewaySchema } from "./schema/build-schema.js";
 import { readOrCreateSecretFile } from "./secret-file.js";
@@ -34,6 +36,8 @@ export interface GatewayOptions {
   simulator?: Pick<PlaidSimulatorOptions, "onExchange" | "timeScale">;
   /** Told about every Plaid call the gateway makes. */
   onPlaidCall?: (record: PlaidCallRecord) => void;
+  /** Overrides for Plaid timeouts, retries, circuit breakers and 429 cool-downs (the timeout defaults to PLAID_TIMEOUT_MS). */
+  plaidResilience?: PlaidResilienceOptions;
   /** Told the result of every webhook request. */
   onWebhook?: (result: WebhookResult) => void;
   /** Channel prefix for the Redis event bus (tests isolate runs with it). */
@@ -73,8 +77,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         ? undefined
         : readOrCreateSecretFile(path.join(config.dataDir, "auth-hs256.key"));
     const authenticator = new Authenticator({ secret: authSecret, jwksUrl: config.auth.jwksUrl, issuer: config.auth.issuer, audience: config.auth.audience });
-    const tokenKey = config.tokenEncryptionKey ? decodeKey(config.tokenEncryptionKey)! : readOrCreateSecretFile(path.join(config.dataDir, "token-encryption.key"));
-    const cipher = new TokenCipher([tokenKey]);
+    const cipher = openTokenCipher(config);
 
     const store = options.store ?? (await openStore({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, "pglite") }));
     if (!options.store) cleanups.push(() => store.close());
@@ -99,10 +102,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     }
     const simulatorUrl = config.plaid.simulatorUrl ?? simulator?.url ?? null;
     const plaidApi = createPlaidApi({ env: config.plaid.env, ...plaidCredentials, basePath: simulatorUrl ?? undefined, timeoutMs: config.plaid.timeoutMs });
-    const plaid = new PlaidDataSource(plaidApi, logger.child({ component: "plaid" }), options.onPlaidCall);
+    const plaid = new PlaidDataSource(plaidApi, logger.child({ component: "plaid" }), options.onPlaidCall, {
+      timeoutMs: config.plaid.timeoutMs,
+      ...options.plaidResilience,
+    });
 
     const events: ItemEventBus = config.redisUrl
-      ? await createRedisEventBus({ redisUrl: config.redisUrl, logger: logger.child({ component: "event-bus" }), channelPrefix: options.redisChannelPrefix })
+      ? await createRedisEventBus({ redisUrl: config.redisUrl, logger: logger.child({ component: "event-bus" }), channelPrefix: options.redisChannelPrefix ?? config.redisChannelPrefix })
       : createInProcessEventBus({ logger });
     cleanups.push(() => events.close());
     let webhookUrl: string | null = null;
@@ -117,14 +123,17 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const schema = await buildGatewaySchema();
     const app = express();
     app.disable("x-powered-by");
+    app.use(securityHeaders());
     const httpServer: Server = createServer(app);
-    const apollo = createApolloServer(schema, httpServer, logger);
+    const apollo = createApolloServer(schema, httpServer, logger, config.graphql);
     await apollo.start();
     cleanups.push(() => apollo.stop());
 
     app.use(webhookRouter({ verifier, ingest, logger, onResult: options.onWebhook }));
+    app.use("/graphql", corsPolicy(config.corsOrigins));
     app.use("/graphql", ...graphqlHandlers(apollo, authenticator, createContext));
-    const ws = attachGraphqlWs({ httpServer, schema, authenticator, createContext, formatError: createErrorFormatter(logger), logger });
+    app.use(...apiFallbacks(logger));
+    const ws = attachGraphqlWs({ httpServer, schema, authenticator, createContext, formatError: createErrorFormatter(logger), limits: config.graphql, logger });
     cleanups.push(() => ws.close());
 
     await new Promise<void>((resolve, reject) => {

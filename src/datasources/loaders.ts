@@ -1,10 +1,10 @@
 import DataLoader from "dataloader";
 import type { ConsentEvent } from "../domain/consent.js";
-import { GatewayError, NotFoundError, PlaidApiError } from "../domain/errors.js";
-import { statusForCallError } from "../domain/item-transitions.js";
+import { NotFoundError } from "../domain/errors.js";
 import type { Logger } from "../logger.js";
 import type { Account, ItemSnapshot, PlaidItemState } from "../domain/item.js";
 import type { PlaidDataSource } from "./plaid/plaid-datasource.js";
+import { staleReason, type StaleDataCollector, type StaleField } from "./stale-data.js";
 import type { ItemReadKind } from "./store/item-reads-repository.js";
 import type { StoredItem } from "./store/items-repository.js";
 import type { Store } from "./store/store.js";
@@ -29,17 +29,14 @@ export interface LoaderDeps {
   /** Runs a Plaid call for an Item so that what its failure says about the Item is recorded. */
   forItem: <T>(itemId: string, call: () => Promise<T>) => Promise<T>;
   logger: Logger;
+  /** Told what this request serves from stored data instead of Plaid's current answer. */
+  staleData?: StaleDataCollector;
 }
 
-/**
- * Failures after which the last answer Plaid gave is served instead: the Item needs its user, Plaid
- * limits the Item's calls, or Plaid is unreachable. Anything else (no access token, a token that does
- * not decrypt, an invalid request) is an error the client sees.
- */
-function servesStoredAnswer(error: unknown): boolean {
-  if (error instanceof PlaidApiError) return error.code === "RATE_LIMITED" || statusForCallError(error.plaid) !== null || error.httpStatus >= 500;
-  return error instanceof GatewayError && error.code === "UPSTREAM_UNAVAILABLE";
-}
+const STALE_FIELDS: Record<ItemReadKind, StaleField> = { accounts: "accounts", consent_events: "consentEvents" };
+
+/** How often an unchanged Plaid answer has its fetch time brought up to date (one write per Item and kind at most). */
+const CONFIRMED_AT_RESOLUTION_MS = 60_000;
 
 const reviveConsentEvents = (data: unknown): ConsentEvent[] =>
   (data as Array<ConsentEvent & { createdAt: string }>).map((event) => ({ ...event, createdAt: new Date(event.createdAt) }));
@@ -54,7 +51,7 @@ function perKey<V>(call: (key: string) => Promise<V>) {
 
 const toError = (reason: unknown): Error => (reason instanceof Error ? reason : new Error(String(reason)));
 
-export function createLoaders({ store, plaid, cipher, forItem, logger }: LoaderDeps): Loaders {
+export function createLoaders({ store, plaid, cipher, forItem, logger, staleData }: LoaderDeps): Loaders {
   const storedItem = new DataLoader<string, StoredItem | null>(async (ids) => {
     const rows = await store.items.findByIds(ids);
     const byId = new Map(rows.map((row) => [row.snapshot.itemId, row]));
@@ -74,8 +71,9 @@ export function createLoaders({ store, plaid, cipher, forItem, logger }: LoaderD
   };
 
   /**
-   * Plaid's answer per Item, kept in the store when it changed; when Plaid cannot answer, the kept
-   * answer (one query for the whole batch either way).
+   * Plaid's answer per Item, kept in the store when it changed; when Plaid cannot answer (the Item
+   * needs its user, Plaid limits the Item's calls, or Plaid is unreachable), the kept answer, reported
+   * as stale. One query for the whole batch either way.
    */
   const readThrough =
     <V>(kind: ItemReadKind, fetch: (itemId: string) => Promise<V>, revive: (data: unknown) => V) =>
@@ -87,13 +85,19 @@ export function createLoaders({ store, plaid, cipher, forItem, logger }: LoaderD
           const result = settled[i]!;
           const previous = kept.get(itemId);
           if (result.status === "fulfilled") {
-            if (!previous || JSON.stringify(previous.data) !== JSON.stringify(result.value)) {
-              await store.reads.put(itemId, kind, result.value, new Date()).catch((error) => logger.warn({ itemId, kind, err: error }, "could not keep a Plaid answer"));
+            // Kept when it changed; an unchanged answer only refreshes its time now and then, so the
+            // fetchedAt reported with stale data stays close to when Plaid last confirmed it.
+            const now = new Date();
+            const changed = !previous || JSON.stringify(previous.data) !== JSON.stringify(result.value);
+            if (changed || now.getTime() - previous.fetchedAt.getTime() >= CONFIRMED_AT_RESOLUTION_MS) {
+              await store.reads.put(itemId, kind, result.value, now).catch((error) => logger.warn({ itemId, kind, err: error }, "could not keep a Plaid answer"));
             }
             return result.value;
           }
-          if (previous && servesStoredAnswer(result.reason)) {
-            logger.info({ itemId, kind, fetchedAt: previous.fetchedAt, err: result.reason }, "serving the last answer Plaid gave");
+          const reason = staleReason(result.reason);
+          if (previous && reason) {
+            logger.info({ itemId, kind, fetchedAt: previous.fetchedAt, reason, err: result.reason }, "serving the last answer Plaid gave");
+            staleData?.record(itemId, STALE_FIELDS[kind], previous.fetchedAt, reason);
             return revive(previous.data);
           }
           return toError(result.reason);
@@ -104,7 +108,18 @@ export function createLoaders({ store, plaid, cipher, forItem, logger }: LoaderD
   return {
     storedItem,
     user,
-    itemGet: new DataLoader(perKey(async (itemId) => forItem(itemId, async () => plaid.getItem(await accessToken(itemId))))),
+    // A failed refresh leaves the Item's stored snapshot to be served (ItemsService.fresh): reported as stale here.
+    itemGet: new DataLoader(
+      perKey(async (itemId) => {
+        try {
+          return await forItem(itemId, async () => plaid.getItem(await accessToken(itemId)));
+        } catch (error) {
+          const stored = await storedItem.load(itemId).catch(() => null);
+          if (stored) staleData?.record(itemId, "item", stored.snapshot.syncedAt, staleReason(error) ?? "UPSTREAM_UNAVAILABLE");
+          throw error;
+        }
+      }),
+    ),
     accounts: new DataLoader(
       readThrough("accounts", async (itemId) => forItem(itemId, async () => plaid.getAccounts(await accessToken(itemId))), (data) => data as Account[]),
     ),

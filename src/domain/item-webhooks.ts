@@ -75,6 +75,11 @@ export function applyItemWebhook(previous: ItemSnapshot, webhook: ItemWebhook, n
 /** Codes whose effect /item/get can confirm: they are checked against it after being applied. */
 const MOVES_STATUS = new Set<ItemWebhookCode>(["ERROR", "USER_PERMISSION_REVOKED", "LOGIN_REPAIRED"]);
 
+/** Whether a webhook of this code is confirmed with /item/get (also when its body was seen before). */
+export function confirmedWithPlaid(code: ItemWebhookCode): boolean {
+  return MOVES_STATUS.has(code);
+}
+
 /** The snapshot after the webhook; null when the webhook does not fit the snapshot and only /item/get can tell. */
 function nextSnapshot(item: ItemSnapshot, webhook: ItemWebhook): ItemSnapshot | null {
   switch (webhook.code) {

@@ -2,9 +2,12 @@ import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import type { GraphQLSchema } from "graphql";
 import type { Server } from "node:http";
+import type { GraphqlLimits } from "../config.js";
 import type { GatewayContext } from "../context.js";
 import type { Logger } from "../logger.js";
 import { createErrorFormatter } from "./format-error.js";
+import { apolloLimitOptions, queryCostPlugin } from "./query-limits.js";
+import { staleDataPlugin } from "./stale-data-plugin.js";
 
 /** Adds the request id to every error, so a client report can be matched to the log. */
 const requestIdInErrors: ApolloServerPlugin<GatewayContext> = {
@@ -23,9 +26,11 @@ const requestIdInErrors: ApolloServerPlugin<GatewayContext> = {
   },
 };
 
-export function createApolloServer(schema: GraphQLSchema, httpServer: Server, logger: Logger): ApolloServer<GatewayContext> {
+/** Apollo Server for POST /graphql, with the query limits of `limits` (see query-limits.ts; graphql-ws applies the same). */
+export function createApolloServer(schema: GraphQLSchema, httpServer: Server, logger: Logger, limits: GraphqlLimits): ApolloServer<GatewayContext> {
   return new ApolloServer<GatewayContext>({
     schema,
+    ...apolloLimitOptions(limits),
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
@@ -36,6 +41,6 @@ export function createApolloServer(schema: GraphQLSchema, httpServer: Server, lo
       warn: (message) => logger.warn(message),
       error: (message) => logger.error(message),
     },
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestIdInErrors],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestIdInErrors, queryCostPlugin<GatewayContext>(limits), staleDataPlugin],
   });
 }

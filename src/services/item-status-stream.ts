@@ -11,6 +11,8 @@ import type { RequestScope } from "./request-scope.js";
 const MAX_ITEM_IDS = 100;
 /** Events read from the log per query while catching up. */
 const REPLAY_PAGE = 200;
+/** Delivered events remembered above the caught-up position before the log is read again. */
+const MAX_REMEMBERED = 1000;
 
 export interface StreamOptions {
   itemIds?: readonly string[] | null;
@@ -21,8 +23,8 @@ export interface StreamOptions {
 /**
  * Live Item status changes for one subscriber: first every event after `after` from the log, then live
  * events, none twice and none lost in the switch-over. Live events are collected from the moment of
- * subscribing, before the log is read; any event the log already gave is skipped by its sequence. When
- * the bus says events from other instances may have been missed, the log is read again.
+ * subscribing, before the log is read; any event already delivered is skipped by its sequence. When the
+ * bus says events from other instances may have been missed, the log is read again.
  */
 export class ItemStatusStream {
   constructor(
@@ -54,22 +56,33 @@ export class ItemStatusStream {
       };
       const unsubscribe = bus.subscribe(userId, (event) => enqueue(event));
       const stopResync = bus.onResync(() => enqueue("resync"));
-      let last = 0;
+      const filter = { userId: userId ?? undefined, itemIds: itemIds ? [...itemIds] : undefined };
+      // Every event at or below `low` has been delivered (or was not wanted); above it, `delivered`
+      // remembers what was. Live events from other instances can arrive out of sequence order, so a
+      // high-water mark alone would drop an earlier event that arrives after a later one.
+      let low = start;
+      const delivered = new Set<number>();
       const deliver = async (event: ItemEvent) => {
-        if (event.sequence <= last) return;
-        last = event.sequence;
+        if (event.sequence <= low || delivered.has(event.sequence)) return;
+        delivered.add(event.sequence);
         if (wanted(event)) await push(event);
       };
       const catchUp = async () => {
+        // The log is appended in sequence order under a lock, so once the newest sequence has been
+        // read, every event up to it is committed and in the pages read next.
+        const horizon = await store.events.latestSequence();
+        let position = low;
         for (;;) {
-          const page = await store.events.listAfter(last, { userId: userId ?? undefined, itemIds: itemIds ? [...itemIds] : undefined }, REPLAY_PAGE);
+          const page = await store.events.listAfter(position, filter, REPLAY_PAGE);
           for (const event of page) await deliver(event);
-          if (page.length < REPLAY_PAGE) return;
+          if (page.length < REPLAY_PAGE) break;
+          position = page[page.length - 1]!.sequence;
         }
+        if (horizon > low) low = horizon;
+        for (const sequence of delivered) if (sequence <= low) delivered.delete(sequence);
       };
       try {
         await bus.whenSubscribed();
-        last = start;
         await catchUp();
         let stopped = false;
         void stop.then(() => {
@@ -85,6 +98,8 @@ export class ItemStatusStream {
             await catchUp();
           } else {
             await deliver(entry);
+            // Reading the log now and then keeps the memory of delivered events small.
+            if (delivered.size >= MAX_REMEMBERED) await catchUp();
           }
         }
       } catch (error) {

@@ -3,7 +3,7 @@ import type { Queryable } from "../datasources/store/database.js";
 import type { ItemEvent } from "../datasources/store/item-events-repository.js";
 import type { Store } from "../datasources/store/store.js";
 import type { WebhookOutcome } from "../datasources/store/webhook-receipts-repository.js";
-import { applyItemWebhook } from "../domain/item-webhooks.js";
+import { applyItemWebhook, confirmedWithPlaid } from "../domain/item-webhooks.js";
 import type { Logger } from "../logger.js";
 import type { ItemReconciler } from "./item-reconciler.js";
 import type { ItemsService } from "./items.service.js";
@@ -37,7 +37,10 @@ export class WebhookIngestService {
         { bodySha256, itemId: envelope.itemId, webhookType: envelope.webhookType, webhookCode: envelope.webhookCode, outcome: "unchanged" },
         tx,
       );
-      if (!fresh) return { outcome: "duplicate" as const, event: null, reconcile: false };
+      // Plaid's webhooks carry no id: a retry and a new event can have the same body (a login that breaks
+      // again after a repair sends the same ERROR). The repeat changes nothing by itself, but one that
+      // could move the status is confirmed with /item/get, which tells the two apart.
+      if (!fresh) return { outcome: "duplicate" as const, event: null, reconcile: envelope.item !== null && confirmedWithPlaid(envelope.item.code) };
       const decided = await this.decide(tx, envelope, now);
       await this.store.webhookReceipts.setOutcome(bodySha256, decided.outcome, tx);
       return decided;

@@ -4,8 +4,10 @@ import type { Server } from "node:http";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import type { Authenticator } from "../auth/authenticator.js";
+import type { GraphqlLimits } from "../config.js";
 import type { GatewayContext } from "../context.js";
 import type { Viewer } from "../domain/viewer.js";
+import { prepareOperation } from "../http/query-limits.js";
 import type { Logger } from "../logger.js";
 
 /** Largest WebSocket message accepted; GraphQL documents are small. */
@@ -19,6 +21,8 @@ export interface GraphqlWsOptions {
   authenticator: Authenticator;
   createContext: (viewer: Viewer, requestId: string) => GatewayContext;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** The query limits, as over HTTP: Apollo's plugins and rules do not run for graphql-ws operations. */
+  limits: GraphqlLimits;
   logger: Logger;
 }
 
@@ -30,10 +34,11 @@ interface ConnectionState {
 /**
  * graphql-ws on the /graphql path: the bearer token comes in connection_init's payload
  * (`authorization: "Bearer …"`); a refused one closes the socket with 4403, and the connection ends
- * when the token expires. Errors are shaped by the same formatter as over HTTP.
+ * when the token expires. Every operation is parsed, validated and priced with the same query limits
+ * as over HTTP before it runs, and errors are shaped by the same formatter.
  */
 export function attachGraphqlWs(options: GraphqlWsOptions): { close(): Promise<void> } {
-  const { authenticator, createContext, formatError, logger } = options;
+  const { schema, authenticator, createContext, formatError, limits, logger } = options;
   const wss = new WebSocketServer({ server: options.httpServer, path: "/graphql", maxPayload: MAX_MESSAGE_BYTES });
   const states = new WeakMap<object, ConnectionState>();
   const stateOf = (extra: object): ConnectionState => {
@@ -44,7 +49,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { close(): Promise<v
 
   const server = useServer(
     {
-      schema: options.schema,
+      schema,
       connectionInitWaitTimeout: 3_000,
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
@@ -63,6 +68,12 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { close(): Promise<v
       },
       onClose: (ctx) => {
         clearTimeout(stateOf(ctx.extra).expiry);
+      },
+      // Replaces graphql-ws's own parse and validate; the errors go to the client through onError.
+      onSubscribe: (_ctx, _id, payload) => {
+        const prepared = prepareOperation(schema, limits, payload);
+        if ("errors" in prepared) return prepared.errors;
+        return { schema, document: prepared.document, operationName: payload.operationName, variableValues: payload.variables };
       },
       context: (ctx) => {
         const viewer = stateOf(ctx.extra).viewer;

@@ -82,6 +82,7 @@ describe("configuration", () => {
     [{ SIMULATOR_URL: "http://127.0.0.1:4010", PLAID_CLIENT_ID: "c" }, "PLAID_SECRET", /required with SIMULATOR_URL/],
     [{ SIMULATOR_URL: "http://x", PLAID_ENV: "sandbox", PLAID_CLIENT_ID: "c", PLAID_SECRET: "s" }, "SIMULATOR_URL", /only to PLAID_ENV=simulator/],
     [{ WEBHOOK_VERIFICATION: "maybe" }, "WEBHOOK_VERIFICATION", /on or off/],
+    [{ REDIS_CHANNEL_PREFIX: "has spaces" }, "REDIS_CHANNEL_PREFIX", /letters, digits/],
     [{ GRAPHQL_INTROSPECTION: "sometimes" }, "GRAPHQL_INTROSPECTION", /on or off/],
     [{ GRAPHQL_MAX_DEPTH: "0" }, "GRAPHQL_MAX_DEPTH", /between 1 and 100/],
     [{ GRAPHQL_MAX_COST: "lots" }, "GRAPHQL_MAX_COST", /whole number/],

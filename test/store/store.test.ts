@@ -156,3 +156,20 @@ describe.each(backends)("store on $name", (backend) => {
     expect(JSON.stringify(raw)).not.toContain("link-one");
   });
 });
+
+describe("migrations on a shared PostgreSQL", async () => {
+  const postgres = (await storeBackends()).find((backend) => backend.name === "postgres");
+  it.skipIf(!postgres)("several instances starting at once migrate an empty schema exactly once", async () => {
+    const { openStore } = await import("../../src/datasources/store/store.js");
+    const { POSTGRES_URL, uniqueSchema, dropSchema } = await import("../support/databases.js");
+    const schema = uniqueSchema();
+    try {
+      const stores = await Promise.all(Array.from({ length: 4 }, () => openStore({ databaseUrl: POSTGRES_URL, postgres: { schema, max: 2 } })));
+      const applied = await stores[0]!.db.query<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version");
+      expect(applied.map((row) => Number(row.version))).toEqual([1, 2]);
+      await Promise.all(stores.map((store) => store.close()));
+    } finally {
+      await dropSchema(schema);
+    }
+  });
+});

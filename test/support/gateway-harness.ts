@@ -1,10 +1,10 @@
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print, type DocumentNode } from "graphql";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { expect } from "vitest";
+import { expect, inject } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import type { PlaidCallRecord } from "../../src/datasources/plaid/plaid-datasource.js";
 import { openStore, type Store } from "../../src/datasources/store/store.js";
@@ -12,6 +12,7 @@ import { createLogger } from "../../src/logger.js";
 import { startGateway, type Gateway } from "../../src/server.js";
 import type { SimulatorExchange } from "../../src/simulator/index.js";
 import { dropSchema, POSTGRES_URL, uniqueSchema } from "./databases.js";
+import { LOG_CAPTURE_DIR, SECRETS_CAPTURE_DIR, type CapturedSecrets } from "./log-scan.js";
 import { loadPlaidSpec, type FidelityViolation } from "./plaid-openapi.js";
 
 export interface GraphQLResult<T> {
@@ -88,6 +89,46 @@ export function plaidSecretsSeen(harness: TestGateway): { anywhere: string[]; lo
   return { anywhere: [...anywhere].filter(Boolean), logsOnly: [...logsOnly] };
 }
 
+/** A gateway's log lines and secrets, kept on disk for the scan after the whole run (log-capture-setup.ts). */
+export interface LogCapture {
+  write(line: string): void;
+  /** Values that must never appear in a log line (configured secrets, issued tokens, Plaid tokens). */
+  registerSecrets(values: Iterable<string>): void;
+  close(): void;
+}
+
+/** Appends to test-output/logs/<run>-<random>.log; the secrets go to test-output/secrets/ under the same name. */
+export function openLogCapture(): LogCapture {
+  let runId = "adhoc";
+  try {
+    runId = inject("logCaptureRun") ?? runId;
+  } catch {
+    // Outside a vitest worker: the files are still written, under "adhoc-".
+  }
+  const name = `${runId}-${randomBytes(8).toString("hex")}`;
+  mkdirSync(LOG_CAPTURE_DIR, { recursive: true });
+  mkdirSync(SECRETS_CAPTURE_DIR, { recursive: true });
+  const fd = openSync(path.join(LOG_CAPTURE_DIR, `${name}.log`), "a", 0o600);
+  const secretsFile = path.join(SECRETS_CAPTURE_DIR, `${name}.json`);
+  const secrets = new Set<string>();
+  let open = true;
+  return {
+    write(line) {
+      if (open) writeSync(fd, line.endsWith("\n") ? line : `${line}\n`);
+    },
+    registerSecrets(values) {
+      const before = secrets.size;
+      for (const value of values) if (value) secrets.add(value);
+      if (secrets.size !== before) writeFileSync(secretsFile, JSON.stringify({ secrets: [...secrets] } satisfies CapturedSecrets), { mode: 0o600 });
+    },
+    close() {
+      if (!open) return;
+      open = false;
+      closeSync(fd);
+    },
+  };
+}
+
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "gateway-test-"));
   const jwtSecret = randomBytes(32).toString("hex");
@@ -109,7 +150,17 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   });
 
   const logs: string[] = [];
-  const logger = createLogger({ level: "debug", destination: { write: (line: string) => void logs.push(line) } });
+  const capture = openLogCapture();
+  capture.registerSecrets([jwtSecret, plaidSecret, tokenKey]);
+  const logger = createLogger({
+    level: "debug",
+    destination: {
+      write: (line: string) => {
+        logs.push(line);
+        capture.write(line);
+      },
+    },
+  });
   const spec = await loadPlaidSpec();
   const exchanges: SimulatorExchange[] = [];
   const violations: FidelityViolation[] = [];
@@ -146,6 +197,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     async token(user, tokenOptions) {
       const jwt = await gateway.issueToken!(user, tokenOptions);
       issued.push(jwt);
+      capture.registerSecrets([jwt]);
       return jwt;
     },
     async graphql(document, variables, token, headers = {}) {
@@ -199,6 +251,9 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     },
     async close() {
       await gateway.stop();
+      const { anywhere, logsOnly } = plaidSecretsSeen(harness);
+      capture.registerSecrets([...anywhere, ...logsOnly]);
+      capture.close();
       await store.close();
       if (schema) await dropSchema(schema);
       rmSync(dataDir, { recursive: true, force: true });

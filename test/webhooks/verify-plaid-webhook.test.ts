@@ -312,7 +312,7 @@ describe("key fetch failures", () => {
   it("are not cached when Plaid answers 500: the next webhook fetches again and verifies", async () => {
     const webhook = await fireWebhook();
     const { verifier: v, fetch } = verifier();
-    await h.control("POST", "/faults", { path: KEY_PATH, status: 500, count: 1 });
+    await h.control("POST", "/faults", { path: KEY_PATH, status: 500, count: 3 });
 
     await expectRejected(v.verify(webhook.header, webhook.raw), "key_fetch_failed");
     await expect(v.verify(webhook.header, webhook.raw)).resolves.toMatchObject({ bodySha256: sha256Hex(webhook.raw) });

@@ -7,6 +7,7 @@ export interface PlaidClientOptions {
   secret: string;
   /** Required for the simulator; Plaid's own URL otherwise. */
   basePath?: string;
+  /** Default HTTP timeout; each call sets its own from its endpoint's policy (plaid-policies.ts). */
   timeoutMs?: number;
 }
 

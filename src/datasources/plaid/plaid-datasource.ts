@@ -2,7 +2,9 @@ import { WebhookType, type CountryCode, type LinkTokenAccountFilters, type LinkT
 import type { ConsentEvent } from "../../domain/consent.js";
 import type { Account, PlaidItemState } from "../../domain/item.js";
 import type { Logger } from "../../logger.js";
+import type { GatewayError } from "../../domain/errors.js";
 import { toGatewayError } from "./plaid-errors.js";
+import { PlaidResilience, type AttemptOptions, type PlaidResilienceOptions } from "./plaid-policies.js";
 import { mapAccount, mapConsentEvent, mapItem } from "./plaid-mapping.js";
 
 /** Reported for every Plaid call (metrics and tests listen). */
@@ -12,6 +14,8 @@ export interface PlaidCallRecord {
   durationMs: number;
   requestId: string | null;
   errorCode: string | null;
+  /** 1 for the first attempt; retries of a read count up. */
+  attempt?: number;
 }
 
 export interface NewItemLinkTokenParams {
@@ -73,31 +77,48 @@ export interface SandboxItemParams {
 
 /** Plaid's HTTP API as the gateway uses it: one method per endpoint, answers in the gateway's shapes. */
 export class PlaidDataSource {
+  private readonly resilience: PlaidResilience;
+
   constructor(
     private readonly api: PlaidApi,
     private readonly logger: Logger,
     private readonly onCall: (record: PlaidCallRecord) => void = () => {},
-  ) {}
+    /** Timeouts, retries, circuit breakers and 429 cool-downs (defaults: plaid-policies.ts). */
+    resilience: PlaidResilienceOptions = {},
+  ) {
+    this.resilience = new PlaidResilience(resilience, {
+      onRetry: ({ endpoint, attempt, delayMs, error }) =>
+        logger.info({ endpoint, attempt, delayMs: Math.round(delayMs), code: (error as GatewayError | null)?.code }, "retrying a plaid call"),
+      onCircuit: ({ family, state, retryAt }) => {
+        if (state === "open") logger.warn({ family, retryAt }, "plaid circuit open: calls to this endpoint family fail fast");
+        else logger.info({ family, state }, `plaid circuit ${state}`);
+      },
+      onCoolDown: ({ endpoint, until, errorCode }) => logger.info({ endpoint, until, errorCode }, "plaid rate limit: pausing this Item's calls to the endpoint"),
+    });
+  }
 
   /** The Plaid user for the application's user id (idempotent at Plaid). */
   async createUser(clientUserId: string): Promise<string> {
-    const data = await this.call("/user/create", () => this.api.userCreate({ client_user_id: clientUserId }, true));
+    const data = await this.call("/user/create", (o) => this.api.userCreate({ client_user_id: clientUserId }, true, o));
     return data.user_id;
   }
 
   async createNewItemLinkToken(params: NewItemLinkTokenParams): Promise<LinkTokenResult> {
-    const data = await this.call("/link/token/create", () =>
-      this.api.linkTokenCreate({
-        client_name: params.clientName,
-        language: params.language,
-        country_codes: params.countryCodes as CountryCode[],
-        user: { client_user_id: params.clientUserId },
-        user_id: params.plaidUserId,
-        products: params.products as Products[],
-        ...(params.webhook ? { webhook: params.webhook } : {}),
-        ...(params.redirectUri ? { redirect_uri: params.redirectUri } : {}),
-        ...(params.linkCustomizationName ? { link_customization_name: params.linkCustomizationName } : {}),
-      }),
+    const data = await this.call("/link/token/create", (o) =>
+      this.api.linkTokenCreate(
+        {
+          client_name: params.clientName,
+          language: params.language,
+          country_codes: params.countryCodes as CountryCode[],
+          user: { client_user_id: params.clientUserId },
+          user_id: params.plaidUserId,
+          products: params.products as Products[],
+          ...(params.webhook ? { webhook: params.webhook } : {}),
+          ...(params.redirectUri ? { redirect_uri: params.redirectUri } : {}),
+          ...(params.linkCustomizationName ? { link_customization_name: params.linkCustomizationName } : {}),
+        },
+        o,
+      ),
     );
     return { linkToken: data.link_token, expiration: new Date(data.expiration), requestId: data.request_id };
   }
@@ -128,95 +149,133 @@ export class PlaidDataSource {
     if (params.redirectUri) request.redirect_uri = params.redirectUri;
     if (params.linkCustomizationName) request.link_customization_name = params.linkCustomizationName;
     if (params.statements) request.statements = { start_date: params.statements.startDate, end_date: params.statements.endDate };
-    const data = await this.call("/link/token/create", () => this.api.linkTokenCreate(request));
+    const data = await this.call("/link/token/create", (o) => this.api.linkTokenCreate(request, o));
     return { linkToken: data.link_token, expiration: new Date(data.expiration), requestId: data.request_id };
   }
 
   async exchangePublicToken(publicToken: string): Promise<{ accessToken: string; itemId: string }> {
-    const data = await this.call("/item/public_token/exchange", () => this.api.itemPublicTokenExchange({ public_token: publicToken }));
+    const data = await this.call("/item/public_token/exchange", (o) => this.api.itemPublicTokenExchange({ public_token: publicToken }, o));
     return { accessToken: data.access_token, itemId: data.item_id };
   }
 
   async getItem(accessToken: string): Promise<PlaidItemState> {
-    const data = await this.call("/item/get", () => this.api.itemGet({ access_token: accessToken }));
+    const data = await this.call("/item/get", (o) => this.api.itemGet({ access_token: accessToken }, o), accessToken);
     return mapItem(data.item);
   }
 
   async getAccounts(accessToken: string): Promise<Account[]> {
-    const data = await this.call("/accounts/get", () => this.api.accountsGet({ access_token: accessToken }));
+    const data = await this.call("/accounts/get", (o) => this.api.accountsGet({ access_token: accessToken }, o), accessToken);
     return data.accounts.map(mapAccount);
   }
 
   async getConsentEvents(accessToken: string, itemId: string): Promise<ConsentEvent[]> {
-    const data = await this.call("/consent/events/get", () => this.api.consentEventsGet({ access_token: accessToken }));
+    const data = await this.call("/consent/events/get", (o) => this.api.consentEventsGet({ access_token: accessToken }, o), accessToken);
     return data.consent_events.map((event) => mapConsentEvent(event, itemId)).filter((event): event is ConsentEvent => event !== null);
   }
 
   /** Removes the Item at Plaid; its access token stops working. */
   async removeItem(accessToken: string): Promise<string> {
-    const data = await this.call("/item/remove", () => this.api.itemRemove({ access_token: accessToken }));
+    const data = await this.call("/item/remove", (o) => this.api.itemRemove({ access_token: accessToken }, o));
     return data.request_id;
   }
 
   /** Removes several of a user's Items in one call; Plaid removes all of them or none. */
   async removeUserItems(plaidUserId: string, itemIds: string[]): Promise<string> {
-    const data = await this.call("/user/items/remove", () => this.api.userItemsRemove({ user_id: plaidUserId, item_ids: itemIds }));
+    const data = await this.call("/user/items/remove", (o) => this.api.userItemsRemove({ user_id: plaidUserId, item_ids: itemIds }, o));
     return data.request_id;
   }
 
   /** Sandbox only: puts the Item into ITEM_LOGIN_REQUIRED. */
   async sandboxResetLogin(accessToken: string): Promise<boolean> {
-    const data = await this.call("/sandbox/item/reset_login", () => this.api.sandboxItemResetLogin({ access_token: accessToken }));
+    const data = await this.call("/sandbox/item/reset_login", (o) => this.api.sandboxItemResetLogin({ access_token: accessToken }, o));
     return data.reset_login;
   }
 
   /** Sandbox only: has Plaid fire an ITEM webhook for the Item. */
   async sandboxFireItemWebhook(accessToken: string, code: string): Promise<boolean> {
-    const data = await this.call("/sandbox/item/fire_webhook", () =>
-      this.api.sandboxItemFireWebhook({
-        access_token: accessToken,
-        webhook_type: WebhookType.Item,
-        webhook_code: code as SandboxItemFireWebhookRequestWebhookCodeEnum,
-      }),
+    const data = await this.call("/sandbox/item/fire_webhook", (o) =>
+      this.api.sandboxItemFireWebhook(
+        {
+          access_token: accessToken,
+          webhook_type: WebhookType.Item,
+          webhook_code: code as SandboxItemFireWebhookRequestWebhookCodeEnum,
+        },
+        o,
+      ),
     );
     return data.webhook_fired;
   }
 
   /** The key with this id from /webhook_verification_key/get. */
   async getWebhookVerificationKey(keyId: string): Promise<WebhookVerificationKey> {
-    const data = await this.call("/webhook_verification_key/get", () => this.api.webhookVerificationKeyGet({ key_id: keyId }));
+    const data = await this.call("/webhook_verification_key/get", (o) => this.api.webhookVerificationKeyGet({ key_id: keyId }, o));
     const { created_at, expired_at, ...jwk } = data.key;
     return { ...jwk, createdAt: created_at, expiredAt: expired_at ?? null };
   }
 
   /** Sandbox only: a public token for a new Item without Link. */
   async sandboxCreatePublicToken(params: SandboxItemParams): Promise<string> {
-    const data = await this.call("/sandbox/public_token/create", () =>
-      this.api.sandboxPublicTokenCreate({
-        institution_id: params.institutionId,
-        initial_products: params.products as Products[],
-        user_id: params.plaidUserId,
-        ...(params.webhook ? { options: { webhook: params.webhook } } : {}),
-      }),
+    const data = await this.call("/sandbox/public_token/create", (o) =>
+      this.api.sandboxPublicTokenCreate(
+        {
+          institution_id: params.institutionId,
+          initial_products: params.products as Products[],
+          user_id: params.plaidUserId,
+          ...(params.webhook ? { options: { webhook: params.webhook } } : {}),
+        },
+        o,
+      ),
     );
     return data.public_token;
   }
 
-  private async call<T extends { request_id: string }>(endpoint: string, send: () => Promise<{ data: T }>): Promise<T> {
+  /**
+   * One Plaid call under its endpoint's policy (timeout, retries for reads, the family's circuit,
+   * the per-Item 429 cool-down when `itemKey` names the Item). Every attempt is reported; what is
+   * logged or thrown is only ever the gateway error, never the HTTP client's (which carries the
+   * secret and the access token in its request config).
+   */
+  private async call<T extends { request_id: string }>(endpoint: string, send: (options: AttemptOptions) => Promise<{ data: T }>, itemKey?: string): Promise<T> {
     const started = performance.now();
+    let attempt = 0;
     try {
-      const { data } = await send();
-      const durationMs = Math.round(performance.now() - started);
-      this.logger.debug({ endpoint, requestId: data.request_id, durationMs }, "plaid call");
-      this.onCall({ endpoint, ok: true, durationMs, requestId: data.request_id, errorCode: null });
-      return data;
+      return await this.resilience.execute(
+        endpoint,
+        async (options) => {
+          const number = ++attempt;
+          const attemptStarted = performance.now();
+          try {
+            const { data } = await send(options);
+            const durationMs = Math.round(performance.now() - attemptStarted);
+            this.logger.debug({ endpoint, attempt: number, requestId: data.request_id, durationMs }, "plaid call");
+            this.onCall({ endpoint, ok: true, durationMs, requestId: data.request_id, errorCode: null, attempt: number });
+            return data;
+          } catch (error) {
+            const mapped = toGatewayError(endpoint, error);
+            const plaid = plaidFields(mapped);
+            const durationMs = Math.round(performance.now() - attemptStarted);
+            this.onCall({ endpoint, ok: false, durationMs, requestId: plaid?.requestId ?? null, errorCode: plaid?.errorCode ?? mapped.code, attempt: number });
+            throw mapped;
+          }
+        },
+        itemKey,
+      );
     } catch (error) {
       const mapped = toGatewayError(endpoint, error);
+      const plaid = plaidFields(mapped);
       const durationMs = Math.round(performance.now() - started);
-      const plaid = (mapped.extensions.plaid ?? null) as { errorCode?: string; requestId?: string | null } | null;
-      this.logger.info({ endpoint, durationMs, code: mapped.code, plaidErrorCode: plaid?.errorCode, requestId: plaid?.requestId }, "plaid call failed");
-      this.onCall({ endpoint, ok: false, durationMs, requestId: plaid?.requestId ?? null, errorCode: plaid?.errorCode ?? mapped.code });
+      const attempted = attempt > 0 ? "plaid call failed" : "plaid call not attempted";
+      // Plaid's own message is not logged (its code and request id identify the failure); the gateway's are.
+      const reason = plaid ? undefined : mapped.message;
+      this.logger.info({ endpoint, attempts: attempt, durationMs, code: mapped.code, reason, plaidErrorCode: plaid?.errorCode, requestId: plaid?.requestId }, attempted);
       throw mapped;
     }
   }
+
+  /** The state of each endpoint family's circuit breaker. */
+  circuits() {
+    return this.resilience.circuits();
+  }
 }
+
+const plaidFields = (error: GatewayError) => (error.extensions.plaid ?? null) as { errorCode?: string; requestId?: string | null } | null;

@@ -32,7 +32,10 @@ export async function openPostgresDatabase(connectionString: string, options: Po
   // An idle client that loses its connection must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   if (options.schema) {
-    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+    // Instances starting together can race to create the schema; the loser finds it there.
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`).catch((error: { code?: string }) => {
+      if (error.code !== "23505" && error.code !== "42P06") throw error;
+    });
   }
   const wrap = (target: pg.Pool | pg.PoolClient): Queryable => ({
     async query<Row>(sql: string, params: readonly unknown[] = []) {

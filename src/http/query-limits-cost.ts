@@ -1,0 +1,80 @@
+import { getNamedType, getNullableType, isLeafType, isListType, type DocumentNode, type GraphQLSchema } from "graphql";
+// The CommonJS build: it shares the `graphql` module instance with the schema (the ESM build loads graphql's .mjs files).
+import { getComplexity, type ComplexityEstimator, type ComplexityEstimatorArgs } from "graphql-query-complexity/cjs";
+import { MAX_PAGE_SIZE } from "../services/pagination.js";
+
+/**
+ * The cost model behind GRAPHQL_MAX_COST (5000 by default): roughly, how many objects an operation
+ * makes the gateway load or build, plus a heavy weight for every Plaid call it causes.
+ *
+ *   cost(field) = PLAID_CALL × plaidCalls(field) + (one of)
+ *     scalar or enum (or a list of them)  0             they come with their object; the token limit bounds how many
+ *     connection (has `first`)            1 + first × cost(selection)
+ *     connection wrapper (edges, pageInfo) cost(selection)   what they wrap is already counted
+ *     list of objects                     size × (1 + cost(selection))
+ *     object                              1 + cost(selection)
+ *
+ * - `first` is the value the operation passes (variables included), or the argument's default when
+ *   absent, capped at MAX_PAGE_SIZE (a larger page is the resolvers' BAD_USER_INPUT, not a cost matter).
+ *   Connections: Query.items, Item.consentEvents, Item.history.
+ * - `size` of a list that has no paging argument: USER_ITEMS for User.items (also `viewer.items`):
+ *   a user's Items are not paged, so up to all of them come back; SMALL_LIST for the rest (an Item's
+ *   accounts, a consent event's accounts), which the institution bounds.
+ * - plaidCalls: Item.accounts (/accounts/get) and Item.consentEvents (/consent/events/get) call Plaid
+ *   once per Item; every mutation calls Plaid at least once.
+ * - Introspection fields cost nothing: the schema is static and served from memory (and they are
+ *   refused outright when introspection is off).
+ *
+ * Examples: `viewer { items { accounts { id } consentEvents(first: 1) { totalCount } } }` costs
+ * 1 + 50 × (1 + 35 + 26) = 3,101; `viewer { items { consentEvents(first: 100) { edges { node { eventCode } } } } }`
+ * costs 1 + 50 × (1 + 126) = 6,351 and is refused.
+ */
+export const COST = {
+  /** One Plaid call. */
+  PLAID_CALL: 25,
+  /** Items assumed for User.items, which returns all of a user's Items at once. */
+  USER_ITEMS: 50,
+  /** Elements assumed for any other list of objects without a paging argument. */
+  SMALL_LIST: 10,
+} as const;
+
+/** Fields that call Plaid once per parent object, as `Type.field`. */
+const PLAID_FIELDS = new Set(["Item.accounts", "Item.consentEvents"]);
+
+/** Elements assumed for lists of objects that have no paging argument, as `Type.field`. */
+const LIST_SIZES: Record<string, number> = { "User.items": COST.USER_ITEMS };
+
+function plaidCalls({ type, field }: ComplexityEstimatorArgs): number {
+  return PLAID_FIELDS.has(`${type.name}.${field.name}`) || type.name === "Mutation" ? 1 : 0;
+}
+
+/** The page a connection field asks for: `first` (variables already applied) or its default, within 0..MAX_PAGE_SIZE. */
+function pageSize({ field, args }: ComplexityEstimatorArgs): number {
+  const requested = typeof args.first === "number" ? args.first : field.args.find((arg) => arg.name === "first")?.defaultValue;
+  return typeof requested === "number" ? Math.min(Math.max(requested, 0), MAX_PAGE_SIZE) : MAX_PAGE_SIZE;
+}
+
+/** The one estimator: see the model above. */
+export const costEstimator: ComplexityEstimator = (options) => {
+  const { type, field, childComplexity } = options;
+  if (type.name.startsWith("__") || field.name.startsWith("__")) return 0;
+  const plaid = COST.PLAID_CALL * plaidCalls(options);
+  const returnType = getNullableType(field.type);
+  const named = getNamedType(field.type);
+  if (isLeafType(named)) return plaid;
+  if (field.args.some((arg) => arg.name === "first") && named.name.endsWith("Connection")) {
+    return plaid + 1 + pageSize(options) * childComplexity;
+  }
+  if ((type.name.endsWith("Connection") && field.name === "edges") || named.name === "PageInfo") return plaid + childComplexity;
+  if (isListType(returnType)) return plaid + (LIST_SIZES[`${type.name}.${field.name}`] ?? COST.SMALL_LIST) * (1 + childComplexity);
+  return plaid + 1 + childComplexity;
+};
+
+/**
+ * The cost of the operation to run (named, or the document's only one) with these variables.
+ * Throws when the variables do not fit the operation (check them first) or when the document has
+ * more fields, fragments expanded, than can be priced.
+ */
+export function operationCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown> | undefined): number {
+  return getComplexity({ schema, query: document, operationName, variables: variables ?? {}, estimators: [costEstimator] });
+}

@@ -1,0 +1,486 @@
+import {
+  getIntrospectionQuery,
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  Kind,
+  Lexer,
+  parse,
+  Source,
+  TokenKind,
+  typeFromAST,
+  type GraphQLFormattedError,
+  type GraphQLInputType,
+  type GraphQLSchema,
+} from "graphql";
+import { createClient, type Client } from "graphql-ws";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { loadConfig } from "../../src/config.js";
+import { COST, operationCost } from "../../src/http/query-limits-cost.js";
+import { prepareOperation } from "../../src/http/query-limits.js";
+import { buildGatewaySchema } from "../../src/schema/build-schema.js";
+import { MAX_PAGE_SIZE } from "../../src/services/pagination.js";
+import { ItemHistoryDocument, ItemsOverviewDocument, SandboxResetLoginDocument } from "../generated/graphql.js";
+import { expectCleanRun, startTestGateway, type GraphQLResult, type TestGateway } from "../support/gateway-harness.js";
+import { createSandboxItem } from "../support/link-helpers.js";
+
+// ---------------------------------------------------------------------------------------------------
+// Documents
+
+function tokenCount(text: string): number {
+  const lexer = new Lexer(new Source(text));
+  let count = 0;
+  while (lexer.advance().kind !== TokenKind.EOF) count++;
+  return count;
+}
+
+/** The same selection under a query (viewer's Items) and under a subscription (the event's Item): both add two levels. */
+const overHttp = (inner: string) => `query { viewer { items { ${inner} } } }`;
+const overWs = (inner: string) => `subscription { itemStatusChanged { item { ${inner} } } }`;
+type Wrap = typeof overHttp;
+
+/** `accounts` calls Plaid (/accounts/get) when it runs, so a document that ran would show in the simulator's traffic. */
+const depth = (levels: 10 | 11) =>
+  `accounts { id } history(first: 1) { edges { node { item { history(first: 1) { edges { node { ${levels === 11 ? "item { id }" : "cause"} } } } } } } }`;
+const aliases = (n: number) => `accounts { ${Array.from({ length: n }, (_, i) => `a${i}: id`).join(" ")} }`;
+const directives = (n: number) => `accounts { ${Array.from({ length: n }, () => "id @include(if: true)").join(" ")} }`;
+/**
+ * A document of exactly `total` tokens, padded with a long list argument (a long run of one field
+ * would trip GraphQL's own guard on overlapping fields instead).
+ */
+const tokens = (wrap: Wrap, total: number) => {
+  const padded = (values: string) => wrap(`accounts { id } owner { items(status: [${values}]) { id } }`);
+  return padded("HEALTHY ".repeat(total - tokenCount(padded(""))));
+};
+/** A document of exactly `total` characters: the padding is a comment, which is not a token. */
+const characters = (wrap: Wrap, total: number) => {
+  const base = `${wrap("accounts { id }")}\n#`;
+  return base + "x".repeat(total - base.length);
+};
+
+interface ExcessCase {
+  name: string;
+  /** Within the default limits (one step below `over`). */
+  within: (wrap: Wrap) => string;
+  over: (wrap: Wrap) => string;
+  message: RegExp;
+}
+
+const EXCESS: ExcessCase[] = [
+  { name: "depth 11", within: (wrap) => wrap(depth(10)), over: (wrap) => wrap(depth(11)), message: /^Query depth limit of 10 exceeded, found 11\.$/ },
+  { name: "16 aliases", within: (wrap) => wrap(aliases(15)), over: (wrap) => wrap(aliases(16)), message: /^Aliases limit of 15 exceeded, found 16\.$/ },
+  { name: "51 directives", within: (wrap) => wrap(directives(50)), over: (wrap) => wrap(directives(51)), message: /^Directives limit of 50 exceeded, found 51\.$/ },
+  { name: "1,001 tokens", within: (wrap) => tokens(wrap, 1000), over: (wrap) => tokens(wrap, 1001), message: /^Token limit of 1000 exceeded\.$/ },
+  {
+    name: "15,001 characters",
+    within: (wrap) => characters(wrap, 15_000),
+    over: (wrap) => characters(wrap, 15_001),
+    message: /^Document size limit of 15000 characters exceeded, found 15001\.$/,
+  },
+];
+
+/** Over the cost limit while within every other limit (each document's cost is in its comment). */
+const COSTLY = {
+  /** 1 + 50 × (1 + accounts 35 + consentEvents (25 + 1 + 100 × 1)) = 8,101 */
+  userHttp: `{ viewer { items { accounts { id } consentEvents(first: 100) { edges { node { eventCode } } } } } }`,
+  /** 3 + 50 × 162 = 8,103: the event's Item's owner has up to 50 Items */
+  userWs: `subscription { itemStatusChanged { item { owner { items { accounts { id } consentEvents(first: 100) { edges { node { eventCode } } } } } } } }`,
+  /** 1 + 100 × (1 + 35 + 1 + 100 × 1) = 13,701 */
+  adminHttp: `{ items(first: 100) { edges { node { accounts { id } history(first: 100) { edges { node { cause } } } } } } }`,
+  /** 3 + 100 × (3 + 100 × 1) = 10,303 */
+  adminWs: `subscription { itemStatusChanged { item { history(first: 100) { edges { node { item { history(first: 100) { edges { node { cause } } } } } } } } } }`,
+  /** $n = 5: 1 + 5 × (1 + 35 + 1 + 5) = 211; $n = 100: 13,701 */
+  adminPaged: `query Paged($n: Int) { items(first: $n) { edges { node { accounts { id } history(first: $n) { edges { node { cause } } } } } } }`,
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Clients
+
+function wsClient(harness: TestGateway, token: string): Client {
+  return createClient({
+    url: harness.gateway.graphqlUrl.replace(/^http/, "ws"),
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+  });
+}
+
+interface WsOutcome {
+  /** Results sent with `next`. */
+  results: Array<{ data?: unknown; errors?: readonly GraphQLFormattedError[] }>;
+  /** Errors sent with `error` (the operation was refused). */
+  errors?: readonly GraphQLFormattedError[];
+}
+
+/** Runs an operation over the WebSocket until the gateway completes it or refuses it. */
+function overSocket(client: Client, query: string, variables?: Record<string, unknown>): Promise<WsOutcome> {
+  return new Promise((resolve, reject) => {
+    const results: WsOutcome["results"] = [];
+    client.subscribe(
+      { query, variables },
+      {
+        next: (result) => void results.push(result),
+        error: (error) => (Array.isArray(error) ? resolve({ results, errors: error }) : reject(error instanceof Error ? error : new Error(`socket closed: ${JSON.stringify(error)}`))),
+        complete: () => resolve({ results }),
+      },
+    );
+  });
+}
+
+function expectRefusedOverHttp(result: GraphQLResult<unknown>, message: RegExp): void {
+  expect(result.status).toBe(400);
+  expect(result.data).toBeUndefined();
+  expect(result.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+  expect(result.errors?.map((error) => error.message)).toContainEqual(expect.stringMatching(message));
+}
+
+function expectRefusedOverWs(outcome: WsOutcome, message: RegExp): void {
+  expect(outcome.results).toEqual([]);
+  expect(outcome.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+  expect(outcome.errors?.map((error) => error.message)).toContainEqual(expect.stringMatching(message));
+}
+
+const NO_STACK = /stacktrace|\bat .+:\d+:\d+|\.ts:\d+/;
+
+// ---------------------------------------------------------------------------------------------------
+
+describe("query limits with the default configuration", () => {
+  let harness: TestGateway;
+  let userToken: string;
+  let adminToken: string;
+  let itemId: string;
+  let user: Client;
+  let admin: Client;
+
+  beforeAll(async () => {
+    harness = await startTestGateway();
+    userToken = await harness.token("limits-user");
+    adminToken = await harness.token("limits-admin", { admin: true });
+    itemId = await createSandboxItem(harness, userToken);
+    user = wsClient(harness, userToken);
+    admin = wsClient(harness, adminToken);
+  });
+  afterAll(async () => {
+    await user?.dispose();
+    await admin?.dispose();
+    expectCleanRun(harness);
+    await harness.close();
+  });
+
+  describe.each(EXCESS)("$name", ({ within, over, message }) => {
+    it("the documents are what their name says", () => {
+      for (const wrap of [overHttp, overWs]) {
+        if (message.source.includes("Token")) {
+          expect(tokenCount(within(wrap))).toBe(1000);
+          expect(tokenCount(over(wrap))).toBe(1001);
+        }
+        if (message.source.includes("characters")) {
+          expect(within(wrap)).toHaveLength(15_000);
+          expect(over(wrap)).toHaveLength(15_001);
+        }
+      }
+    });
+
+    it("is refused over HTTP in validation, before any resolver or Plaid call", async () => {
+      const before = harness.exchanges.length;
+      expectRefusedOverHttp(await harness.graphql(over(overHttp), {}, userToken), message);
+      expect(harness.exchanges.length).toBe(before);
+    });
+
+    it("is refused over WebSocket (as a subscription), before any resolver or Plaid call", async () => {
+      const before = harness.exchanges.length;
+      expectRefusedOverWs(await overSocket(user, over(overWs)), message);
+      expect(harness.exchanges.length).toBe(before);
+    });
+
+    it("one step less runs, over HTTP and over WebSocket, and calls Plaid", async () => {
+      const before = harness.exchanges.length;
+      const result = await harness.graphql(within(overHttp), {}, userToken);
+      expect(result.errors).toBeUndefined();
+      expect(result.data).toMatchObject({ viewer: { items: [expect.anything()] } });
+      expect(harness.callsTo("/accounts/get", before)).toBe(1);
+
+      const socketBefore = harness.exchanges.length;
+      const outcome = await overSocket(user, within(overHttp));
+      expect(outcome.errors).toBeUndefined();
+      expect(outcome.results).toHaveLength(1);
+      expect(outcome.results[0]!.errors).toBeUndefined();
+      expect(harness.callsTo("/accounts/get", socketBefore)).toBe(1);
+    });
+  });
+
+  it("the cost limit refuses a user's Items with 100 consent events each, over HTTP and WebSocket, without calling Plaid", async () => {
+    const before = harness.exchanges.length;
+    expectRefusedOverHttp(await harness.graphql(COSTLY.userHttp, {}, userToken), /^Query cost limit of 5000 exceeded, found 8101\.$/);
+    expectRefusedOverWs(await overSocket(user, COSTLY.userWs), /^Query cost limit of 5000 exceeded, found 8103\.$/);
+    expectRefusedOverWs(await overSocket(user, COSTLY.userHttp), /^Query cost limit of 5000 exceeded, found 8101\.$/);
+    expect(harness.exchanges.length).toBe(before);
+  });
+
+  it("the cost limit refuses an admin's page of 100 Items with nested connections, over HTTP and WebSocket", async () => {
+    const before = harness.exchanges.length;
+    expectRefusedOverHttp(await harness.graphql(COSTLY.adminHttp, {}, adminToken), /^Query cost limit of 5000 exceeded, found 13701\.$/);
+    expectRefusedOverWs(await overSocket(admin, COSTLY.adminWs), /^Query cost limit of 5000 exceeded, found 10303\.$/);
+    expect(harness.exchanges.length).toBe(before);
+  });
+
+  it("the cost follows `first` from variables, on every request of the same document", async () => {
+    const small = await harness.graphql(COSTLY.adminPaged, { n: 5 }, adminToken);
+    expect(small.errors).toBeUndefined();
+    const before = harness.exchanges.length;
+    expectRefusedOverHttp(await harness.graphql(COSTLY.adminPaged, { n: 100 }, adminToken), /^Query cost limit of 5000 exceeded, found 13701\.$/);
+    expectRefusedOverWs(await overSocket(admin, COSTLY.adminPaged, { n: 100 }), /^Query cost limit of 5000 exceeded, found 13701\.$/);
+    expect(harness.exchanges.length).toBe(before);
+    const again = await overSocket(admin, COSTLY.adminPaged, { n: 5 });
+    expect(again.errors).toBeUndefined();
+    expect(again.results[0]?.errors).toBeUndefined();
+  });
+
+  it("variables that do not fit are still BAD_USER_INPUT, not a cost error", async () => {
+    const result = await harness.graphql(COSTLY.adminPaged, { n: "many" }, adminToken);
+    expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+
+  it("the dashboard query runs over HTTP and over WebSocket", async () => {
+    const result = await harness.graphql(ItemsOverviewDocument, {}, userToken);
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.viewer.items.map((item) => item.id)).toEqual([itemId]);
+    expect(result.data?.viewer.items[0]?.accounts.length).toBeGreaterThan(0);
+    const outcome = await overSocket(user, readOperation("items-overview.graphql"));
+    expect(outcome.results).toEqual([{ data: result.data }]);
+  });
+
+  it("a subscription within the limits is served", async () => {
+    // Another user, so that this Item's new status leaves the other tests' Item alone.
+    const token = await harness.token("limits-subscriber");
+    const subscriber = wsClient(harness, token);
+    try {
+      const subscribedItem = await createSandboxItem(harness, token);
+      const history = await harness.graphql(ItemHistoryDocument, { id: subscribedItem, first: 1 }, token);
+      const after = history.data?.item?.history.edges[0]?.node.cursor;
+      expect(after).toEqual(expect.any(String));
+      expect((await harness.graphql(SandboxResetLoginDocument, { itemId: subscribedItem }, token)).data?.sandboxResetLogin).toBe(true);
+      await harness.settle();
+
+      // Replayed from `after`, so the event is there whenever the subscription starts.
+      const events = subscriber.iterate<{ itemStatusChanged: { itemId: string; status: string; item: { id: string } } }>({
+        query: `subscription Changes($after: String) { itemStatusChanged(after: $after) { itemId status item { id } } }`,
+        variables: { after },
+      });
+      const first = await events.next();
+      await events.return?.();
+      expect(first.value?.errors).toBeUndefined();
+      expect(first.value?.data?.itemStatusChanged).toEqual({ itemId: subscribedItem, status: "LOGIN_REQUIRED", item: { id: subscribedItem } });
+    } finally {
+      await subscriber.dispose();
+    }
+  });
+
+  it("introspection is allowed outside production, over HTTP and WebSocket", async () => {
+    const query = `{ __schema { queryType { name } } __type(name: "Item") { name } }`;
+    const result = await harness.graphql(query, {}, userToken);
+    expect(result.data).toEqual({ __schema: { queryType: { name: "Query" } }, __type: { name: "Item" } });
+    const outcome = await overSocket(user, query);
+    expect(outcome.results).toEqual([{ data: result.data }]);
+  });
+
+  it("development tools' full introspection query fits within the limits", async () => {
+    const query = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true });
+    const result = await harness.graphql<{ __schema: { types: unknown[] } }>(query, {}, userToken);
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.__schema.types.length).toBeGreaterThan(10);
+  });
+
+  it("a document past the parser's token cap (the larger of the token and size limits) is refused while parsing, on both transports", async () => {
+    const query = `{ viewer { ${"id ".repeat(15_000)}} }`;
+    expect(query.length).toBeLessThan(64 * 1024);
+    const result = await harness.graphql(query, {}, userToken);
+    expect(result.status).toBe(400);
+    expect(result.errors?.[0]).toMatchObject({ message: expect.stringMatching(/more that 15000 tokens/), extensions: { code: "GRAPHQL_PARSE_FAILED" } });
+    const outcome = await overSocket(user, query);
+    expect(outcome.errors?.[0]).toMatchObject({ message: result.errors?.[0]?.message, extensions: { code: "GRAPHQL_PARSE_FAILED" } });
+  });
+
+  it("field suggestions are given outside production", async () => {
+    const result = await harness.graphql(`{ viewer { itemz { id } } }`, {}, userToken);
+    expect(result.errors?.[0]?.message).toMatch(/Did you mean "items"\?/);
+  });
+
+  it("a syntax error over WebSocket is GRAPHQL_PARSE_FAILED and leaves the socket usable", async () => {
+    const outcome = await overSocket(user, "{ viewer { id ");
+    expect(outcome.errors?.[0]?.extensions?.code).toBe("GRAPHQL_PARSE_FAILED");
+    const next = await overSocket(user, "{ viewer { clientUserId } }");
+    expect(next.results).toEqual([{ data: { viewer: { clientUserId: "limits-user" } } }]);
+  });
+});
+
+describe("query limits from the environment", () => {
+  let harness: TestGateway;
+  let token: string;
+  let client: Client;
+
+  beforeAll(async () => {
+    harness = await startTestGateway({ env: { GRAPHQL_MAX_DEPTH: "9", GRAPHQL_MAX_COST: "3000" } });
+    token = await harness.token("limits-tight");
+    await createSandboxItem(harness, token);
+    client = wsClient(harness, token);
+  });
+  afterAll(async () => {
+    await client?.dispose();
+    expectCleanRun(harness);
+    await harness.close();
+  });
+
+  it("a tighter GRAPHQL_MAX_DEPTH refuses what the default allows, over HTTP and WebSocket", async () => {
+    const before = harness.exchanges.length;
+    expectRefusedOverHttp(await harness.graphql(overHttp(depth(10)), {}, token), /^Query depth limit of 9 exceeded, found 10\.$/);
+    expectRefusedOverWs(await overSocket(client, overWs(depth(10))), /^Query depth limit of 9 exceeded, found 10\.$/);
+    expect(harness.exchanges.length).toBe(before);
+  });
+
+  it("a tighter GRAPHQL_MAX_COST refuses the dashboard query (cost 3,201), over HTTP and WebSocket", async () => {
+    const before = harness.exchanges.length;
+    expectRefusedOverHttp(await harness.graphql(ItemsOverviewDocument, {}, token), /^Query cost limit of 3000 exceeded, found 3201\.$/);
+    expectRefusedOverWs(await overSocket(client, readOperation("items-overview.graphql")), /^Query cost limit of 3000 exceeded, found 3201\.$/);
+    expect(harness.exchanges.length).toBe(before);
+  });
+});
+
+describe("NODE_ENV=production", () => {
+  let harness: TestGateway;
+  let token: string;
+  let client: Client;
+
+  beforeAll(async () => {
+    harness = await startTestGateway({ env: { NODE_ENV: "production" } });
+    token = await harness.token("limits-production");
+    client = wsClient(harness, token);
+  });
+  afterAll(async () => {
+    await client?.dispose();
+    expectCleanRun(harness);
+    await harness.close();
+  });
+
+  it.each([`{ __schema { queryType { name } } }`, `{ __type(name: "Item") { name fields { name } } }`, `query { viewer { id } __schema { types { name } } }`])(
+    "introspection %s is refused over HTTP and WebSocket",
+    async (query) => {
+      const result = await harness.graphql(query, {}, token);
+      expect(result.status).toBe(400);
+      expect(result.data).toBeUndefined();
+      expect(result.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+      expect(result.errors?.[0]?.message).toMatch(/introspection/i);
+      const outcome = await overSocket(client, query);
+      expect(outcome.results).toEqual([]);
+      expect(outcome.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+      expect(outcome.errors?.[0]?.message).toMatch(/introspection/i);
+    },
+  );
+
+  it("a typo'd field gets no 'Did you mean', over HTTP and WebSocket", async () => {
+    for (const query of [`{ viewer { itemz { id } } }`, `{ viewer { items { acounts { id } } } }`]) {
+      const result = await harness.graphql(query, {}, token);
+      expect(result.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+      expect(result.errors?.[0]?.message).toMatch(/^Cannot query field "(itemz|acounts)" on type "(User|Item)"\.$/);
+      const outcome = await overSocket(client, query);
+      expect(outcome.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+      expect(outcome.errors?.[0]?.message).toBe(result.errors?.[0]?.message);
+      expect(JSON.stringify([result, outcome])).not.toMatch(/Did you mean/);
+    }
+  });
+
+  it("the limits hold as in development", async () => {
+    expectRefusedOverHttp(await harness.graphql(overHttp(depth(11)), {}, token), /^Query depth limit of 10 exceeded, found 11\.$/);
+    expectRefusedOverWs(await overSocket(client, overWs(aliases(16))), /^Aliases limit of 15 exceeded, found 16\.$/);
+  });
+
+  it("a resolver's unexpected error is masked, without a stack trace, over HTTP and WebSocket", async () => {
+    await harness.gateway.store.db.query("ALTER TABLE users RENAME TO users_elsewhere");
+    try {
+      const result = await harness.graphql(`{ viewer { id clientUserId } }`, {}, token);
+      const outcome = await overSocket(client, `{ viewer { id clientUserId } }`);
+      for (const errors of [result.errors, outcome.results[0]?.errors]) {
+        expect(errors).toHaveLength(1);
+        expect(errors?.[0]).toMatchObject({ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } });
+        expect(Object.keys(errors?.[0]?.extensions ?? {}).filter((key) => key !== "requestId")).toEqual(["code"]);
+      }
+      const text = JSON.stringify([result, outcome]);
+      expect(text).not.toMatch(NO_STACK);
+      expect(text).not.toMatch(/users_elsewhere|relation|does not exist/);
+    } finally {
+      await harness.gateway.store.db.query("ALTER TABLE users_elsewhere RENAME TO users");
+    }
+    expect((await harness.graphql(`{ viewer { clientUserId } }`, {}, token)).data).toEqual({ viewer: { clientUserId: "limits-production" } });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+
+const OPERATIONS_DIR = path.resolve(import.meta.dirname, "../operations");
+
+function readOperation(file: string): string {
+  return readFileSync(path.join(OPERATIONS_DIR, file), "utf8");
+}
+
+/** A value of the type for each variable, with `first` at the largest page: the operation at its most expensive. */
+function worstCaseValue(schema: GraphQLSchema, type: GraphQLInputType, name: string): unknown {
+  if (isNonNullType(type)) return worstCaseValue(schema, type.ofType, name);
+  if (isListType(type)) return [worstCaseValue(schema, type.ofType, name)];
+  if (isEnumType(type)) return type.getValues()[0]!.name;
+  if (isInputObjectType(type)) {
+    return Object.fromEntries(Object.values(type.getFields()).map((field) => [field.name, worstCaseValue(schema, field.type, field.name)]));
+  }
+  const named = getNamedType(type).name;
+  if (named === "Int") return name === "first" ? MAX_PAGE_SIZE : 1;
+  if (named === "Boolean") return true;
+  return `sample-${name}`;
+}
+
+describe("the repository's own operations", () => {
+  let schema: GraphQLSchema;
+  const limits = loadConfig({ PLAID_ENV: "simulator", NODE_ENV: "production" }).graphql;
+  const operations = readdirSync(OPERATIONS_DIR)
+    .filter((file) => file.endsWith(".graphql"))
+    .flatMap((file) =>
+      parse(readOperation(file)).definitions.flatMap((definition) => (definition.kind === Kind.OPERATION_DEFINITION ? [{ file, definition }] : [])),
+    );
+
+  beforeAll(async () => {
+    schema = await buildGatewaySchema();
+  });
+
+  it("are all there", () => {
+    expect(operations.length).toBeGreaterThanOrEqual(18);
+  });
+
+  it.each(operations.map(({ file, definition }) => [definition.name?.value ?? file, file, definition] as const))(
+    "%s stays within every default limit, with `first` at its largest",
+    (name, file, definition) => {
+      const variables = Object.fromEntries(
+        (definition.variableDefinitions ?? []).map((variable) => [
+          variable.variable.name.value,
+          worstCaseValue(schema, typeFromAST(schema, variable.type) as GraphQLInputType, variable.variable.name.value),
+        ]),
+      );
+      const prepared = prepareOperation(schema, limits, { query: readOperation(file), operationName: name, variables });
+      expect("errors" in prepared ? prepared.errors.map((error) => error.message) : []).toEqual([]);
+      if ("document" in prepared) expect(operationCost(schema, prepared.document, name, variables)).toBeLessThanOrEqual(limits.maxCost);
+    },
+  );
+
+  it("the cost model's documented examples hold", () => {
+    const cost = (query: string) => operationCost(schema, parse(query), undefined, {});
+    expect(cost(`{ viewer { items { accounts { id } consentEvents(first: 1) { totalCount } } } }`)).toBe(3101);
+    expect(cost(`{ viewer { items { consentEvents(first: 100) { edges { node { eventCode } } } } } }`)).toBe(6351);
+    // A Plaid call weighs far more than the object it returns.
+    expect(cost(`{ viewer { items { accounts { id } } } }`) - cost(`{ viewer { items { owner { id } } } }`)).toBe(50 * (COST.PLAID_CALL + COST.SMALL_LIST - 1));
+    // Scalars ride along with their object; introspection is free.
+    expect(cost(`{ viewer { id clientUserId createdAt } }`)).toBe(1);
+    expect(cost(`{ __schema { types { fields { args { type { name } } } } } }`)).toBe(0);
+  });
+});

@@ -1,0 +1,242 @@
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { signDevToken } from "../../src/auth/dev-token.js";
+import { dropSchema, POSTGRES_URL, postgresAvailable, uniqueSchema } from "../support/databases.js";
+import { waitUntil } from "../support/gateway-harness.js";
+import { spawnGateway, type GatewayProcess } from "../support/gateway-process.js";
+import { subscribeToItemStatus, type ItemStatusSubscription, type SubscribeOptions } from "../support/item-status-subscriptions.js";
+import { expectNoFidelityViolations, startTestSimulator, type SimulatorHarness } from "../support/simulator-harness.js";
+import { REDIS_URL, redisAvailable, TcpProxy } from "./event-bus-support.js";
+
+const postgresUp = await postgresAvailable();
+const redisUp = await redisAvailable();
+
+/** Redis channel of one user's Item events, as every instance names it (the gateway's default prefix). */
+/** This run's own channels, so other runs sharing the machine's Redis stay apart. */
+const channelPrefix = `test-${randomBytes(6).toString("hex")}`;
+const userChannel = (userId: string) => `${channelPrefix}:user:${userId}`;
+
+const CREATE_ITEM = "mutation { sandboxCreateItem { id } }";
+const RESET_LOGIN = "mutation ($itemId: ID!) { sandboxResetLogin(itemId: $itemId) }";
+const FIRE_WEBHOOK = "mutation ($itemId: ID!, $code: SandboxItemWebhookCode!) { sandboxFireWebhook(itemId: $itemId, code: $code) }";
+const REMOVE_ITEM = "mutation ($itemId: ID!) { removeItem(itemId: $itemId) { id status } }";
+const HISTORY = "query ($id: ID!) { item(id: $id) { history(first: 50) { edges { cursor node { cause status } } } } }";
+
+describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one PostgreSQL schema and Redis", () => {
+  const jwtSecret = randomBytes(32).toString("hex");
+  const secretBytes = new TextEncoder().encode(jwtSecret);
+  const tokenEncryptionKey = randomBytes(32).toString("hex");
+  const schema = uniqueSchema();
+  let simulator: SimulatorHarness;
+  /** Both instances reach Redis through this proxy, so a test can take Redis away from them. */
+  let redisLink: TcpProxy;
+  let redis: Redis;
+  let a: GatewayProcess;
+  let b: GatewayProcess;
+  const open: ItemStatusSubscription[] = [];
+
+  beforeAll(async () => {
+    simulator = await startTestSimulator();
+    const admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    await admin.end();
+    redisLink = new TcpProxy(REDIS_URL);
+    await redisLink.start();
+    redis = new Redis(REDIS_URL);
+
+    const databaseUrl = new URL(POSTGRES_URL);
+    databaseUrl.searchParams.set("options", `-c search_path=${schema}`);
+    const env = {
+      PLAID_ENV: "simulator",
+      SIMULATOR_URL: simulator.url,
+      PLAID_CLIENT_ID: simulator.clientId,
+      PLAID_SECRET: simulator.secret,
+      DATABASE_URL: databaseUrl.toString(),
+      REDIS_URL: redisLink.url,
+      REDIS_CHANNEL_PREFIX: channelPrefix,
+      AUTH_JWT_SECRET: jwtSecret,
+      TOKEN_ENCRYPTION_KEY: tokenEncryptionKey,
+    };
+    // One after the other: both would otherwise migrate the empty schema at the same moment.
+    a = await spawnGateway("a", env);
+    b = await spawnGateway("b", env);
+  }, 180_000);
+
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((subscription) => subscription.close()));
+    await redisLink.restore().catch(() => {}); // a test that failed while Redis was cut
+  });
+
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await redis?.quit();
+    await redisLink?.close();
+    if (simulator) {
+      expectNoFidelityViolations(simulator);
+      await simulator.close();
+    }
+    await dropSchema(schema);
+  }, 60_000);
+
+  const tokenFor = (user: string) => signDevToken(secretBytes, { user: `${user}-${randomBytes(3).toString("hex")}` });
+
+  function subscribeOn(instance: GatewayProcess, token: string, options: SubscribeOptions = {}): ItemStatusSubscription {
+    const subscription = subscribeToItemStatus(instance.graphqlUrl, token, options);
+    open.push(subscription);
+    return subscription;
+  }
+
+  /**
+   * Subscribes on B without `after` and waits until B listens to the user's Redis channel: B reads where
+   * the stream starts before it subscribes there, so from then on nothing the user's Items do is missed.
+   */
+  async function subscribeOnBFromNow(token: string): Promise<ItemStatusSubscription> {
+    const viewer = await b.graphql<{ viewer: { id: string } }>("{ viewer { id } }", {}, token);
+    expect(viewer.errors).toBeUndefined();
+    const channel = userChannel(viewer.data!.viewer.id);
+    const subscription = subscribeOn(b, token);
+    await waitUntil(
+      async () => subscription.ended || Number(((await redis.pubsub("NUMSUB", channel)) as [string, number])[1]) > 0,
+      15_000,
+      "instance B to listen for the user's events",
+    );
+    expect(subscription.ended, `the subscription on B ended: ${JSON.stringify(subscription.payloads)}`).toBe(false);
+    return subscription;
+  }
+
+  async function ask<T = any>(instance: GatewayProcess, query: string, variables: Record<string, unknown>, token: string): Promise<T> {
+    const result = await instance.graphql<T>(query, variables, token);
+    expect(result.errors, `${instance.name}: ${query}`).toBeUndefined();
+    return result.data!;
+  }
+
+  async function createItemOn(instance: GatewayProcess, token: string): Promise<string> {
+    return (await ask<{ sandboxCreateItem: { id: string } }>(instance, CREATE_ITEM, {}, token)).sandboxCreateItem.id;
+  }
+
+  /** The Item's history in the shared event log, oldest first. */
+  async function historyOf(instance: GatewayProcess, itemId: string, token: string) {
+    const data = await ask<{ item: { history: { edges: Array<{ cursor: string; node: { cause: string; status: string } }> } } }>(instance, HISTORY, { id: itemId }, token);
+    return data.item.history.edges.map((edge) => ({ cursor: edge.cursor, ...edge.node })).reverse();
+  }
+
+  /** Has Plaid fire an ITEM webhook and waits until the log holds the event it caused. */
+  async function fireWebhook(itemId: string, code: string, token: string): Promise<void> {
+    const before = (await historyOf(a, itemId, token)).length;
+    await ask(a, FIRE_WEBHOOK, { itemId, code }, token);
+    await waitUntil(async () => (await historyOf(a, itemId, token)).length > before, 15_000, `the ${code} webhook's event in the log`);
+  }
+
+  it("an Item created and broken through instance A reaches a subscriber on instance B", async () => {
+    const token = await tokenFor("alice");
+    const subscription = await subscribeOnBFromNow(token);
+
+    const itemId = await createItemOn(a, token);
+    expect(await ask(a, RESET_LOGIN, { itemId }, token)).toEqual({ sandboxResetLogin: true });
+    await waitUntil(() => subscription.eventsOf(itemId).length >= 2, 15_000, "the LINKED and ERROR events on B");
+
+    expect(subscription.events.map((event) => [event.itemId, event.cause, event.previousStatus, event.status])).toEqual([
+      [itemId, "LINKED", null, "HEALTHY"],
+      [itemId, "ERROR", "HEALTHY", "LOGIN_REQUIRED"],
+    ]);
+    expect(subscription.events[1]).toMatchObject({ item: { id: itemId, status: "LOGIN_REQUIRED" }, error: { errorCode: "ITEM_LOGIN_REQUIRED" } });
+    // Plaid's webhook went to A, the instance that linked the Item: B learnt of it only through Redis.
+    const aWebhookUrl = a.graphqlUrl.replace(/\/graphql$/, "/webhooks/plaid");
+    const deliveries = (await simulator.control("GET", "/webhooks/deliveries")).body.deliveries as Array<{ item_id: string; webhook_code: string; url: string; state: string }>;
+    expect(deliveries.filter((delivery) => delivery.item_id === itemId).map((delivery) => [delivery.webhook_code, delivery.url, delivery.state])).toEqual([
+      ["ERROR", aWebhookUrl, "delivered"],
+    ]);
+    expect(subscription.payloads).toHaveLength(2);
+    // What B delivered is what the shared log holds.
+    expect(subscription.events.map((event) => event.cursor)).toEqual((await historyOf(b, itemId, token)).map((event) => event.cursor));
+  });
+
+  it("a subscriber on B that reconnects with after gets the events it missed from the shared log, then live ones, none twice", async () => {
+    const token = await tokenFor("bob");
+    const first = await subscribeOnBFromNow(token);
+    const itemId = await createItemOn(a, token);
+    await waitUntil(() => first.events.length > 0, 15_000, "the LINKED event on B");
+    const lastSeen = first.events.at(-1)!;
+    expect([lastSeen.itemId, lastSeen.cause]).toEqual([itemId, "LINKED"]);
+    await first.close();
+
+    // Missed while away, all made by A.
+    await fireWebhook(itemId, "NEW_ACCOUNTS_AVAILABLE", token);
+    await fireWebhook(itemId, "PENDING_DISCONNECT", token);
+    await ask(a, REMOVE_ITEM, { itemId }, token);
+    const missed = (await historyOf(b, itemId, token)).slice(1);
+    expect(missed.map((event) => event.cause)).toEqual(["NEW_ACCOUNTS_AVAILABLE", "PENDING_DISCONNECT", "REMOVED"]);
+
+    const resumed = subscribeOn(b, token, { after: lastSeen.cursor });
+    await waitUntil(() => resumed.events.length >= 3, 15_000, "the missed events on B");
+    expect(resumed.events.map((event) => event.cursor)).toEqual(missed.map((event) => event.cursor));
+
+    // Live ones from A; the last closes the run, so a repeated event would have arrived before it.
+    const next = await createItemOn(a, token);
+    await ask(a, REMOVE_ITEM, { itemId: next }, token);
+    await waitUntil(() => resumed.eventsOf(next).length >= 2, 15_000, "the live events on B");
+    expect(resumed.events.map((event) => [event.itemId, event.cause])).toEqual([
+      [itemId, "NEW_ACCOUNTS_AVAILABLE"],
+      [itemId, "PENDING_DISCONNECT"],
+      [itemId, "REMOVED"],
+      [next, "LINKED"],
+      [next, "REMOVED"],
+    ]);
+    expect(resumed.events.slice(3).map((event) => event.cursor)).toEqual((await historyOf(b, next, token)).map((event) => event.cursor));
+    expect(resumed.payloads).toHaveLength(5);
+  });
+
+  it("events made on A while Redis is unreachable reach the subscriber on B once Redis is back", async () => {
+    const token = await tokenFor("carol");
+    const subscription = await subscribeOnBFromNow(token);
+    const itemId = await createItemOn(a, token);
+    await waitUntil(() => subscription.events.length > 0, 15_000, "the LINKED event on B");
+
+    await redisLink.cut();
+    await fireWebhook(itemId, "NEW_ACCOUNTS_AVAILABLE", token);
+    await redisLink.restore();
+
+    await waitUntil(() => subscription.events.length >= 2, 30_000, "the event made during the outage on B");
+    await ask(a, REMOVE_ITEM, { itemId }, token);
+    await waitUntil(() => subscription.events.length >= 3, 15_000, "the event made after the outage on B");
+    expect(subscription.events.map((event) => event.cause)).toEqual(["LINKED", "NEW_ACCOUNTS_AVAILABLE", "REMOVED"]);
+    expect(subscription.payloads).toHaveLength(3);
+    expect(subscription.events.map((event) => event.cursor)).toEqual((await historyOf(b, itemId, token)).map((event) => event.cursor));
+  });
+
+  it("an event A made while Redis was unreachable still reaches B's subscriber when B recorded a later event of the same user meanwhile", async () => {
+    const token = await tokenFor("dave");
+    const subscription = await subscribeOnBFromNow(token);
+    const onA = await createItemOn(a, token);
+    const onB = await createItemOn(a, token);
+    await waitUntil(() => subscription.events.length >= 2, 15_000, "both LINKED events on B");
+
+    await redisLink.cut();
+    // A records an event first (its webhook goes to A) …
+    await fireWebhook(onA, "NEW_ACCOUNTS_AVAILABLE", token);
+    // … then B records one of its own, which its local subscriber gets at once.
+    await ask(b, REMOVE_ITEM, { itemId: onB }, token);
+    await waitUntil(() => subscription.eventsOf(onB).length >= 2, 15_000, "B's own event on B");
+    await redisLink.restore();
+
+    await ask(a, REMOVE_ITEM, { itemId: onA }, token);
+    const logged = [...(await historyOf(b, onA, token)), ...(await historyOf(b, onB, token))].map((event) => event.cursor);
+    expect(logged).toHaveLength(5);
+    await waitUntil(
+      () => subscription.eventsOf(onA).some((event) => event.cause === "REMOVED"),
+      15_000,
+      "A's event made after the outage on B",
+    );
+    await waitUntil(
+      () => logged.every((cursor) => subscription.events.some((event) => event.cursor === cursor)),
+      15_000,
+      `every logged event on B (B has ${JSON.stringify(subscription.events.map((event) => [event.itemId === onA ? "onA" : "onB", event.cause]))})`,
+    );
+    const received = subscription.events.map((event) => event.cursor);
+    expect(new Set(received).size, "no event twice").toBe(received.length);
+    expect([...received].sort()).toEqual([...logged].sort());
+  });
+});

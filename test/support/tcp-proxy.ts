@@ -1,0 +1,71 @@
+import net from "node:net";
+import type { AddressInfo } from "node:net";
+
+/** A TCP proxy the test controls, to take a real server (PostgreSQL) away from the gateway and give it back. */
+export interface TcpProxy {
+  /** The port the proxy listens on (127.0.0.1). */
+  port: number;
+  /** Destroys every open connection and refuses new ones until restore(). */
+  cut(): void;
+  /** Accepts and forwards connections again. */
+  restore(): void;
+  /** Connections accepted and forwarded so far. */
+  readonly forwarded: number;
+  /** Connections refused while cut. */
+  readonly refused: number;
+  close(): Promise<void>;
+}
+
+/** Listens on a random port of 127.0.0.1 and forwards each connection to target. */
+export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+  const sockets = new Set<net.Socket>();
+  let isCut = false;
+  let forwarded = 0;
+  let refused = 0;
+  const track = (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+    // A destroyed peer is expected here; the other side is closed with it.
+    socket.on("error", () => {});
+  };
+
+  const server = net.createServer((client) => {
+    if (isCut) {
+      refused++;
+      client.on("error", () => {});
+      client.destroy();
+      return;
+    }
+    forwarded++;
+    const upstream = net.connect(target.port, target.host);
+    track(client);
+    track(upstream);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.once("close", () => upstream.destroy());
+    upstream.once("close", () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+
+  return {
+    port: (server.address() as AddressInfo).port,
+    cut() {
+      isCut = true;
+      for (const socket of sockets) socket.destroy();
+    },
+    restore() {
+      isCut = false;
+    },
+    get forwarded() {
+      return forwarded;
+    },
+    get refused() {
+      return refused;
+    },
+    close() {
+      isCut = true;
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

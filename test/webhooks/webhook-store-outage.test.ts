@@ -1,0 +1,77 @@
+/**
+ * The store goes away while Plaid delivers a webhook: the gateway answers 503 so Plaid retries, publishes
+ * nothing, and takes the webhook in exactly once when Plaid's retry finds the store back. PostgreSQL is
+ * reached through a TCP proxy the test cuts and restores.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openStore } from "../../src/datasources/store/store.js";
+import { dropSchema, POSTGRES_URL, postgresAvailable, uniqueSchema } from "../support/databases.js";
+import { expectCleanRun, waitUntil } from "../support/gateway-harness.js";
+import { startTestGatewayWithStore, type TestGatewayWithStore } from "../support/gateway-harness-with-store.js";
+import { createSandboxItem } from "../support/link-helpers.js";
+import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
+import { accessTokenOf, deliveries, eventsOf, itemState, listenToBus, logEntries, ownerOf, receipts, type Delivery } from "./webhook-support.js";
+
+const withPostgres = await postgresAvailable();
+
+describe.skipIf(!withPostgres)("a webhook arriving while the store is down (PostgreSQL)", () => {
+  let proxy: TcpProxy;
+  let harness: TestGatewayWithStore;
+
+  beforeAll(async () => {
+    const target = new URL(POSTGRES_URL);
+    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const proxied = new URL(POSTGRES_URL);
+    proxied.hostname = "127.0.0.1";
+    proxied.port = String(proxy.port);
+    const schema = uniqueSchema();
+    const store = await openStore({ databaseUrl: proxied.toString(), postgres: { schema } });
+    harness = await startTestGatewayWithStore({ store, cleanup: () => dropSchema(schema) });
+  });
+  afterAll(async () => {
+    proxy?.restore();
+    if (harness) {
+      expectCleanRun(harness);
+      await harness.close();
+    }
+    await proxy?.close();
+  });
+
+  it("is answered 503 and published nowhere, then applied exactly once when Plaid retries after the store is back", async () => {
+    const token = await harness.token("dave");
+    const itemId = await createSandboxItem(harness, token);
+    await harness.settle();
+    const bus = listenToBus(harness, await ownerOf(harness, itemId));
+    const errorDelivery = async (): Promise<Delivery | undefined> => (await deliveries(harness)).find((d) => d.item_id === itemId && d.webhook_code === "ERROR");
+
+    proxy.cut();
+    // Plaid breaks the login on its own side (the gateway's mutation would need the store) and sends ITEM/ERROR.
+    const reset = await harness.plaid("/sandbox/item/reset_login", { access_token: accessTokenOf(harness, itemId) });
+    expect(reset.status).toBe(200);
+    await waitUntil(async () => (await errorDelivery())?.attempts[0]?.status != null, 10_000, "the first delivery attempt of ITEM/ERROR");
+
+    const refused = (await errorDelivery())!;
+    expect(refused.attempts[0]).toMatchObject({ status: 503 });
+    expect(refused.state).not.toBe("delivered");
+    expect(harness.webhookResults).toContainEqual({ failed: "store_unavailable" });
+    expect(logEntries(harness).some((entry) => entry.msg === "webhook not stored; answering 503 so Plaid retries")).toBe(true);
+    expect(bus.events).toEqual([]);
+    expect(proxy.refused).toBeGreaterThan(0);
+
+    proxy.restore();
+    await waitUntil(async () => (await errorDelivery())?.state === "delivered", 20_000, "Plaid's retry to be delivered");
+    await harness.settle();
+
+    const delivered = (await errorDelivery())!;
+    expect(delivered.attempts.length).toBeGreaterThan(1);
+    expect(delivered.attempts.slice(0, -1).every((attempt) => attempt.status === 503)).toBe(true);
+    expect(delivered.attempts.at(-1)).toMatchObject({ status: 200 });
+    expect(delivered.attempts[1]!.planned_delay_ms).toBeGreaterThan(0);
+
+    expect(await receipts(harness, itemId)).toMatchObject([{ webhook_code: "ERROR", outcome: "applied" }]);
+    expect((await eventsOf(harness, itemId)).map((event) => event.cause)).toEqual(["LINKED", "ERROR"]);
+    expect(bus.events.map((event) => [event.cause, event.status])).toEqual([["ERROR", "LOGIN_REQUIRED"]]);
+    expect(await itemState(harness, token, itemId)).toMatchObject({ status: "LOGIN_REQUIRED", recommendedAction: "UPDATE_LOGIN" });
+    bus.unsubscribe();
+  });
+});

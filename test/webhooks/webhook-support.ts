@@ -1,0 +1,176 @@
+/** Helpers for the webhook ingestion tests: real signed webhooks captured and replayed, and what the gateway kept of them. */
+import { createHash } from "node:crypto";
+import { expect } from "vitest";
+import type { ItemEvent } from "../../src/datasources/store/item-events-repository.js";
+import { waitUntil, type TestGateway } from "../support/gateway-harness.js";
+import type { ReceivedWebhook, WebhookReceiver } from "../simulator/support.js";
+
+export const sha256Hex = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
+
+/** A webhook exactly as Plaid (the simulator) sent it: the body bytes and its Plaid-Verification header. */
+export interface CapturedWebhook {
+  body: Buffer;
+  header: string;
+  json: Record<string, any>;
+}
+
+export interface Delivery {
+  id: number;
+  url: string;
+  webhook_type: string;
+  webhook_code: string;
+  item_id: string | null;
+  state: string;
+  duplicate_of: number | null;
+  faults: string[];
+  attempts: Array<{ attempt: number; planned_delay_ms: number; status: number | null; error: string | null }>;
+}
+
+/** Every webhook delivery the simulator made or plans. */
+export async function deliveries(harness: TestGateway): Promise<Delivery[]> {
+  const response = await fetch(`${harness.simulatorUrl}/simulator/webhooks/deliveries`);
+  return ((await response.json()) as { deliveries: Delivery[] }).deliveries;
+}
+
+/** The gateway's webhook endpoint. */
+export const webhookUrl = (harness: TestGateway) => `${harness.gateway.url}/webhooks/plaid`;
+
+/** POSTs bytes to the gateway's webhook endpoint as Plaid would (JSON, Plaid-Verification when given). */
+export async function postWebhook(
+  harness: TestGateway,
+  body: Buffer | string,
+  options: { header?: string; contentType?: string; method?: string } = {},
+): Promise<{ status: number; body: string; headers: Headers }> {
+  const headers: Record<string, string> = { "content-type": options.contentType ?? "application/json" };
+  if (options.header !== undefined) headers["plaid-verification"] = options.header;
+  const response = await fetch(webhookUrl(harness), { method: options.method ?? "POST", headers, body: typeof body === "string" ? body : new Uint8Array(body) });
+  return { status: response.status, body: await response.text(), headers: response.headers };
+}
+
+/** The access token Plaid issued for the Item (the simulator reports every exchange, tokens included). */
+export function accessTokenOf(harness: TestGateway, itemId: string): string {
+  const exchange = harness.exchanges.find(
+    (e) => e.path === "/item/public_token/exchange" && (e.response as { item_id?: string } | null)?.item_id === itemId,
+  );
+  const token = (exchange?.response as { access_token?: string } | undefined)?.access_token;
+  if (!token) throw new Error(`no access token seen for ${itemId}`);
+  return token;
+}
+
+/** Points the Item's webhooks at the receiver (/item/webhook/update) and waits for Plaid's acknowledgement there. */
+export async function redirectWebhooks(harness: TestGateway, receiver: WebhookReceiver, itemId: string): Promise<void> {
+  const updated = await harness.plaid("/item/webhook/update", { access_token: accessTokenOf(harness, itemId), webhook: receiver.url });
+  expect(updated.status).toBe(200);
+  await received(receiver, itemId, "WEBHOOK_UPDATE_ACKNOWLEDGED");
+}
+
+/** Waits for the n-th (0-based, default first) webhook with this Item and code at the receiver. */
+export async function received(receiver: WebhookReceiver, itemId: string, code: string, nth = 0): Promise<CapturedWebhook> {
+  let found: ReceivedWebhook | undefined;
+  await waitUntil(
+    () => {
+      found = receiver.received.filter((w) => w.json?.item_id === itemId && w.json?.webhook_code === code)[nth];
+      return found !== undefined;
+    },
+    10_000,
+    `${code} webhook #${nth + 1} for ${itemId} at the receiver`,
+  );
+  const header = found!.headers["plaid-verification"];
+  if (typeof header !== "string") throw new Error("webhook arrived without Plaid-Verification");
+  return { body: Buffer.from(found!.rawBody, "utf8"), header, json: found!.json };
+}
+
+/**
+ * Has Plaid break the Item's login (/sandbox/item/reset_login, straight at the simulator) and returns the
+ * ITEM/ERROR webhook it sent to the receiver. The Item must already point at the receiver.
+ */
+export async function captureLoginError(harness: TestGateway, receiver: WebhookReceiver, itemId: string): Promise<CapturedWebhook> {
+  const nth = receiver.received.filter((w) => w.json?.item_id === itemId && w.json?.webhook_code === "ERROR").length;
+  const reset = await harness.plaid("/sandbox/item/reset_login", { access_token: accessTokenOf(harness, itemId) });
+  expect(reset.status).toBe(200);
+  return received(receiver, itemId, "ERROR", nth);
+}
+
+export interface ReceiptRow {
+  body_sha256: string;
+  item_id: string | null;
+  webhook_type: string;
+  webhook_code: string;
+  outcome: string;
+}
+
+/** Receipts the gateway stored, all or one Item's. */
+export async function receipts(harness: TestGateway, itemId?: string): Promise<ReceiptRow[]> {
+  return harness.gateway.store.db.query<ReceiptRow>(
+    "SELECT body_sha256, item_id, webhook_type, webhook_code, outcome FROM webhook_receipts WHERE ($1::text IS NULL OR item_id = $1) ORDER BY received_at, body_sha256",
+    [itemId ?? null],
+  );
+}
+
+/** The Item's event log, oldest first. */
+export async function eventsOf(harness: TestGateway, itemId: string): Promise<ItemEvent[]> {
+  return (await harness.gateway.store.events.listForItem(itemId, 100)).reverse();
+}
+
+/** The owner's internal user id (what the event bus is keyed by). */
+export async function ownerOf(harness: TestGateway, itemId: string): Promise<string> {
+  const stored = await harness.gateway.store.items.findById(itemId);
+  if (!stored) throw new Error(`the gateway does not know ${itemId}`);
+  return stored.snapshot.userId;
+}
+
+/** Subscribes to the gateway's event bus for one user (null: every Item, as an admin) and records everything published. */
+export function listenToBus(harness: TestGateway, userId: string | null) {
+  const events: ItemEvent[] = [];
+  const unsubscribe = harness.gateway.events.subscribe(userId, (event) => events.push(event));
+  return { events, unsubscribe };
+}
+
+/** The captured log as parsed JSON lines. */
+export function logEntries(harness: TestGateway, since = 0): Array<Record<string, any>> {
+  return harness.logs.slice(since).flatMap((line) => {
+    try {
+      return [JSON.parse(line) as Record<string, any>];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** The Item's fields a user sees, and its history (newest first). */
+export const ITEM_STATE = /* GraphQL */ `
+  query WebhookItemState($id: ID!) {
+    item(id: $id) {
+      id
+      status
+      error { errorType errorCode }
+      recommendedAction
+      newAccountsAvailable
+      consentExpiresAt
+      disconnectAt
+      disconnectReason
+      revokedAccountIds
+      history(first: 20) { edges { node { previousStatus status cause } } }
+    }
+  }
+`;
+
+export interface ItemState {
+  id: string;
+  status: string;
+  error: { errorType: string; errorCode: string } | null;
+  recommendedAction: string;
+  newAccountsAvailable: boolean;
+  consentExpiresAt: string | null;
+  disconnectAt: string | null;
+  disconnectReason: string | null;
+  revokedAccountIds: string[];
+  history: { edges: Array<{ node: { previousStatus: string | null; status: string; cause: string } }> };
+}
+
+export async function itemState(harness: TestGateway, token: string, itemId: string): Promise<ItemState & { causes: string[] }> {
+  const result = await harness.graphql<{ item: ItemState | null }>(ITEM_STATE, { id: itemId }, token);
+  expect(result.errors).toBeUndefined();
+  const item = result.data!.item!;
+  return { ...item, causes: item.history.edges.map((edge) => edge.node.cause) };
+}
