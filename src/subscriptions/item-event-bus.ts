@@ -18,6 +18,8 @@ export interface ItemEventBus extends ItemEventPublisher {
   whenSubscribed(): Promise<void>;
   /** Called when events from other instances may have been missed (Redis connection lost and regained): subscribers then catch up from the event log. */
   onResync(listener: () => void): () => void;
+  /** Live subscriptions on this instance (metrics, leak checks). */
+  activeSubscriptions(): number;
   /** "ok", or "degraded" while Redis is configured but unreachable (for readiness checks). */
   health(): "ok" | "degraded";
   close(): Promise<void>;
@@ -36,6 +38,7 @@ export function createInProcessEventBus(options: { logger?: ItemEventBusLogger }
     subscribe: (userId, listener) => fanout.subscribe(userId, listener),
     whenSubscribed: async () => {},
     onResync: () => () => {},
+    activeSubscriptions: () => fanout.listenerCount(),
     health: () => "ok",
     async close() {
       fanout.clear();

@@ -66,6 +66,11 @@ export class ItemEventFanout {
     this.emitter.emit(topic, event);
   }
 
+  /** Listeners across all topics (live subscriptions on this instance). */
+  listenerCount(): number {
+    return this.emitter.eventNames().reduce((sum, name) => sum + this.emitter.listenerCount(name), 0);
+  }
+
   /** Topics that have at least one listener. */
   activeTopics(): string[] {
     return this.emitter.eventNames().filter((name): name is string => typeof name === "string" && this.emitter.listenerCount(name) > 0);

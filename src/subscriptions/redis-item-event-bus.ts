@@ -215,6 +215,8 @@ export async function createRedisEventBus(options: RedisEventBusOptions): Promis
       };
     },
 
+    activeSubscriptions: () => fanout.listenerCount(),
+
     health: () => (!closed && publisher.status === "ready" && subscriber.status === "ready" ? "ok" : "degraded"),
 
     async close() {
