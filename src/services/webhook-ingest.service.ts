@@ -62,7 +62,8 @@ export class WebhookIngestService {
     const applied = await this.items.applyWithin(tx, envelope.itemId, now, (current, at) => applyItemWebhook(current.snapshot, webhook, at));
     if (!applied) return { outcome: "unknown_item", event: null, reconcile: false };
     if (applied.current.snapshot.status === "REMOVED") return { outcome: "removed_item", event: null, reconcile: false };
-    return { outcome: applied.event ? "applied" : "unchanged", event: applied.event, reconcile: applied.transition.reconcile };
+    const changed = applied.snapshot !== applied.current.snapshot;
+    return { outcome: changed ? "applied" : "unchanged", event: applied.event, reconcile: applied.transition.reconcile };
   }
 }
 

@@ -170,8 +170,8 @@ const CASES: CodeCase[] = [
       const updated = await harness.plaid("/item/webhook/update", { access_token: accessTokenOf(harness, itemId), webhook: `${webhookUrl(harness)}?via=update` });
       expect(updated.status).toBe(200);
     },
-    // Nothing a user sees changes, so the receipt says unchanged and no event is recorded.
-    outcome: "unchanged",
+    // The stored webhook URL changes, but nothing a subscriber sees: applied, with no event recorded.
+    outcome: "applied",
     expected: {},
     newest: null,
     check: async (itemId) => {
