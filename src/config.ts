@@ -3,6 +3,8 @@ import path from "node:path";
 /** Where Plaid calls go: the built-in simulator, or Plaid's own sandbox or production. */
 export type PlaidEnv = "simulator" | "sandbox" | "production";
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+/** One JSON object per line, or human-readable lines for a terminal. */
+export type LogFormat = "json" | "pretty";
 
 export interface Config {
   port: number;
@@ -39,6 +41,8 @@ export interface Config {
   graphql: GraphqlLimits;
   /** Browser origins allowed to call the gateway (CORS); none by default. */
   corsOrigins: string[];
+  /** GRAPHIQL: the GraphiQL page at GET / and GET /graphql (browsers); on unless NODE_ENV=production. */
+  graphiql: boolean;
   /** Webhook signature verification; only an explicit WEBHOOK_VERIFICATION=off turns it off, never in production. */
   webhookVerification: boolean;
   /** 32-byte key (hex or base64) for access tokens at rest; generated into DATA_DIR's key ring when unset. */
@@ -46,6 +50,8 @@ export interface Config {
   /** Older keys (same forms) that still open rows sealed before a rotation; only with tokenEncryptionKey. */
   tokenEncryptionPreviousKeys: string[];
   logLevel: LogLevel;
+  /** LOG_FORMAT; by default pretty for the embedded default (no DATABASE_URL, REDIS_URL or auth configured), JSON otherwise. */
+  logFormat: LogFormat;
 }
 
 /** Limits every GraphQL operation must stay within, over HTTP and WebSocket alike. */
@@ -167,6 +173,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxDocumentBytes: readInt(read, "GRAPHQL_MAX_DOCUMENT_BYTES", 15_000, 100, 1_000_000),
     maxCost: readInt(read, "GRAPHQL_MAX_COST", 5000, 1, 10_000_000),
   };
+  const graphiql = readSwitch(read, "GRAPHIQL", nodeEnv !== "production");
   const corsOrigins = (read("CORS_ORIGINS") ?? "")
     .split(",")
     .map((origin) => origin.trim())
@@ -186,6 +193,11 @@ export function loadConfig(env: Env = process.env): Config {
   const logLevel = (read("LOG_LEVEL") ?? "info").toLowerCase();
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
     throw new ConfigError("LOG_LEVEL", `must be one of ${LOG_LEVELS.join(", ")} (got "${logLevel}")`);
+  }
+  const embeddedDefault = !databaseUrl && !redisUrl && !jwtSecret && !jwksUrl;
+  const logFormat = (read("LOG_FORMAT") ?? (embeddedDefault ? "pretty" : "json")).toLowerCase();
+  if (logFormat !== "json" && logFormat !== "pretty") {
+    throw new ConfigError("LOG_FORMAT", `must be json or pretty (got "${logFormat.slice(0, 20)}")`);
   }
 
   return {
@@ -215,10 +227,12 @@ export function loadConfig(env: Env = process.env): Config {
     nodeEnv,
     graphql,
     corsOrigins,
+    graphiql,
     webhookVerification: verification === "on",
     tokenEncryptionKey,
     tokenEncryptionPreviousKeys,
     logLevel: logLevel as LogLevel,
+    logFormat,
   };
 }
 

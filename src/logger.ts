@@ -1,7 +1,32 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import pino from "pino";
-import type { LogLevel } from "./config.js";
+import { prettyFactory } from "pino-pretty";
+import type { LogFormat, LogLevel } from "./config.js";
 
 export type Logger = pino.Logger;
+
+/** The HTTP request being served, so every line logged while serving it carries its id. */
+const requestScope = new AsyncLocalStorage<{ requestId: string }>();
+
+/** Runs fn (and everything it starts) as part of the request with this id. */
+export function runInRequestScope<T>(requestId: string, fn: () => T): T {
+  return requestScope.run({ requestId }, fn);
+}
+
+/** Whether a logger's own bindings already name a request id (checked once per logger). */
+const bindsRequestId = new WeakMap<object, boolean>();
+
+/** Adds the current request's id to a line, unless the line or its logger already has one. */
+function requestIdMixin(mergeObject: object, _level: number, logger: pino.Logger): object {
+  const scope = requestScope.getStore();
+  if (!scope || "requestId" in mergeObject) return {};
+  let bound = bindsRequestId.get(logger);
+  if (bound === undefined) {
+    bound = "requestId" in logger.bindings();
+    bindsRequestId.set(logger, bound);
+  }
+  return bound ? {} : { requestId: scope.requestId };
+}
 
 /** Field names whose values never reach a log line, wherever they appear in a logged object. */
 const SECRET_KEYS = ["access_token", "accessToken", "public_token", "publicToken", "link_token", "linkToken", "secret", "client_secret", "password", "authorization", "Authorization", "PLAID-SECRET", "plaid-secret", "Plaid-Verification", "plaid-verification", "token"];
@@ -52,6 +77,8 @@ export function serializeError(error: unknown): Record<string, unknown> {
 
 export interface LoggerOptions {
   level: LogLevel;
+  /** One JSON object per line (default), or human-readable lines for a terminal. */
+  format?: LogFormat;
   /** Where lines go (stdout by default); tests capture them. */
   destination?: pino.DestinationStream;
   name?: string;
@@ -59,8 +86,18 @@ export interface LoggerOptions {
 
 export function createLogger(options: LoggerOptions): Logger {
   const destination = options.destination ?? pino.destination(1);
+  // Redaction happens when the line is built and scrubbing before it is formatted: both apply to either format.
+  const format =
+    options.format === "pretty"
+      ? prettyFactory({
+          colorize: options.destination === undefined && process.stdout.isTTY === true,
+          translateTime: "SYS:HH:MM:ss.l",
+          ignore: "pid,hostname,name",
+          singleLine: true,
+        })
+      : (line: string) => line;
   const scrubbing: pino.DestinationStream = {
-    write: (line: string) => destination.write(scrubTokens(line)),
+    write: (line: string) => destination.write(format(scrubTokens(line))),
   };
   return pino(
     {
@@ -68,6 +105,7 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level,
       redact: { paths: REDACT_PATHS, censor: "[redacted]" },
       serializers: { err: serializeError, error: serializeError },
+      mixin: requestIdMixin,
     },
     scrubbing,
   );

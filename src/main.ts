@@ -68,12 +68,15 @@ async function serve(config: Config): Promise<number> {
     "",
     "Plaid Item Gateway is running",
     `  GraphQL   ${gateway.graphqlUrl}`,
+    ...(config.graphiql ? [`  GraphiQL  ${gateway.url}/`] : []),
+    `  Dashboard ${gateway.url}/dashboard`,
     `  Plaid     ${gateway.simulator ? `built-in simulator at ${gateway.simulator.url}` : config.plaid.simulatorUrl ? `simulator at ${config.plaid.simulatorUrl}` : config.plaid.env}`,
     `  Store     ${gateway.store.db.kind === "pglite" ? `PGlite in ${path.join(config.dataDir, "pglite")}` : "PostgreSQL"}`,
   ];
   const authConfigured = Boolean(config.auth.jwtSecret || config.auth.jwksUrl);
   if (!authConfigured && gateway.issueToken) {
     const devToken = await gateway.issueToken("developer", { admin: true, expiresIn: "12h" });
+    gateway.showDevelopmentToken(devToken);
     lines.push(
       "",
       'Development token (user "developer", admin, valid 12 hours; `npm run token -- --user alice` makes others):',

@@ -12,7 +12,11 @@ import { PlaidDataSource, type PlaidCallRecord } from "./datasources/plaid/plaid
 import type { PlaidResilienceOptions } from "./datasources/plaid/plaid-policies.js";
 import { openStore, type Store } from "./datasources/store/store.js";
 import { openTokenCipher } from "./datasources/store/token-keys.js";
+import { requestLogging } from "./http/access-log.js";
+import { browserPages } from "./http/browser-pages.js";
 import { createApolloServer } from "./http/graphql-server.js";
+import { healthRoutes } from "./http/health.js";
+import { createGatewayMetrics } from "./http/metrics.js";
 import { apiFallbacks, corsPolicy, securityHeaders } from "./http/http-surface.js";
 import { createLogger, type Logger } from "./logger.js";
 import { buildGatewaySchema } from "./schema/build-schema.js";
@@ -57,12 +61,17 @@ export interface Gateway {
   idle(): Promise<void>;
   /** Signs a bearer token, when the gateway verifies HS256 tokens (not with a JWKS). */
   issueToken: ((user: string, options?: { admin?: boolean; expiresIn?: string }) => Promise<string>) | null;
+  /**
+   * The development token GraphiQL and the dashboard pre-fill for browsers on this machine; ignored
+   * unless this is the embedded default (no AUTH_JWT_SECRET or AUTH_JWKS_URL).
+   */
+  showDevelopmentToken(token: string | null): void;
   stop(): Promise<void>;
 }
 
 /** Wires store, Plaid, services, schema and HTTP together and starts listening. */
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
-  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const cleanups: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) {
@@ -71,6 +80,16 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   };
 
   try {
+    const metrics = createGatewayMetrics();
+    cleanups.push(async () => metrics.close());
+    const onPlaidCall = (record: PlaidCallRecord) => {
+      metrics.plaidCall(record);
+      options.onPlaidCall?.(record);
+    };
+    const onWebhook = (result: WebhookResult) => {
+      metrics.webhook(result);
+      options.onWebhook?.(result);
+    };
     const authSecret = config.auth.jwtSecret
       ? new TextEncoder().encode(config.auth.jwtSecret)
       : config.auth.jwksUrl
@@ -102,14 +121,16 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     }
     const simulatorUrl = config.plaid.simulatorUrl ?? simulator?.url ?? null;
     const plaidApi = createPlaidApi({ env: config.plaid.env, ...plaidCredentials, basePath: simulatorUrl ?? undefined, timeoutMs: config.plaid.timeoutMs });
-    const plaid = new PlaidDataSource(plaidApi, logger.child({ component: "plaid" }), options.onPlaidCall, {
+    const plaid = new PlaidDataSource(plaidApi, logger.child({ component: "plaid" }), onPlaidCall, {
       timeoutMs: config.plaid.timeoutMs,
       ...options.plaidResilience,
     });
 
-    const events: ItemEventBus = config.redisUrl
-      ? await createRedisEventBus({ redisUrl: config.redisUrl, logger: logger.child({ component: "event-bus" }), channelPrefix: options.redisChannelPrefix ?? config.redisChannelPrefix })
-      : createInProcessEventBus({ logger });
+    const events: ItemEventBus = metrics.observeEventBus(
+      config.redisUrl
+        ? await createRedisEventBus({ redisUrl: config.redisUrl, logger: logger.child({ component: "event-bus" }), channelPrefix: options.redisChannelPrefix ?? config.redisChannelPrefix })
+        : createInProcessEventBus({ logger }),
+    );
     cleanups.push(() => events.close());
     let webhookUrl: string | null = null;
     const { services, ingest, reconciler } = createServices({ config, store, plaid, cipher, events, simulatorUrl, webhookUrl: () => webhookUrl, logger });
@@ -123,17 +144,22 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const schema = await buildGatewaySchema();
     const app = express();
     app.disable("x-powered-by");
+    app.use(requestLogging(logger));
     app.use(securityHeaders());
+    app.use(healthRoutes({ db: store.db, events, redisConfigured: Boolean(config.redisUrl), logger }));
+    app.get("/metrics", metrics.handler);
     const httpServer: Server = createServer(app);
-    const apollo = createApolloServer(schema, httpServer, logger, config.graphql);
+    const apollo = createApolloServer(schema, httpServer, logger, config.graphql, metrics.apolloPlugin);
     await apollo.start();
     cleanups.push(() => apollo.stop());
 
-    app.use(webhookRouter({ verifier, ingest, logger, onResult: options.onWebhook }));
+    app.use(webhookRouter({ verifier, ingest, logger, onResult: onWebhook }));
+    let developmentToken: string | null = null;
+    app.use(browserPages({ config, authenticator, store, simulatorUrl, developmentToken: () => developmentToken, logger }));
     app.use("/graphql", corsPolicy(config.corsOrigins));
     app.use("/graphql", ...graphqlHandlers(apollo, authenticator, createContext));
     app.use(...apiFallbacks(logger));
-    const ws = attachGraphqlWs({ httpServer, schema, authenticator, createContext, formatError: createErrorFormatter(logger), limits: config.graphql, logger });
+    const ws = attachGraphqlWs({ httpServer, schema, authenticator, createContext, formatError: createErrorFormatter(logger), limits: config.graphql, logger, operations: metrics.wsOperations });
     cleanups.push(() => ws.close());
 
     await new Promise<void>((resolve, reject) => {
@@ -167,6 +193,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         ? (user, tokenOptions = {}) =>
             signDevToken(authSecret, { user, admin: tokenOptions.admin, expiresIn: tokenOptions.expiresIn, issuer: config.auth.issuer, audience: config.auth.audience })
         : null,
+      showDevelopmentToken: (token) => {
+        developmentToken = config.auth.jwtSecret || config.auth.jwksUrl ? null : token;
+      },
       stop,
     };
   } catch (error) {

@@ -1,4 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import type { GraphQLSchema } from "graphql";
 import type { Server } from "node:http";
@@ -27,7 +28,14 @@ const requestIdInErrors: ApolloServerPlugin<GatewayContext> = {
 };
 
 /** Apollo Server for POST /graphql, with the query limits of `limits` (see query-limits.ts; graphql-ws applies the same). */
-export function createApolloServer(schema: GraphQLSchema, httpServer: Server, logger: Logger, limits: GraphqlLimits): ApolloServer<GatewayContext> {
+export function createApolloServer(
+  schema: GraphQLSchema,
+  httpServer: Server,
+  logger: Logger,
+  limits: GraphqlLimits,
+  /** Counts operations by name and outcome (metrics.ts). */
+  operationMetrics?: ApolloServerPlugin<GatewayContext>,
+): ApolloServer<GatewayContext> {
   return new ApolloServer<GatewayContext>({
     schema,
     ...apolloLimitOptions(limits),
@@ -41,6 +49,7 @@ export function createApolloServer(schema: GraphQLSchema, httpServer: Server, lo
       warn: (message) => logger.warn(message),
       error: (message) => logger.error(message),
     },
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestIdInErrors, queryCostPlugin<GatewayContext>(limits), staleDataPlugin],
+    // Apollo's landing page loads its code from a CDN; browsers get the gateway's own offline GraphiQL instead (graphiql-page.ts).
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requestIdInErrors, queryCostPlugin<GatewayContext>(limits), staleDataPlugin, ...(operationMetrics ? [operationMetrics] : [])],
   });
 }

@@ -32,6 +32,46 @@ export function securityHeaders(): RequestHandler {
   };
 }
 
+/** What a browser page of the gateway's own (GraphiQL, the dashboard) may load besides same-origin scripts and styles. */
+export interface PagePolicyOptions {
+  /** Inline <style> elements and style attributes (GraphiQL's editor injects its own). */
+  inlineStyles?: boolean;
+  /** Fonts: same origin and data: URLs (GraphiQL's stylesheet embeds its fonts). */
+  fonts?: boolean;
+  /** Web workers from same-origin scripts (GraphiQL's editor). */
+  workers?: boolean;
+}
+
+/**
+ * The content security policy of a browser page, replacing the API's `default-src 'none'` on that
+ * route only. Scripts come from the gateway itself and nowhere else ('self': no inline script, no
+ * eval, no remote origin); fetch and WebSocket go back to the gateway only.
+ */
+export function pageSecurityPolicy(options: PagePolicyOptions = {}): string {
+  const directives: Array<[string, string[]]> = [
+    ["default-src", ["'none'"]],
+    ["script-src", ["'self'"]],
+    ["style-src", options.inlineStyles ? ["'self'", "'unsafe-inline'"] : ["'self'"]],
+    ["img-src", ["'self'", "data:"]],
+    ...(options.fonts ? ([["font-src", ["'self'", "data:"]]] as Array<[string, string[]]>) : []),
+    ["connect-src", ["'self'"]],
+    ...(options.workers ? ([["worker-src", ["'self'"]]] as Array<[string, string[]]>) : []),
+    ["base-uri", ["'none'"]],
+    ["form-action", ["'none'"]],
+    ["frame-ancestors", ["'none'"]],
+  ];
+  return directives.map(([name, values]) => `${name} ${values.join(" ")}`).join(";");
+}
+
+/** Middleware form of `pageSecurityPolicy`, for the page routes (set after `securityHeaders`, so it wins there). */
+export function pageSecurityHeaders(options: PagePolicyOptions = {}): RequestHandler {
+  const policy = pageSecurityPolicy(options);
+  return (_req, res, next) => {
+    res.setHeader("content-security-policy", policy);
+    next();
+  };
+}
+
 /**
  * CORS for the GraphQL endpoint: only the configured origins may read answers from a browser (none by
  * default). No credentials: the gateway authenticates with a bearer header, never a cookie.

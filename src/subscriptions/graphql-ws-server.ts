@@ -7,6 +7,7 @@ import type { Authenticator } from "../auth/authenticator.js";
 import type { GraphqlLimits } from "../config.js";
 import type { GatewayContext } from "../context.js";
 import type { Viewer } from "../domain/viewer.js";
+import type { WsOperationObserver } from "../http/metrics.js";
 import { prepareOperation } from "../http/query-limits.js";
 import type { Logger } from "../logger.js";
 
@@ -24,6 +25,8 @@ export interface GraphqlWsOptions {
   /** The query limits, as over HTTP: Apollo's plugins and rules do not run for graphql-ws operations. */
   limits: GraphqlLimits;
   logger: Logger;
+  /** Told how each operation starts and ends (metrics). */
+  operations?: WsOperationObserver;
 }
 
 interface ConnectionState {
@@ -38,7 +41,7 @@ interface ConnectionState {
  * as over HTTP before it runs, and errors are shaped by the same formatter.
  */
 export function attachGraphqlWs(options: GraphqlWsOptions): { close(): Promise<void> } {
-  const { schema, authenticator, createContext, formatError, limits, logger } = options;
+  const { schema, authenticator, createContext, formatError, limits, logger, operations } = options;
   const wss = new WebSocketServer({ server: options.httpServer, path: "/graphql", maxPayload: MAX_MESSAGE_BYTES });
   const states = new WeakMap<object, ConnectionState>();
   const stateOf = (extra: object): ConnectionState => {
@@ -70,9 +73,13 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { close(): Promise<v
         clearTimeout(stateOf(ctx.extra).expiry);
       },
       // Replaces graphql-ws's own parse and validate; the errors go to the client through onError.
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: (ctx, id, payload) => {
         const prepared = prepareOperation(schema, limits, payload);
-        if ("errors" in prepared) return prepared.errors;
+        if ("errors" in prepared) {
+          operations?.refused(payload.operationName, payload.query);
+          return prepared.errors;
+        }
+        operations?.started(ctx.extra, id, prepared.document, payload.operationName);
         return { schema, document: prepared.document, operationName: payload.operationName, variableValues: payload.variables };
       },
       context: (ctx) => {
@@ -80,11 +87,18 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { close(): Promise<v
         if (!viewer) throw new Error("graphql-ws context without an authenticated viewer");
         return createContext(viewer, randomUUID());
       },
-      onNext: (_ctx, _id, _payload, _args, result) => {
+      onNext: (ctx, id, _payload, _args, result) => {
         if (!result.errors) return;
+        operations?.failed(ctx.extra, id);
         return { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) };
       },
-      onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatError(error.toJSON(), error)),
+      onError: (ctx, id, _payload, errors) => {
+        operations?.failed(ctx.extra, id);
+        return errors.map((error) => formatError(error.toJSON(), error));
+      },
+      onComplete: (ctx, id) => {
+        operations?.completed(ctx.extra, id);
+      },
     },
     wss,
   );

@@ -9,8 +9,10 @@ import { loadConfig } from "../../src/config.js";
 import type { PlaidCallRecord } from "../../src/datasources/plaid/plaid-datasource.js";
 import { openStore, type Store } from "../../src/datasources/store/store.js";
 import { createLogger } from "../../src/logger.js";
-import { startGateway, type Gateway } from "../../src/server.js";
+import type { StaleDataEntry } from "../../src/datasources/stale-data.js";
+import { startGateway, type Gateway, type GatewayOptions } from "../../src/server.js";
 import type { SimulatorExchange } from "../../src/simulator/index.js";
+import type { WebhookResult } from "../../src/webhooks/webhook-route.js";
 import { dropSchema, POSTGRES_URL, uniqueSchema } from "./databases.js";
 import { LOG_CAPTURE_DIR, SECRETS_CAPTURE_DIR, type CapturedSecrets } from "./log-scan.js";
 import { loadPlaidSpec, type FidelityViolation } from "./plaid-openapi.js";
@@ -18,14 +20,31 @@ import { loadPlaidSpec, type FidelityViolation } from "./plaid-openapi.js";
 export interface GraphQLResult<T> {
   status: number;
   data?: T | null;
+  /** Response-level extensions (e.g. staleData). */
+  extensions?: Record<string, unknown> & { staleData?: StaleDataEntry[] };
   errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> & { code?: string } }>;
 }
 
 export interface TestGatewayOptions {
   /** Extra environment, as an operator would set it. */
   env?: Record<string, string>;
-  /** Which store: in-memory PGlite (default) or a fresh schema in the machine's PostgreSQL. */
-  store?: "pglite" | "postgres";
+  /**
+   * Which store: in-memory PGlite (default), a fresh schema in the machine's PostgreSQL, or one the
+   * test opened itself (closed by close(), then its cleanup runs).
+   */
+  store?: "pglite" | "postgres" | { store: Store; cleanup?: () => Promise<void> };
+  /** Gateway options beyond the environment (Plaid retries, timeouts, breakers, cool-downs). */
+  gateway?: Pick<GatewayOptions, "plaidResilience">;
+}
+
+/** A fault the simulator injects into the next calls of one Plaid path. */
+export interface PlaidFault {
+  path: string;
+  status?: number;
+  error_type?: string;
+  error_code?: string;
+  latency_ms?: number;
+  count?: number;
 }
 
 /** A real gateway (HTTP, store, in-process simulator) on random ports, with everything it says captured. */
@@ -42,6 +61,11 @@ export interface TestGateway {
   ): Promise<GraphQLResult<T>>;
   /** POST a Plaid API call straight to the simulator with the gateway's credentials (to check what Plaid holds). */
   plaid<T = unknown>(pathname: string, body: unknown): Promise<{ status: number; body: T }>;
+  /** Queues a simulator fault: the next `count` calls to `path` fail and/or wait. */
+  fault(input: PlaidFault): Promise<void>;
+  clearFaults(): Promise<void>;
+  /** What the webhook route answered, request by request (accepted, rejected or failed). */
+  webhookResults: WebhookResult[];
   /** POST to one of the simulator's /simulator/… control endpoints. */
   control<T = unknown>(pathname: string, body: unknown): Promise<T>;
   exchanges: SimulatorExchange[];
@@ -169,13 +193,18 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const issued: string[] = [];
 
   let store: Store;
-  let schema: string | undefined;
+  let cleanup: (() => Promise<void>) | undefined;
   if (options.store === "postgres") {
-    schema = uniqueSchema();
+    const schema = uniqueSchema();
     store = await openStore({ databaseUrl: POSTGRES_URL, postgres: { schema } });
+    cleanup = () => dropSchema(schema);
+  } else if (typeof options.store === "object") {
+    store = options.store.store;
+    cleanup = options.store.cleanup;
   } else {
     store = await openStore({});
   }
+  const webhookResults: WebhookResult[] = [];
 
   const gateway = await startGateway(config, {
     logger,
@@ -188,6 +217,8 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       },
     },
     onPlaidCall: (record) => plaidCalls.push(record),
+    onWebhook: (result) => webhookResults.push(result),
+    ...options.gateway,
   });
   const simulatorUrl = gateway.simulator?.url ?? "";
 
@@ -230,6 +261,13 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       if (!response.ok) throw new Error(`Simulator ${pathname} answered ${response.status}: ${text}`);
       return JSON.parse(text);
     },
+    async fault(input) {
+      await harness.control("/simulator/faults", input);
+    },
+    async clearFaults() {
+      await fetch(`${simulatorUrl}/simulator/faults`, { method: "DELETE" });
+    },
+    webhookResults,
     exchanges,
     violations,
     plaidCalls,
@@ -255,7 +293,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       capture.registerSecrets([...anywhere, ...logsOnly]);
       capture.close();
       await store.close();
-      if (schema) await dropSchema(schema);
+      await cleanup?.();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

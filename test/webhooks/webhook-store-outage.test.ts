@@ -6,8 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "../../src/datasources/store/store.js";
 import { dropSchema, POSTGRES_URL, postgresAvailable, uniqueSchema } from "../support/databases.js";
-import { expectCleanRun, waitUntil } from "../support/gateway-harness.js";
-import { startTestGatewayWithStore, type TestGatewayWithStore } from "../support/gateway-harness-with-store.js";
+import { expectCleanRun, waitUntil, startTestGateway, type TestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
 import { accessTokenOf, deliveries, eventsOf, itemState, listenToBus, logEntries, ownerOf, receipts, type Delivery } from "./webhook-support.js";
@@ -16,7 +15,7 @@ const withPostgres = await postgresAvailable();
 
 describe.skipIf(!withPostgres)("a webhook arriving while the store is down (PostgreSQL)", () => {
   let proxy: TcpProxy;
-  let harness: TestGatewayWithStore;
+  let harness: TestGateway;
 
   beforeAll(async () => {
     const target = new URL(POSTGRES_URL);
@@ -26,7 +25,7 @@ describe.skipIf(!withPostgres)("a webhook arriving while the store is down (Post
     proxied.port = String(proxy.port);
     const schema = uniqueSchema();
     const store = await openStore({ databaseUrl: proxied.toString(), postgres: { schema } });
-    harness = await startTestGatewayWithStore({ store, cleanup: () => dropSchema(schema) });
+    harness = await startTestGateway({ store: { store, cleanup: () => dropSchema(schema) } });
   });
   afterAll(async () => {
     proxy?.restore();

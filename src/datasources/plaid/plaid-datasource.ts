@@ -247,7 +247,7 @@ export class PlaidDataSource {
           try {
             const { data } = await send(options);
             const durationMs = Math.round(performance.now() - attemptStarted);
-            this.logger.debug({ endpoint, attempt: number, requestId: data.request_id, durationMs }, "plaid call");
+            this.logger.debug({ endpoint, attempt: number, plaidRequestId: data.request_id, durationMs }, "plaid call");
             this.onCall({ endpoint, ok: true, durationMs, requestId: data.request_id, errorCode: null, attempt: number });
             return data;
           } catch (error) {
@@ -255,6 +255,7 @@ export class PlaidDataSource {
             const plaid = plaidFields(mapped);
             const durationMs = Math.round(performance.now() - attemptStarted);
             this.onCall({ endpoint, ok: false, durationMs, requestId: plaid?.requestId ?? null, errorCode: plaid?.errorCode ?? mapped.code, attempt: number });
+            this.logger.debug({ endpoint, attempt: number, plaidRequestId: plaid?.requestId ?? undefined, code: mapped.code, plaidErrorCode: plaid?.errorCode, durationMs }, "plaid call attempt failed");
             throw mapped;
           }
         },
@@ -266,8 +267,9 @@ export class PlaidDataSource {
       const durationMs = Math.round(performance.now() - started);
       const attempted = attempt > 0 ? "plaid call failed" : "plaid call not attempted";
       // Plaid's own message is not logged (its code and request id identify the failure); the gateway's are.
+      // plaidRequestId is Plaid's request_id; requestId, added by the logger, is the gateway request's.
       const reason = plaid ? undefined : mapped.message;
-      this.logger.info({ endpoint, attempts: attempt, durationMs, code: mapped.code, reason, plaidErrorCode: plaid?.errorCode, requestId: plaid?.requestId }, attempted);
+      this.logger.info({ endpoint, attempts: attempt, durationMs, code: mapped.code, reason, plaidErrorCode: plaid?.errorCode, plaidRequestId: plaid?.requestId }, attempted);
       throw mapped;
     }
   }

@@ -1,0 +1,151 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectCleanRun, startTestGateway, type TestGateway } from "../support/gateway-harness.js";
+import { ensureChromium, launchChromium, screenshot, watchPage, type PageWatch } from "./browser-support.js";
+
+const missingBrowser = ensureChromium();
+if (missingBrowser) console.warn(`SKIPPED browser tests: ${missingBrowser}`);
+
+describe.skipIf(missingBrowser !== null)("the live Item dashboard in Chromium (embedded default: PGlite and the in-process simulator)", () => {
+  let harness: TestGateway;
+  let browser: Browser;
+  let page: Page;
+  let watch: PageWatch;
+  let token: string;
+
+  beforeAll(async () => {
+    harness = await startTestGateway();
+    token = await harness.token("developer", { admin: true });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // Keeps a handle on every WebSocket the page opens, so a test can drop the live connection.
+    await page.addInitScript({
+      content: `(() => {
+        const sockets = [];
+        const Native = window.WebSocket;
+        window.WebSocket = class extends Native {
+          constructor(url, protocols) {
+            super(url, protocols);
+            sockets.push(this);
+          }
+        };
+        window.openSockets = sockets;
+      })();`,
+    });
+    watch = await watchPage(page, { localOnly: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    if (harness) {
+      expectCleanRun(harness);
+      await harness.close();
+    }
+  });
+
+  it("signs in, creates an Item, follows it to LOGIN_REQUIRED and back to HEALTHY live, resuming after a dropped connection, without reloading", async () => {
+    const response = await page.goto(`${harness.gateway.url}/dashboard`);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()["content-security-policy"]).toMatch(/script-src 'self';/);
+    await page.evaluate('window.pageMarker = "same document"');
+    // The gateway was given a JWT secret, so nothing is pre-filled: sign in as an operator would.
+    expect(await page.inputValue("#token")).toBe("");
+    await page.fill("#token", token);
+    await page.click("#signin-button");
+    await page.waitForSelector('#live-status[data-state="live"]');
+    await expect(page.locator("#viewer").innerText()).resolves.toBe("developer");
+    await expect(page.locator("#viewer-role").innerText()).resolves.toMatch(/admin/);
+
+    // Create an Item: its row appears HEALTHY, and the LINKED event arrives over the subscription.
+    await page.click("#create-item");
+    const row = page.locator("#item-rows tr").first();
+    await row.waitFor();
+    const itemId = (await row.getAttribute("data-item-id"))!;
+    expect(itemId).toBeTruthy();
+    const itemRow = (status: string) => `#item-rows tr[data-item-id="${itemId}"][data-status="${status}"]`;
+    await page.waitForSelector(itemRow("HEALTHY"));
+    await page.waitForSelector(`#event-log li[data-item-id="${itemId}"][data-cause="LINKED"]`);
+    await expect(page.locator(`${itemRow("HEALTHY")} .institution`).innerText()).resolves.toBe("First Platypus Bank");
+    await expect(page.locator(`${itemRow("HEALTHY")} .recommended-action`).innerText()).resolves.toBe("NONE");
+    await screenshot(page, "dashboard-1-created");
+
+    // Reset its login: Plaid's ERROR webhook reaches the gateway, and the row turns LOGIN_REQUIRED live.
+    await page.click(`#item-rows tr[data-item-id="${itemId}"] button.reset-login`);
+    await page.waitForSelector(itemRow("LOGIN_REQUIRED"));
+    await page.waitForSelector(`#event-log li[data-item-id="${itemId}"][data-status="LOGIN_REQUIRED"]`);
+    await expect(page.locator(`${itemRow("LOGIN_REQUIRED")} .recommended-action`).innerText()).resolves.toBe("UPDATE_LOGIN");
+    await screenshot(page, "dashboard-2-login-required");
+
+    // Drop the live connection: the dashboard reconnects and resumes after the last event it saw.
+    const cursor = await page.getAttribute("#live-status", "data-cursor");
+    expect(cursor).toBeTruthy();
+    const resumedWith = new Promise<unknown>((resolve) => {
+      page.on("websocket", (socket) =>
+        socket.on("framesent", (frame) => {
+          const message = JSON.parse(String(frame.payload)) as { type: string; payload?: { variables?: unknown } };
+          if (message.type === "subscribe") resolve(message.payload?.variables);
+        }),
+      );
+    });
+    await page.evaluate('window.openSockets.at(-1).close(4000, "dropped by the test")');
+    expect(await resumedWith).toEqual({ after: cursor });
+    await page.waitForSelector('#live-status[data-state="live"]');
+
+    // Complete update mode: update link token, Link finished in the simulator, completeUpdate; UPDATE_COMPLETED arrives live.
+    await page.click(`#item-rows tr[data-item-id="${itemId}"] button.complete-update`);
+    await page.waitForSelector(itemRow("HEALTHY"));
+    await page.waitForSelector(`#event-log li[data-item-id="${itemId}"][data-cause="UPDATE_COMPLETED"]`);
+    await expect(page.locator(`${itemRow("HEALTHY")} .recommended-action`).innerText()).resolves.toBe("NONE");
+    await screenshot(page, "dashboard-3-healthy-again");
+
+    // One document all along: no navigation after the first load, nothing refused, nothing fetched from elsewhere.
+    expect(watch.navigations).toHaveLength(1);
+    expect(await page.evaluate("window.pageMarker")).toBe("same document");
+    expect(watch.errors).toEqual([]);
+    expect(watch.aborted).toEqual([]);
+    const events = await page.locator(`#event-log li[data-item-id="${itemId}"]`).evaluateAll((items) => items.map((li) => li.getAttribute("data-cause")));
+    expect(events).toEqual(["UPDATE_COMPLETED", "ERROR", "LINKED"]);
+  });
+
+  it("shows a user only their own Items, and subscribes after the newest event the list reflects", async () => {
+    const bob = await harness.token("bob");
+    const bobsItem = ((await harness.graphql("mutation { sandboxCreateItem { id } }", {}, bob)).data as { sandboxCreateItem: { id: string } }).sandboxCreateItem.id;
+    const bobsPage = await browser.newPage();
+    try {
+      const bobsWatch = await watchPage(bobsPage, { localOnly: true });
+      const firstSubscribe = new Promise<{ after?: string }>((resolve) => {
+        bobsPage.on("websocket", (socket) =>
+          socket.on("framesent", (frame) => {
+            const message = JSON.parse(String(frame.payload)) as { type: string; payload?: { variables?: { after?: string } } };
+            if (message.type === "subscribe") resolve(message.payload?.variables ?? {});
+          }),
+        );
+      });
+      await bobsPage.goto(`${harness.gateway.url}/dashboard`);
+      await bobsPage.fill("#token", bob);
+      await bobsPage.click("#signin-button");
+      await bobsPage.waitForSelector('#live-status[data-state="live"]');
+      await expect(bobsPage.locator("#viewer-role").innerText()).resolves.toBe("your Items");
+      await bobsPage.waitForSelector(`#item-rows tr[data-item-id="${bobsItem}"]`);
+      expect(await bobsPage.locator("#item-rows tr").count()).toBe(1);
+      // The owner column is for admins.
+      expect(await bobsPage.locator("th.owner").isVisible()).toBe(false);
+      // Bob's list ends at his Item's LINKED event: the subscription starts right after it.
+      const history = (await harness.graphql(`{ item(id: "${bobsItem}") { history(first: 1) { edges { node { cursor } } } } }`, {}, bob)).data as {
+        item: { history: { edges: Array<{ node: { cursor: string } }> } };
+      };
+      expect(await firstSubscribe).toEqual({ after: history.item.history.edges[0]!.node.cursor });
+
+      // Another user's new Item never shows up; Bob's own changes do.
+      await harness.graphql("mutation { sandboxCreateItem { id } }", {}, await harness.token("carol"));
+      await harness.graphql(`mutation { sandboxResetLogin(itemId: "${bobsItem}") }`, {}, bob);
+      await bobsPage.waitForSelector(`#item-rows tr[data-item-id="${bobsItem}"][data-status="LOGIN_REQUIRED"]`);
+      expect(await bobsPage.locator("#item-rows tr").count()).toBe(1);
+      expect(await bobsPage.locator("#event-log li").count()).toBe(1);
+      await screenshot(bobsPage, "dashboard-4-user-view");
+      expect(bobsWatch.errors).toEqual([]);
+      expect(bobsWatch.aborted).toEqual([]);
+    } finally {
+      await bobsPage.close();
+    }
+  });
+});
