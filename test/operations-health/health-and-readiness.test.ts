@@ -6,10 +6,9 @@
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openStore } from "../../src/datasources/store/store.js";
-import { dropSchema, POSTGRES_URL, postgresAvailable, uniqueSchema } from "../support/databases.js";
+import { postgresAvailable } from "../support/databases.js";
 import { expectCleanRun, startTestGateway, waitUntil, type TestGateway } from "../support/gateway-harness.js";
-import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
+import { type TcpProxy, openStoreBehindProxy } from "../support/tcp-proxy.js";
 import { randomChannelPrefix, REDIS_URL, redisAvailable } from "../subscriptions/event-bus-support.js";
 
 const withPostgres = await postgresAvailable();
@@ -116,17 +115,11 @@ describe.skipIf(!withRedis)("readiness with REDIS_URL set and Redis up", () => {
 describe.skipIf(!withPostgres)("readiness while PostgreSQL goes away and comes back", () => {
   let proxy: TcpProxy;
   let harness: TestGateway;
-  let proxiedUrl: URL;
 
   beforeAll(async () => {
-    const target = new URL(POSTGRES_URL);
-    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    proxiedUrl = new URL(POSTGRES_URL);
-    proxiedUrl.hostname = "127.0.0.1";
-    proxiedUrl.port = String(proxy.port);
-    const schema = uniqueSchema();
-    const store = await openStore({ databaseUrl: proxiedUrl.toString(), postgres: { schema } });
-    harness = await startTestGateway({ store: { store, cleanup: () => dropSchema(schema) } });
+    const opened = await openStoreBehindProxy();
+    proxy = opened.proxy;
+    harness = await startTestGateway({ store: { store: opened.store, cleanup: opened.cleanup } });
   });
   afterAll(async () => {
     proxy?.restore();
@@ -144,7 +137,7 @@ describe.skipIf(!withPostgres)("readiness while PostgreSQL goes away and comes b
     const readyz = await probe(harness, "/readyz");
     expect(readyz.status).toBe(503);
     expect(readyz.body).toEqual({ status: "not_ready", checks: { store: "unreachable", migrations: "unknown" } });
-    for (const leak of [String(proxy.port), proxiedUrl.hostname, "postgres", "ECONNREFUSED", "terminated"]) {
+    for (const leak of [String(proxy.port), "127.0.0.1", "postgres", "ECONNREFUSED", "terminated"]) {
       expect(readyz.text, leak).not.toContain(leak);
     }
     expect((await probe(harness, "/healthz")).status).toBe(200);

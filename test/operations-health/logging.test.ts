@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
 import { createLogger, runInRequestScope } from "../../src/logger.js";
-import { ExchangePublicTokenDocument, ViewerDocument } from "../generated/graphql.js";
+import { ViewerDocument } from "../generated/graphql.js";
 import { expectCleanRun, startTestGateway, type TestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 import { accessTokenOf, logEntries } from "../webhooks/webhook-support.js";

@@ -1,5 +1,7 @@
 import net from "node:net";
 import type { AddressInfo } from "node:net";
+import { openStore, type Store } from "../../src/datasources/store/store.js";
+import { dropSchema, POSTGRES_URL, uniqueSchema } from "./databases.js";
 
 /** A TCP proxy the test controls, to take a real server (PostgreSQL) away from the gateway and give it back. */
 export interface TcpProxy {
@@ -68,4 +70,19 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * A store on the machine's PostgreSQL reached through a proxy the test can cut (in a schema of its
+ * own, dropped by the cleanup), for tests of what happens while the database is unreachable.
+ */
+export async function openStoreBehindProxy(): Promise<{ proxy: TcpProxy; store: Store; cleanup: () => Promise<void> }> {
+  const target = new URL(POSTGRES_URL);
+  const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+  const proxied = new URL(POSTGRES_URL);
+  proxied.hostname = "127.0.0.1";
+  proxied.port = String(proxy.port);
+  const schema = uniqueSchema();
+  const store = await openStore({ databaseUrl: proxied.toString(), postgres: { schema } });
+  return { proxy, store, cleanup: () => dropSchema(schema) };
 }

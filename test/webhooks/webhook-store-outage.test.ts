@@ -4,11 +4,10 @@
  * reached through a TCP proxy the test cuts and restores.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openStore } from "../../src/datasources/store/store.js";
-import { dropSchema, POSTGRES_URL, postgresAvailable, uniqueSchema } from "../support/databases.js";
+import { postgresAvailable } from "../support/databases.js";
 import { expectCleanRun, waitUntil, startTestGateway, type TestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";
-import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
+import { type TcpProxy, openStoreBehindProxy } from "../support/tcp-proxy.js";
 import { accessTokenOf, deliveries, eventsOf, itemState, listenToBus, logEntries, ownerOf, receipts, type Delivery } from "./webhook-support.js";
 
 const withPostgres = await postgresAvailable();
@@ -18,14 +17,9 @@ describe.skipIf(!withPostgres)("a webhook arriving while the store is down (Post
   let harness: TestGateway;
 
   beforeAll(async () => {
-    const target = new URL(POSTGRES_URL);
-    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    const proxied = new URL(POSTGRES_URL);
-    proxied.hostname = "127.0.0.1";
-    proxied.port = String(proxy.port);
-    const schema = uniqueSchema();
-    const store = await openStore({ databaseUrl: proxied.toString(), postgres: { schema } });
-    harness = await startTestGateway({ store: { store, cleanup: () => dropSchema(schema) } });
+    const opened = await openStoreBehindProxy();
+    proxy = opened.proxy;
+    harness = await startTestGateway({ store: { store: opened.store, cleanup: opened.cleanup } });
   });
   afterAll(async () => {
     proxy?.restore();
