@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import DataLoader from "dataloader";
 import type { ConsentEvent } from "../domain/consent.js";
 import { NotFoundError } from "../domain/errors.js";
@@ -8,7 +9,7 @@ import { staleReason, type StaleDataCollector, type StaleField } from "./stale-d
 import type { ItemReadKind } from "./store/item-reads-repository.js";
 import type { StoredItem } from "./store/items-repository.js";
 import type { Store } from "./store/store.js";
-import type { TokenCipher } from "./store/token-cipher.js";
+import { openAccessToken, type TokenCipher } from "./store/token-cipher.js";
 import type { UserRecord } from "./store/users-repository.js";
 
 /** Per-request loaders: each distinct (Plaid endpoint, Item) and each row is fetched at most once per request. */
@@ -66,8 +67,8 @@ export function createLoaders({ store, plaid, cipher, forItem, logger, staleData
   /** The decrypted access token of an Item that still has one. */
   const accessToken = async (itemId: string): Promise<string> => {
     const stored = await storedItem.load(itemId);
-    if (!stored?.accessToken) throw new NotFoundError("Item");
-    return cipher.open(stored.accessToken, itemId);
+    if (!stored) throw new NotFoundError("Item");
+    return openAccessToken(cipher, stored);
   };
 
   /**
@@ -88,7 +89,8 @@ export function createLoaders({ store, plaid, cipher, forItem, logger, staleData
             // Kept when it changed; an unchanged answer only refreshes its time now and then, so the
             // fetchedAt reported with stale data stays close to when Plaid last confirmed it.
             const now = new Date();
-            const changed = !previous || JSON.stringify(previous.data) !== JSON.stringify(result.value);
+            // The kept answer comes back from jsonb (keys reordered, dates as strings): compare as JSON values.
+            const changed = !previous || !isDeepStrictEqual(previous.data, JSON.parse(JSON.stringify(result.value)));
             if (changed || now.getTime() - previous.fetchedAt.getTime() >= CONFIRMED_AT_RESOLUTION_MS) {
               await store.reads.put(itemId, kind, result.value, now).catch((error) => logger.warn({ itemId, kind, err: error }, "could not keep a Plaid answer"));
             }

@@ -1,5 +1,5 @@
 import { GatewayError, PlaidApiError } from "../domain/errors.js";
-import { statusForCallError } from "../domain/item-transitions.js";
+import { statusForCallError } from "../domain/item-health.js";
 
 /** Why stored data was served instead of Plaid's current answer. */
 export type StaleReason = "RATE_LIMITED" | "UPSTREAM_UNAVAILABLE" | "ITEM_ERROR";

@@ -1,18 +1,34 @@
 import type { ItemAction, ItemSnapshot, ItemStatus, PlaidErrorInfo } from "./item.js";
 import { isUkOrEu } from "./item.js";
 
-/** Error codes that mean the user withdrew access rather than that the login broke. */
-const REVOKED_CODES = new Set(["USER_PERMISSION_REVOKED"]);
+/** Item error codes that mean the user has to act at the institution, through Link update mode. */
+const USER_ACTION_CODES = new Set([
+  "ITEM_LOGIN_REQUIRED",
+  "INVALID_CREDENTIALS",
+  "INVALID_MFA",
+  "INVALID_UPDATED_USERNAME",
+  "ITEM_LOCKED",
+  "USER_SETUP_REQUIRED",
+  "PASSWORD_RESET_REQUIRED",
+]);
 /** Consent within this many days of expiry counts as pending expiration, as Plaid warns 7 days ahead. */
 const PENDING_EXPIRATION_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** The status an Item has given the error Plaid reports for it (null: none). */
+/**
+ * The status a Plaid error says something about the Item as a whole, or null when it does not
+ * (rate limits, outages, invalid requests, product-level errors).
+ */
+export function statusForCallError(error: Pick<PlaidErrorInfo, "errorType" | "errorCode">): ItemStatus | null {
+  if (USER_ACTION_CODES.has(error.errorCode)) return "LOGIN_REQUIRED";
+  if (error.errorCode === "USER_PERMISSION_REVOKED") return "PERMISSION_REVOKED";
+  if (error.errorCode === "ITEM_NOT_FOUND") return "REMOVED";
+  return null;
+}
+
+/** The status of an Item that carries this error (in /item/get or an ERROR webhook); null: no error. */
 export function statusForPlaidError(error: PlaidErrorInfo | null): ItemStatus | null {
   if (!error) return null;
-  if (error.errorCode === "ITEM_LOGIN_REQUIRED") return "LOGIN_REQUIRED";
-  if (REVOKED_CODES.has(error.errorCode)) return "PERMISSION_REVOKED";
-  if (error.errorCode === "ITEM_NOT_FOUND") return "REMOVED";
-  return "ERROR";
+  return statusForCallError(error) ?? "ERROR";
 }
 
 /**

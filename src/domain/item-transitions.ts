@@ -1,4 +1,4 @@
-import { statusFromPlaidRead } from "./item-health.js";
+import { statusForCallError, statusFromPlaidRead } from "./item-health.js";
 import type { ItemSnapshot, ItemStatus, PlaidErrorInfo, PlaidItemState } from "./item.js";
 
 /** What a transition records in the event log. */
@@ -35,28 +35,6 @@ export function applyLinked(userId: string, read: PlaidItemState, countryCodes: 
     removedAt: null,
   };
   return { snapshot, event: { previousStatus: null, status: snapshot.status, cause: "LINKED", error: snapshot.error } };
-}
-
-/** Item error codes that mean the user has to act at the institution, through Link update mode. */
-const USER_ACTION_CODES = new Set([
-  "ITEM_LOGIN_REQUIRED",
-  "INVALID_CREDENTIALS",
-  "INVALID_MFA",
-  "INVALID_UPDATED_USERNAME",
-  "ITEM_LOCKED",
-  "USER_SETUP_REQUIRED",
-  "PASSWORD_RESET_REQUIRED",
-]);
-
-/**
- * The status an error answered by any Plaid call for an Item implies, or null when the error says
- * nothing about the Item as a whole (rate limits, outages, invalid requests, product-level errors).
- */
-export function statusForCallError(error: Pick<PlaidErrorInfo, "errorType" | "errorCode">): ItemStatus | null {
-  if (USER_ACTION_CODES.has(error.errorCode)) return "LOGIN_REQUIRED";
-  if (error.errorCode === "USER_PERMISSION_REVOKED") return "PERMISSION_REVOKED";
-  if (error.errorCode === "ITEM_NOT_FOUND") return "REMOVED";
-  return null;
 }
 
 /** A Plaid call for the Item failed with an Item error: the status follows, recorded once. */

@@ -1,3 +1,5 @@
+import { PLAID_COUNTRY_CODES } from "./plaid-vocabulary.js";
+
 /** The gateway's view of an Item: what Plaid last said about it plus what webhooks and actions added. */
 
 export const ITEM_STATUSES = [
@@ -73,10 +75,8 @@ export interface Account {
 export const ACCOUNT_TYPES = ["INVESTMENT", "CREDIT", "DEPOSITORY", "LOAN", "BROKERAGE", "OTHER"] as const;
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
 
-/** Country codes where Plaid offers no account-selection update (UK and EU end users). */
-const NO_ACCOUNT_SELECT_COUNTRIES = new Set([
-  "GB", "ES", "NL", "FR", "IE", "DE", "IT", "PL", "DK", "NO", "SE", "EE", "LT", "LV", "PT", "BE", "AT", "FI",
-]);
+/** Country codes where Plaid offers no account-selection update: every Plaid country but the US and Canada (UK and EU end users). */
+const NO_ACCOUNT_SELECT_COUNTRIES = new Set(PLAID_COUNTRY_CODES.filter((code) => code !== "US" && code !== "CA"));
 
 /** True when the Item was linked for UK/EU end users. */
 export function isUkOrEu(countryCodes: readonly string[]): boolean {

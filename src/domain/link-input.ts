@@ -77,7 +77,7 @@ export function checkNewLinkTokenInput(input: NewLinkTokenInput, production: boo
 }
 
 /** Echoes at most a short, printable part of what the caller sent. */
-function truncate(value: string): string {
+export function truncate(value: string): string {
   const printable = value.replace(/[^\x20-\x7e]/g, "?");
   return printable.length > 40 ? `${printable.slice(0, 40)}…` : printable;
 }

@@ -1,6 +1,6 @@
 import { BadInputError } from "./errors.js";
 import { isUkOrEu, type ItemSnapshot } from "./item.js";
-import { checkCountryCodes, checkLanguage, checkLinkCustomizationName, checkRedirectUri } from "./link-input.js";
+import { checkCountryCodes, checkLanguage, checkLinkCustomizationName, checkRedirectUri, truncate } from "./link-input.js";
 import { PLAID_PRODUCTS } from "./plaid-vocabulary.js";
 
 /** Products that can be added to an existing Item in update mode (Plaid's credit products). */
@@ -175,7 +175,7 @@ function uniqueKnownProducts(products: readonly string[], argument: string): str
   const seen = new Set<string>();
   for (const product of products) {
     if (!PLAID_PRODUCTS.includes(product)) {
-      throw new BadInputError(`${argument}: "${product.slice(0, 40)}" is not a Plaid product`, { argument });
+      throw new BadInputError(`${argument}: "${truncate(product)}" is not a Plaid product`, { argument });
     }
     seen.add(product);
   }
@@ -192,7 +192,7 @@ function checkAccountFilters(filters: AccountFilters): Record<string, string[]> 
     const known = ACCOUNT_FILTER_SUBTYPES[type as keyof typeof ACCOUNT_FILTER_SUBTYPES];
     for (const subtype of subtypes) {
       if (known ? !known.includes(subtype) : !/^[a-z0-9 ]{1,40}$/.test(subtype)) {
-        throw new BadInputError(`accountFilters.${type}: "${subtype.slice(0, 40)}" is not a ${type} subtype`, { argument: "accountFilters" });
+        throw new BadInputError(`accountFilters.${type}: "${truncate(subtype)}" is not a ${type} subtype`, { argument: "accountFilters" });
       }
     }
     checked[type] = [...new Set(subtypes)];

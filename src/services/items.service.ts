@@ -1,12 +1,13 @@
-import type { ItemEvent } from "../datasources/store/item-events-repository.js";
+import type { ItemEvent, NewItemEvent } from "../datasources/store/item-events-repository.js";
 import type { StoredItem } from "../datasources/store/items-repository.js";
 import type { Queryable } from "../datasources/store/database.js";
 import type { Store } from "../datasources/store/store.js";
-import type { TokenCipher } from "../datasources/store/token-cipher.js";
+import { openAccessToken, type TokenCipher } from "../datasources/store/token-cipher.js";
 import type { UserRecord } from "../datasources/store/users-repository.js";
 import { decodeCursor, encodeCursor, eventCursor, eventSequenceFromCursor } from "../domain/cursor.js";
 import { NotFoundError, PlaidApiError } from "../domain/errors.js";
 import type { Account, ItemSnapshot, ItemStatus, PlaidItemState } from "../domain/item.js";
+import { statusForCallError } from "../domain/item-health.js";
 import { applyCallError, applyLinked, applyPlaidRead, type ItemTransition } from "../domain/item-transitions.js";
 import type { Logger } from "../logger.js";
 import type { ItemEventPublisher } from "../subscriptions/item-event-publisher.js";
@@ -120,7 +121,9 @@ export class ItemsService {
       return await this.applyPlaidRead(snapshot.itemId, read, "RECONCILED");
     } catch (error) {
       this.logger.warn({ itemId: snapshot.itemId, err: error }, "serving the stored Item snapshot: refresh from Plaid failed");
-      return snapshot;
+      // The failed call may itself have moved the Item (e.g. Plaid no longer knows it): serve what is stored now.
+      scope.loaders.storedItem.clear(snapshot.itemId);
+      return (await scope.loaders.storedItem.load(snapshot.itemId))?.snapshot ?? snapshot;
     }
   }
 
@@ -142,16 +145,23 @@ export class ItemsService {
   /** The same for several Items in one transaction: all move, or none does. Answers in the order given. */
   async transitionAll(itemIds: readonly string[], next: (current: StoredItem, now: Date) => ItemTransition): Promise<ItemSnapshot[]> {
     const now = this.now();
+    const unique = [...new Set(itemIds)];
     const results = await this.store.db.transaction(async (tx) => {
+      // Every row is locked (in one order) before the first event is appended: appending takes the
+      // log's lock, and waiting for a row while holding it would deadlock with a one-Item transition.
+      const rows = await this.store.items.findByIdsForUpdate(unique, tx);
+      if (rows.length !== unique.length) throw new NotFoundError("Item");
       const moved = new Map<string, ItemSnapshot>();
-      const events: ItemEvent[] = [];
-      // Rows are locked in one order everywhere, so two transactions over the same Items cannot deadlock.
-      for (const itemId of [...new Set(itemIds)].sort()) {
-        const applied = await this.applyWithin(tx, itemId, now, next);
-        if (!applied) throw new NotFoundError("Item");
-        moved.set(itemId, applied.snapshot);
-        if (applied.event) events.push(applied.event);
+      const pending: NewItemEvent[] = [];
+      for (const current of rows) {
+        const { snapshot, event } = next(current, now);
+        moved.set(current.snapshot.itemId, snapshot);
+        if (snapshot === current.snapshot) continue;
+        await this.saveSnapshot(tx, current, snapshot);
+        if (event) pending.push({ itemId: snapshot.itemId, userId: snapshot.userId, ...event, occurredAt: now });
       }
+      const events: ItemEvent[] = [];
+      for (const event of pending) events.push(await this.store.events.append(tx, event));
       return { moved, events };
     });
     await this.publishAll(results.events);
@@ -173,10 +183,15 @@ export class ItemsService {
     const transition = next(current, now);
     const { snapshot, event } = transition;
     if (snapshot === current.snapshot) return { current, transition, snapshot, event: null };
-    await this.store.items.saveSnapshot(snapshot, tx);
-    if (snapshot.status === "REMOVED" && current.accessToken) await this.store.items.clearAccessToken(itemId, tx);
+    await this.saveSnapshot(tx, current, snapshot);
     const stored = event ? await this.store.events.append(tx, { itemId, userId: snapshot.userId, ...event, occurredAt: now }) : null;
     return { current, transition, snapshot, event: stored };
+  }
+
+  /** Stores a changed snapshot; a removed Item loses its access token here. */
+  private async saveSnapshot(tx: Queryable, current: StoredItem, snapshot: ItemSnapshot): Promise<void> {
+    await this.store.items.saveSnapshot(snapshot, tx);
+    if (snapshot.status === "REMOVED" && current.accessToken) await this.store.items.clearAccessToken(snapshot.itemId, tx);
   }
 
   /** Publishes committed events in log order. */
@@ -206,6 +221,8 @@ export class ItemsService {
 
   /** Records what a failed Plaid call says about the Item (once: a repeat of the same error changes nothing). */
   async recordCallError(itemId: string, error: PlaidApiError): Promise<void> {
+    // Rate limits, outages and invalid requests say nothing about the Item: no transaction for them.
+    if (statusForCallError(error.plaid) === null) return;
     const info = { errorType: error.plaid.errorType, errorCode: error.plaid.errorCode, errorCodeReason: error.plaid.errorCodeReason, message: error.plaid.message, displayMessage: error.plaid.displayMessage };
     try {
       await this.transition(itemId, (current, now) => applyCallError(current.snapshot, info, now));
@@ -235,8 +252,7 @@ export class ItemsService {
 
   /** The Item's access token, decrypted for a call to Plaid; never leaves the server. */
   accessToken(stored: StoredItem): string {
-    if (!stored.accessToken) throw new NotFoundError("Item");
-    return this.cipher.open(stored.accessToken, stored.snapshot.itemId);
+    return openAccessToken(this.cipher, stored);
   }
 
   private async publish(event: ItemEvent): Promise<void> {

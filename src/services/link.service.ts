@@ -84,15 +84,18 @@ export class LinkService {
       if (existing.snapshot.userId !== user.id) throw new BadInputError("This public token belongs to an Item linked by someone else", { argument: "publicToken" });
       return this.items.fresh(scope, existing.snapshot);
     }
-    const [read, accounts] = await Promise.all([
-      this.plaid.getItem(accessToken),
-      // An Item that is already broken has no accounts to list; its status says why.
-      this.plaid.getAccounts(accessToken).catch(() => null),
-    ]);
     try {
+      const [read, accounts] = await Promise.all([
+        this.plaid.getItem(accessToken),
+        // An Item that is already broken has no accounts to list; its status says why.
+        this.plaid.getAccounts(accessToken).catch(() => null),
+      ]);
       return await this.items.recordLinkedItem(user, accessToken, read, countryCodes, accounts);
     } catch (error) {
-      this.logger.error({ itemId, err: error }, "a linked Item could not be stored");
+      // Without its stored access token nobody could ever remove the Item: remove it at Plaid now,
+      // so the user links again instead of leaving a billed Item nobody can reach.
+      this.logger.error({ itemId, err: error }, "a linked Item could not be stored; removing it at Plaid");
+      await this.plaid.removeItem(accessToken).catch((failure) => this.logger.error({ itemId, err: failure }, "the Item could not be removed at Plaid either"));
       throw error;
     }
   }

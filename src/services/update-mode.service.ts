@@ -4,8 +4,8 @@ import type { Store } from "../datasources/store/store.js";
 import type { PlaidEnv } from "../config.js";
 import { BadInputError, GatewayError } from "../domain/errors.js";
 import type { ItemSnapshot } from "../domain/item.js";
-import { applyPlaidRead, applyUpdateCompleted } from "../domain/item-transitions.js";
-import { checkUpdateModeInput, updateModeOf, type UpdateLinkTokenInput } from "../domain/update-mode-rules.js";
+import { applyUpdateCompleted } from "../domain/item-transitions.js";
+import { checkUpdateModeInput, updateModeOf, type CheckedUpdateLinkToken, type UpdateLinkTokenInput } from "../domain/update-mode-rules.js";
 import type { ItemsService } from "./items.service.js";
 import type { LinkTokenView } from "./link.service.js";
 import type { RequestScope } from "./request-scope.js";
@@ -60,7 +60,7 @@ export class UpdateModeService {
     const accessToken = this.items.accessToken(stored);
     const read = await this.items.learnFrom(itemId, () => this.plaid.getItem(accessToken));
     if (read.error) {
-      const snapshot = await this.items.transition(itemId, (current, now) => applyPlaidRead(current.snapshot, read, now));
+      const snapshot = await this.items.applyPlaidRead(itemId, read, "RECONCILED");
       throw new GatewayError("PLAID_ERROR", `Plaid still reports ${read.error.errorCode} for this Item, so the update did not repair it; it stays ${snapshot.status}`, {
         plaid: { errorType: read.error.errorType, errorCode: read.error.errorCode, displayMessage: read.error.displayMessage, requestId: null },
         itemStatus: snapshot.status,
@@ -81,20 +81,9 @@ export class UpdateModeService {
     return this.items.applyPlaidRead(itemId, read, "RECONCILED");
   }
 
-  private common(checked: ReturnType<typeof checkUpdateModeInput>) {
-    return {
-      clientName: this.options.clientName,
-      language: checked.language,
-      countryCodes: checked.countryCodes,
-      accountSelectionEnabled: checked.accountSelectionEnabled,
-      reauthorizationEnabled: checked.reauthorizationEnabled,
-      accountFilters: checked.accountFilters,
-      additionalConsentedProducts: checked.additionalConsentedProducts,
-      products: checked.products,
-      redirectUri: checked.redirectUri,
-      linkCustomizationName: checked.linkCustomizationName,
-      statements: checked.statements,
-    };
+  /** The checked input as Plaid's request needs it (the mode becomes the request's target). */
+  private common({ mode: _mode, ...checked }: CheckedUpdateLinkToken) {
+    return { ...checked, clientName: this.options.clientName };
   }
 }
 

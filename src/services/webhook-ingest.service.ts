@@ -73,7 +73,7 @@ function readEnvelope(rawBody: Buffer): WebhookEnvelope {
     return parseWebhook(JSON.parse(rawBody.toString("utf8")));
   } catch (error) {
     if (error instanceof SyntaxError || error instanceof MalformedWebhookError) {
-      return { webhookType: "UNREADABLE", webhookCode: "UNREADABLE", itemId: null, environment: null, item: null };
+      return { webhookType: "UNREADABLE", webhookCode: "UNREADABLE", itemId: null, item: null };
     }
     throw error;
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applyCallError, applyRemoval, applyUpdateCompleted, statusForCallError } from "../../src/domain/item-transitions.js";
+import { statusForCallError } from "../../src/domain/item-health.js";
+import { applyCallError, applyRemoval, applyUpdateCompleted } from "../../src/domain/item-transitions.js";
 import { ITEM_STATUSES, type PlaidErrorInfo, type PlaidItemState } from "../../src/domain/item.js";
 import { makeSnapshot } from "../support/factories.js";
 

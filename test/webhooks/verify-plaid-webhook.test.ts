@@ -296,7 +296,7 @@ describe("key fetch failures", () => {
     const webhook = await fireWebhook();
     const port = await closedPort();
     const unreachable = new PlaidDataSource(
-      createPlaidApi({ env: "sandbox", clientId: h.clientId, secret: h.secret, basePath: `http://127.0.0.1:${port}`, timeoutMs: 2000 }),
+      createPlaidApi({ env: "sandbox", clientId: h.clientId, secret: h.secret, basePath: `http://127.0.0.1:${port}` }),
       logger,
     );
     const fetch = countingFetch(unreachable);

@@ -273,11 +273,6 @@ export class PlaidDataSource {
       throw mapped;
     }
   }
-
-  /** The state of each endpoint family's circuit breaker. */
-  circuits() {
-    return this.resilience.circuits();
-  }
 }
 
 const plaidFields = (error: GatewayError) => (error.extensions.plaid ?? null) as { errorCode?: string; requestId?: string | null } | null;

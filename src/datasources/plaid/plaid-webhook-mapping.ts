@@ -7,7 +7,6 @@ export interface WebhookEnvelope {
   webhookType: string;
   webhookCode: string;
   itemId: string | null;
-  environment: string | null;
   /** Set for ITEM webhooks with a known code; null for everything that is only recorded. */
   item: ItemWebhook | null;
 }
@@ -31,7 +30,7 @@ export function parseWebhook(body: unknown): WebhookEnvelope {
   const webhookCode = str(fields.webhook_code);
   if (!webhookType || !webhookCode) throw new MalformedWebhookError("webhook has no webhook_type or webhook_code");
   const itemId = str(fields.item_id);
-  const envelope = { webhookType, webhookCode, itemId, environment: str(fields.environment) };
+  const envelope = { webhookType, webhookCode, itemId };
   if (webhookType !== "ITEM" || !itemId || !(ITEM_WEBHOOK_CODES as readonly string[]).includes(webhookCode)) return { ...envelope, item: null };
   return { ...envelope, item: itemWebhook(webhookCode as ItemWebhookCode, fields) };
 }

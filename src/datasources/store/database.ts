@@ -11,11 +11,3 @@ export interface Database extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
-
-/** The store could not be reached or failed for a reason unrelated to the request. */
-export class StoreUnavailableError extends Error {
-  constructor(cause: unknown) {
-    super("The store is unavailable", { cause });
-    this.name = "StoreUnavailableError";
-  }
-}

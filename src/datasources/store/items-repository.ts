@@ -106,9 +106,8 @@ const SNAPSHOT_COLUMNS: ReadonlyArray<[string, (s: ItemSnapshot) => unknown]> = 
 ];
 
 export interface ItemListFilter {
+  /** Without a status filter, removed Items are left out. */
   statuses?: readonly ItemStatus[];
-  /** Without a status filter, removed Items are left out unless this is true. */
-  includeRemoved?: boolean;
 }
 
 /** Keyset position in the "newest status change first" order. */
@@ -149,6 +148,12 @@ export class ItemsRepository {
   async findByIdForUpdate(itemId: string, tx: Queryable): Promise<StoredItem | null> {
     const rows = await tx.query<ItemRow>("SELECT * FROM items WHERE item_id = $1 FOR UPDATE", [itemId]);
     return rows[0] ? toStoredItem(rows[0]) : null;
+  }
+
+  /** Reads and locks several Items, always in item_id order (the same order everywhere avoids deadlocks). */
+  async findByIdsForUpdate(itemIds: readonly string[], tx: Queryable): Promise<StoredItem[]> {
+    const rows = await tx.query<ItemRow>("SELECT * FROM items WHERE item_id = ANY($1::text[]) ORDER BY item_id FOR UPDATE", [itemIds]);
+    return rows.map(toStoredItem);
   }
 
   async findByIds(itemIds: readonly string[]): Promise<StoredItem[]> {
@@ -196,5 +201,5 @@ function statusClause(filter: ItemListFilter, firstParam: number): { clause: str
   if (filter.statuses && filter.statuses.length > 0) {
     return { clause: `AND status = ANY($${firstParam}::text[])`, params: [filter.statuses] };
   }
-  return filter.includeRemoved ? { clause: "", params: [] } : { clause: "AND status <> 'REMOVED'", params: [] };
+  return { clause: "AND status <> 'REMOVED'", params: [] };
 }

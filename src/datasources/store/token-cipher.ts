@@ -1,3 +1,4 @@
+import { NotFoundError } from "../../domain/errors.js";
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 
 /** An access token as stored: self-describing ciphertext plus the id of the key that sealed it. */
@@ -110,4 +111,10 @@ export class TokenCipher {
   reseal(sealed: SealedToken, itemId: string): SealedToken {
     return this.seal(this.open(sealed, itemId), itemId);
   }
+}
+
+/** An Item's access token, decrypted for a call to Plaid; a removed Item has none and reads as not found. */
+export function openAccessToken(cipher: TokenCipher, stored: { accessToken: SealedToken | null; snapshot: { itemId: string } }): string {
+  if (!stored.accessToken) throw new NotFoundError("Item");
+  return cipher.open(stored.accessToken, stored.snapshot.itemId);
 }

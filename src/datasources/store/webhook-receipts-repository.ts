@@ -29,18 +29,4 @@ export class WebhookReceiptsRepository {
   async setOutcome(bodySha256: string, outcome: WebhookOutcome, db: Queryable = this.db): Promise<void> {
     await db.query("UPDATE webhook_receipts SET outcome = $2 WHERE body_sha256 = $1", [bodySha256, outcome]);
   }
-
-  async find(bodySha256: string): Promise<WebhookReceipt | null> {
-    const rows = await this.db.query<{ body_sha256: string; item_id: string | null; webhook_type: string; webhook_code: string; outcome: string }>(
-      "SELECT * FROM webhook_receipts WHERE body_sha256 = $1",
-      [bodySha256],
-    );
-    const row = rows[0];
-    return row ? { bodySha256: row.body_sha256, itemId: row.item_id, webhookType: row.webhook_type, webhookCode: row.webhook_code, outcome: row.outcome as WebhookOutcome } : null;
-  }
-
-  async count(): Promise<number> {
-    const rows = await this.db.query<{ n: number | string }>("SELECT count(*) AS n FROM webhook_receipts");
-    return Number(rows[0]?.n ?? 0);
-  }
 }
