@@ -44,8 +44,6 @@ export interface GatewayOptions {
   plaidResilience?: PlaidResilienceOptions;
   /** Told the result of every webhook request. */
   onWebhook?: (result: WebhookResult) => void;
-  /** Channel prefix for the Redis event bus (tests isolate runs with it). */
-  redisChannelPrefix?: string;
 }
 
 /** A running gateway. */
@@ -120,7 +118,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       cleanups.push(() => running.close());
     }
     const simulatorUrl = config.plaid.simulatorUrl ?? simulator?.url ?? null;
-    const plaidApi = createPlaidApi({ env: config.plaid.env, ...plaidCredentials, basePath: simulatorUrl ?? undefined, timeoutMs: config.plaid.timeoutMs });
+    const plaidApi = createPlaidApi({ env: config.plaid.env, ...plaidCredentials, basePath: simulatorUrl ?? undefined });
     const plaid = new PlaidDataSource(plaidApi, logger.child({ component: "plaid" }), onPlaidCall, {
       timeoutMs: config.plaid.timeoutMs,
       ...options.plaidResilience,
@@ -128,7 +126,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
 
     const events: ItemEventBus = metrics.observeEventBus(
       config.redisUrl
-        ? await createRedisEventBus({ redisUrl: config.redisUrl, logger: logger.child({ component: "event-bus" }), channelPrefix: options.redisChannelPrefix ?? config.redisChannelPrefix })
+        ? await createRedisEventBus({ redisUrl: config.redisUrl, logger: logger.child({ component: "event-bus" }), channelPrefix: config.redisChannelPrefix })
         : createInProcessEventBus({ logger }),
     );
     cleanups.push(() => events.close());

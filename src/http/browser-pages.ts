@@ -35,8 +35,10 @@ export interface BrowserPagesOptions {
  */
 export function browserPages(options: BrowserPagesOptions): Router {
   const { config } = options;
-  const authConfigured = Boolean(config.auth.jwtSecret || config.auth.jwksUrl);
-  const developmentToken = (req: Request): string | null => (authConfigured || !fromLoopback(req) ? null : options.developmentToken());
+  // Only the embedded default on this machine: once the gateway has a public address (PUBLIC_URL) or
+  // listens beyond loopback, its pages never carry the development token.
+  const local = !config.auth.jwtSecret && !config.auth.jwksUrl && !config.publicUrl && ["127.0.0.1", "localhost", "::1"].includes(config.host);
+  const developmentToken = (req: Request): string | null => (local && fromLoopback(req) ? options.developmentToken() : null);
 
   const assets = new PageAssets();
   assets.add(GRAPHQL_WS_ASSET, "text/javascript; charset=utf-8", () => packageFile("graphql-ws", "umd/graphql-ws.min.js"));

@@ -114,8 +114,15 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 
-/** Whether the request reached the gateway from this machine. */
+/**
+ * Whether the request comes from a browser on this machine, addressed to this machine: a loopback
+ * peer is not enough, since tunnels and proxies on this machine forward remote browsers from there
+ * (they add forwarding headers or another Host), and DNS rebinding sends another Host too.
+ */
 export function fromLoopback(req: Request): boolean {
   const address = req.socket.remoteAddress ?? "";
-  return address === "::1" || /^(::ffff:)?127\./.test(address);
+  if (!(address === "::1" || /^(::ffff:)?127\./.test(address))) return false;
+  if (req.headers.forwarded !== undefined || Object.keys(req.headers).some((name) => name.startsWith("x-forwarded-"))) return false;
+  const host = (req.headers.host ?? "").toLowerCase();
+  return /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d{1,5})?$/.test(host);
 }

@@ -228,13 +228,35 @@ describe("the development token on the pages", () => {
       expect(dashboard).toContain(`>${token}</textarea>`);
       const graphiql = await (await fetch(`${embedded.gateway.url}/`, { headers: HTML })).text();
       expect(graphiql).toContain(`Bearer ${token}`);
+      // A browser reaching this machine through a tunnel or proxy does not get it.
+      for (const headers of [{ "x-forwarded-for": "203.0.113.9" }, { forwarded: "for=203.0.113.9" }, { "x-forwarded-host": "abc.tunnel.example" }]) {
+        const page = await (await fetch(`${embedded.gateway.url}/dashboard`, { headers: { ...HTML, ...headers } })).text();
+        expect(page).not.toContain(token);
+      }
       expectCleanRun(embedded);
     } finally {
       await embedded.close();
     }
-    const loopback = (remoteAddress: string) => fromLoopback({ socket: { remoteAddress } } as unknown as Request);
+    const loopback = (remoteAddress: string) => fromLoopback({ socket: { remoteAddress }, headers: { host: "127.0.0.1:4000" } } as unknown as Request);
     expect(["127.0.0.1", "::1", "::ffff:127.0.0.1"].map(loopback)).toEqual([true, true, true]);
     expect(["10.0.0.7", "::ffff:192.168.1.5", "2001:db8::1", ""].map(loopback)).toEqual([false, false, false, false]);
+    // Another Host (a tunnel's name, or DNS rebinding to 127.0.0.1) is not this machine's browser.
+    const withHost = (host: string) => fromLoopback({ socket: { remoteAddress: "127.0.0.1" }, headers: { host } } as unknown as Request);
+    expect(["localhost:4000", "127.0.0.1", "[::1]:4000"].map(withHost)).toEqual([true, true, true]);
+    expect(["abc.tunnel.example", "evil.example:4000", ""].map(withHost)).toEqual([false, false, false]);
+  });
+
+  it("is never shown once the gateway has a public address", async () => {
+    const published = await startTestGateway({ env: { AUTH_JWT_SECRET: "", PUBLIC_URL: "https://gateway.example.com" } });
+    try {
+      const token = await published.token("developer", { admin: true });
+      published.gateway.showDevelopmentToken(token);
+      const dashboard = await (await fetch(`${published.gateway.url}/dashboard`, { headers: HTML })).text();
+      expect(dashboard).not.toContain(token);
+      expectCleanRun(published);
+    } finally {
+      await published.close();
+    }
   });
 
   it("is never shown when AUTH_JWT_SECRET is configured", async () => {
