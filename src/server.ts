@@ -147,6 +147,16 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     app.use(healthRoutes({ db: store.db, events, redisConfigured: Boolean(config.redisUrl), logger }));
     app.get("/metrics", metrics.handler);
     const httpServer: Server = createServer(app);
+    // Stopping runs in reverse: WebSockets close first, then Apollo drains HTTP (letting requests in
+    // flight, webhooks among them, finish) and closes the server; this only ends what is left after that.
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          if (!httpServer.listening) return resolve();
+          httpServer.closeAllConnections();
+          httpServer.close(() => resolve());
+        }),
+    );
     const apollo = createApolloServer(schema, httpServer, logger, config.graphql, metrics.apolloPlugin);
     await apollo.start();
     cleanups.push(() => apollo.stop());
@@ -167,13 +177,6 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         resolve();
       });
     });
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          httpServer.closeAllConnections();
-          httpServer.close(() => resolve());
-        }),
-    );
     const address = httpServer.address() as AddressInfo;
     const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
     const url = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${address.port}`;

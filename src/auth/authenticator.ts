@@ -26,23 +26,24 @@ const SUBJECT = /^[^\u0000-\u001f\u007f]{1,128}$/;
 
 /** Verifies bearer JWTs and turns them into viewers. */
 export class Authenticator {
-  private readonly key: Uint8Array | JWTVerifyGetKey;
-  private readonly algorithms: string[];
+  private readonly check: (token: string) => Promise<JWTPayload>;
 
-  constructor(private readonly options: AuthenticatorOptions) {
+  constructor(options: AuthenticatorOptions) {
+    // Every token must say when it expires: a WebSocket connection ends then, and a token without an end is never refused.
+    const common = { issuer: options.issuer, audience: options.audience, clockTolerance: 5, requiredClaims: ["exp"] };
     if (options.jwksUrl) {
-      this.key = createRemoteJWKSet(new URL(options.jwksUrl));
-      this.algorithms = JWKS_ALGORITHMS;
+      const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(options.jwksUrl));
+      this.check = async (token) => (await jwtVerify(token, keys, { ...common, algorithms: JWKS_ALGORITHMS })).payload;
     } else if (options.secret) {
-      this.key = options.secret;
-      this.algorithms = ["HS256"];
+      const secret = options.secret;
+      this.check = async (token) => (await jwtVerify(token, secret, { ...common, algorithms: ["HS256"] })).payload;
     } else {
       throw new Error("Authenticator needs a secret or a JWKS URL");
     }
   }
 
   /** The viewer for an Authorization header value; UNAUTHENTICATED for anything else. */
-  async authenticate(authorization: string | undefined): Promise<Viewer> {
+  async authenticate(authorization: string | undefined): Promise<Viewer & { expiresAt: Date | null }> {
     if (!authorization) throw new UnauthenticatedError("Missing bearer token: send Authorization: Bearer <token>");
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match) throw new UnauthenticatedError("Authorization must be a bearer token");
@@ -52,12 +53,7 @@ export class Authenticator {
   async verify(token: string): Promise<Viewer & { expiresAt: Date | null }> {
     let payload: JWTPayload;
     try {
-      const verifyOptions = { algorithms: this.algorithms, issuer: this.options.issuer, audience: this.options.audience, clockTolerance: 5 };
-      const result =
-        this.key instanceof Uint8Array
-          ? await jwtVerify(token, this.key, verifyOptions)
-          : await jwtVerify(token, this.key, verifyOptions);
-      payload = result.payload;
+      payload = await this.check(token);
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw new UnauthenticatedError("Token expired");
       if (error instanceof errors.JWKSTimeout) throw new UnauthenticatedError("Token could not be verified: the key set did not answer");

@@ -189,6 +189,10 @@ export function prepareOperation(schema: GraphQLSchema, limits: GraphqlLimits, r
   if (invalid.length > 0) {
     return { errors: invalid.map((error) => coded(error, VALIDATION_FAILED, limits.introspection ? error.message : withoutSuggestions(error.message))) };
   }
+  // Variables that do not fit their declared types are the caller's input error, as over HTTP.
+  const operation = getOperationAST(document, request.operationName);
+  const coercion = operation ? getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}) : null;
+  if (coercion?.errors) return { errors: coercion.errors.map((error) => coded(error, "BAD_USER_INPUT")) };
   const tooCostly = costErrors(schema, document, request.operationName, request.variables, limits.maxCost);
   if (tooCostly.length > 0) return { errors: tooCostly };
   return { document };

@@ -57,7 +57,10 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { close(): Promise<v
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
         try {
-          const verified = await authenticator.verify(typeof authorization === "string" ? authorization.replace(/^Bearer\s+/i, "") : "");
+          // The same bearer rules as over HTTP: "Bearer <token>" in connection_init's authorization.
+          const verified = await authenticator.authenticate(typeof authorization === "string" ? authorization : undefined);
+          // A socket that closed while the token was being checked must not get an expiry timer.
+          if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
           const state = stateOf(ctx.extra);
           state.viewer = { clientUserId: verified.clientUserId, isAdmin: verified.isAdmin };
           if (verified.expiresAt) {
@@ -87,10 +90,18 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { close(): Promise<v
         if (!viewer) throw new Error("graphql-ws context without an authenticated viewer");
         return createContext(viewer, randomUUID());
       },
-      onNext: (ctx, id, _payload, _args, result) => {
-        if (!result.errors) return;
-        operations?.failed(ctx.extra, id);
-        return { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) };
+      // As over HTTP: errors shaped by the shared formatter and carrying the operation's request id,
+      // and data served from stored answers reported in extensions.staleData.
+      onNext: (ctx, id, _payload, args, result) => {
+        const context = args.contextValue as GatewayContext | undefined;
+        const staleData = context && context.staleData.size > 0 ? context.staleData.list() : null;
+        if (!result.errors && !staleData) return;
+        if (result.errors) operations?.failed(ctx.extra, id);
+        const errors = result.errors?.map((error) => {
+          const formatted = formatError(error.toJSON(), error);
+          return context ? { ...formatted, extensions: { ...formatted.extensions, requestId: context.requestId } } : formatted;
+        });
+        return { ...result, ...(errors ? { errors } : {}), ...(staleData ? { extensions: { ...result.extensions, staleData } } : {}) };
       },
       onError: (ctx, id, _payload, errors) => {
         operations?.failed(ctx.extra, id);

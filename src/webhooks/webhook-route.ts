@@ -7,7 +7,7 @@ import { WebhookRejectedError, type PlaidWebhookVerifier, type WebhookRejectionR
 /** Plaid's webhook bodies are a few hundred bytes; anything near this is not one. */
 const WEBHOOK_BODY_LIMIT = "64kb";
 
-export type WebhookResult = { accepted: IngestResult } | { rejected: WebhookRejectionReason | "not_json" | "empty_body" } | { failed: "store_unavailable" | "key_fetch_failed" };
+export type WebhookResult = { accepted: IngestResult } | { rejected: WebhookRejectionReason | "not_json" | "empty_body" } | { failed: "store_unavailable" | "key_fetch_failed" | "internal_error" };
 
 export interface WebhookRouteOptions {
   /** Null only when verification was explicitly turned off for local experiments. */
@@ -48,7 +48,14 @@ export function webhookRouter({ verifier, ingest, logger, onResult = () => {} }:
         res.status(503).json({ error: "try again later" });
         return;
       }
-      const reason = error instanceof WebhookRejectedError ? error.reason : "malformed_jwt";
+      if (!(error instanceof WebhookRejectedError)) {
+        // Not a verdict on the webhook but a failure of ours: Plaid retries, and the log says what broke.
+        log.error({ err: error }, "webhook verification failed unexpectedly; answering 500 so Plaid retries");
+        onResult({ failed: "internal_error" });
+        res.status(500).json({ error: "try again later" });
+        return;
+      }
+      const reason = error.reason;
       log.warn({ reason, ip: req.ip }, "webhook rejected");
       onResult({ rejected: reason });
       res.status(401).json({ error: "rejected" });

@@ -47,6 +47,11 @@ describe("bearer tokens signed with the gateway's HS256 secret", () => {
     expect(await reason(auth.authenticate("Bearer not.a.jwt"))).toBe("Invalid token");
   });
 
+  it("refuses a token that never expires", async () => {
+    const forever = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("alice").setIssuedAt().sign(secret);
+    expect(await reason(auth.authenticate(`Bearer ${forever}`))).toBe("Invalid token");
+  });
+
   it("refuses a token whose subject cannot be a user id", async () => {
     const noSubject = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setExpirationTime("1h").sign(secret);
     expect(await reason(auth.authenticate(`Bearer ${noSubject}`))).toMatch(/subject/);

@@ -229,7 +229,7 @@ describe("the development token on the pages", () => {
       const graphiql = await (await fetch(`${embedded.gateway.url}/`, { headers: HTML })).text();
       expect(graphiql).toContain(`Bearer ${token}`);
       // A browser reaching this machine through a tunnel or proxy does not get it.
-      for (const headers of [{ "x-forwarded-for": "203.0.113.9" }, { forwarded: "for=203.0.113.9" }, { "x-forwarded-host": "abc.tunnel.example" }]) {
+      for (const headers of [{ "x-forwarded-for": "203.0.113.9" }, { forwarded: "for=203.0.113.9" }, { "x-forwarded-host": "abc.tunnel.example" }] as Array<Record<string, string>>) {
         const page = await (await fetch(`${embedded.gateway.url}/dashboard`, { headers: { ...HTML, ...headers } })).text();
         expect(page).not.toContain(token);
       }

@@ -229,6 +229,13 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
       expect(subscription.events).toEqual([]);
     });
 
+    it("refuses a bare token without the Bearer scheme, as over HTTP", async () => {
+      const token = await harness.token("bare");
+      const subscription = subscribe(null, { authorization: token });
+      await waitUntil(() => subscription.closed !== null, 10_000, "the gateway to close the socket");
+      expect(subscription.closed!.code).toBe(4403);
+    });
+
     it("refuses an authorization that is not a bearer token the gateway issued, even when it looks like one", async () => {
       const subscription = subscribe(null, { authorization: "Bearer not-a-jwt" });
       await waitUntil(() => subscription.closed !== null, 10_000, "the gateway to close the socket");
@@ -441,13 +448,22 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
       const subscription = subscribe(token, options as SubscribeOptions);
       await waitUntil(() => subscription.ended, 10_000, "the subscription to be answered");
       expect(subscription.errors).toHaveLength(1);
-      expect(subscription.errors[0]).toMatchObject({ message: expect.stringMatching(message), extensions: { code: "BAD_USER_INPUT" } });
+      expect(subscription.errors[0]).toMatchObject({ message: expect.stringMatching(message), extensions: { code: "BAD_USER_INPUT", requestId: expect.any(String) } });
       expect(subscription.events).toEqual([]);
       const sent = JSON.stringify(subscription.payloads);
       expect(sent).not.toMatch(/stacktrace|\bat \S+ \(|\.ts:\d+/i);
       // A bad subscription is the operation's error, not the connection's: the gateway does not drop the
       // socket (the client closes it normally once its only operation is over).
       expect(subscription.closed?.code ?? 1000).toBe(1000);
+    });
+
+    it("variables of the wrong type: BAD_USER_INPUT, as over HTTP", async () => {
+      const token = await harness.token("careless");
+      const subscription = subscribe(token, { after: { not: "a cursor" } as unknown as string });
+      await waitUntil(() => subscription.ended, 10_000, "the subscription to be answered");
+      expect(subscription.errors[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+      const overHttp = await harness.graphql("query ($id: ID!) { item(id: $id) { id } }", { id: { not: "an id" } }, token);
+      expect(overHttp.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     });
   });
 });
