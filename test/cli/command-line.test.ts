@@ -71,9 +71,13 @@ describe("the command line", () => {
 });
 
 describe("serve on the embedded default", () => {
-  it("starts, prints a working development token, answers the first queries, and stops on SIGTERM", async () => {
+  it("built as `npm start` builds it: starts, prints a working development token, answers the first queries, and stops on SIGTERM", async () => {
     const serveDir = mkdtempSync(path.join(tmpdir(), "gateway-serve-"));
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "serve"], {
+    // What `npm start` runs: the tsc build of src/ (here into test-output/, beside the project's node_modules), then node.
+    const outDir = path.join(root, "test-output", `build-${process.pid}`);
+    const build = spawnSync(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json", "--outDir", outDir], { cwd: root, encoding: "utf8", timeout: 120_000 });
+    expect(build.status, build.stdout + build.stderr).toBe(0);
+    const child = spawn(process.execPath, [path.join(outDir, "main.js"), "serve"], {
       cwd: root,
       env: { ...cleanEnv, DATA_DIR: serveDir, PORT: "0", SIMULATOR_PORT: "0", LOG_LEVEL: "warn" },
       stdio: ["ignore", "pipe", "pipe"],
@@ -110,6 +114,7 @@ describe("serve on the embedded default", () => {
     } finally {
       child.kill("SIGKILL");
       rmSync(serveDir, { recursive: true, force: true });
+      rmSync(outDir, { recursive: true, force: true });
     }
   }, 90_000);
 });

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { GraphQLResult } from "./gateway-harness.js";
+import { openLogCapture, type GraphQLResult } from "./gateway-harness.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -34,8 +34,15 @@ export async function spawnGateway(name: string, env: Record<string, string>, st
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
+  // The process's log lines join the suite-wide scan for secrets, with the secrets it was given.
+  const capture = openLogCapture();
+  capture.registerSecrets(["AUTH_JWT_SECRET", "TOKEN_ENCRYPTION_KEY", "PLAID_SECRET"].map((key) => env[key] ?? ""));
+  const record = (chunk: Buffer | string) => {
+    output += chunk;
+    capture.write(String(chunk));
+  };
+  child.stdout!.on("data", record);
+  child.stderr!.on("data", record);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
   const stop = async (graceMs = 10_000) => {
@@ -45,6 +52,7 @@ export async function spawnGateway(name: string, env: Record<string, string>, st
       await exited;
       clearTimeout(timer);
     }
+    capture.close();
     rmSync(dataDir, { recursive: true, force: true });
   };
 
