@@ -29,7 +29,24 @@ function requestIdMixin(mergeObject: object, _level: number, logger: pino.Logger
 }
 
 /** Field names whose values never reach a log line, wherever they appear in a logged object. */
-const SECRET_KEYS = ["access_token", "accessToken", "public_token", "publicToken", "link_token", "linkToken", "secret", "client_secret", "password", "authorization", "Authorization", "PLAID-SECRET", "plaid-secret", "Plaid-Verification", "plaid-verification", "token"];
+const SECRET_KEYS = [
+  "access_token",
+  "accessToken",
+  "public_token",
+  "publicToken",
+  "link_token",
+  "linkToken",
+  "secret",
+  "client_secret",
+  "password",
+  "authorization",
+  "Authorization",
+  "PLAID-SECRET",
+  "plaid-secret",
+  "Plaid-Verification",
+  "plaid-verification",
+  "token",
+];
 
 const REDACT_PATHS = [
   ...SECRET_KEYS.map((key) => `["${key}"]`),

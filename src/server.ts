@@ -134,7 +134,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const { services, ingest, reconciler } = createServices({ config, store, plaid, cipher, events, simulatorUrl, webhookUrl: () => webhookUrl, logger });
     cleanups.push(() => reconciler.idle());
     if (!config.webhookVerification) {
-      logger.warn("WEBHOOK_VERIFICATION=off: webhooks are NOT verified; anyone who can reach /webhooks/plaid can change Item statuses. Never run like this outside a local experiment.");
+      logger.warn(
+        "WEBHOOK_VERIFICATION=off: webhooks are NOT verified; anyone who can reach /webhooks/plaid can change Item statuses. Never run like this outside a local experiment.",
+      );
     }
     const verifier = config.webhookVerification ? new PlaidWebhookVerifier({ fetchKey: (kid) => plaid.getWebhookVerificationKey(kid) }) : null;
     const createContext = createContextFactory({ store, plaid, cipher, services, logger });
@@ -167,7 +169,16 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     app.use("/graphql", corsPolicy(config.corsOrigins));
     app.use("/graphql", ...graphqlHandlers(apollo, authenticator, createContext));
     app.use(...apiFallbacks(logger));
-    const ws = attachGraphqlWs({ httpServer, schema, authenticator, createContext, formatError: createErrorFormatter(logger), limits: config.graphql, logger, operations: metrics.wsOperations });
+    const ws = attachGraphqlWs({
+      httpServer,
+      schema,
+      authenticator,
+      createContext,
+      formatError: createErrorFormatter(logger),
+      limits: config.graphql,
+      logger,
+      operations: metrics.wsOperations,
+    });
     cleanups.push(() => ws.close());
 
     await new Promise<void>((resolve, reject) => {

@@ -123,7 +123,11 @@ export function createLoaders({ store, plaid, cipher, forItem, logger, staleData
       }),
     ),
     accounts: new DataLoader(
-      readThrough("accounts", async (itemId) => forItem(itemId, async () => plaid.getAccounts(await accessToken(itemId))), (data) => data as Account[]),
+      readThrough(
+        "accounts",
+        async (itemId) => forItem(itemId, async () => plaid.getAccounts(await accessToken(itemId))),
+        (data) => data as Account[],
+      ),
     ),
     consentEvents: new DataLoader(
       readThrough("consent_events", async (itemId) => forItem(itemId, async () => plaid.getConsentEvents(await accessToken(itemId), itemId)), reviveConsentEvents),

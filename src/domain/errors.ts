@@ -1,13 +1,5 @@
 /** The error codes every GraphQL error carries in extensions.code. */
-export type ErrorCode =
-  | "UNAUTHENTICATED"
-  | "FORBIDDEN"
-  | "NOT_FOUND"
-  | "BAD_USER_INPUT"
-  | "PLAID_ERROR"
-  | "RATE_LIMITED"
-  | "UPSTREAM_UNAVAILABLE"
-  | "INTERNAL_SERVER_ERROR";
+export type ErrorCode = "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "BAD_USER_INPUT" | "PLAID_ERROR" | "RATE_LIMITED" | "UPSTREAM_UNAVAILABLE" | "INTERNAL_SERVER_ERROR";
 
 /** An error the gateway means to show the client, with its code. */
 export class GatewayError extends Error {

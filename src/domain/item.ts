@@ -2,15 +2,7 @@ import { PLAID_COUNTRY_CODES } from "./plaid-vocabulary.js";
 
 /** The gateway's view of an Item: what Plaid last said about it plus what webhooks and actions added. */
 
-export const ITEM_STATUSES = [
-  "HEALTHY",
-  "LOGIN_REQUIRED",
-  "PENDING_EXPIRATION",
-  "PENDING_DISCONNECT",
-  "PERMISSION_REVOKED",
-  "ERROR",
-  "REMOVED",
-] as const;
+export const ITEM_STATUSES = ["HEALTHY", "LOGIN_REQUIRED", "PENDING_EXPIRATION", "PENDING_DISCONNECT", "PERMISSION_REVOKED", "ERROR", "REMOVED"] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 
 export const ITEM_ACTIONS = ["NONE", "UPDATE_LOGIN", "SELECT_NEW_ACCOUNTS", "RENEW_CONSENT", "RELINK"] as const;

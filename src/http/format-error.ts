@@ -4,7 +4,17 @@ import { GatewayError } from "../domain/errors.js";
 import type { Logger } from "../logger.js";
 
 /** Codes that GraphQL itself or Apollo assign and that are safe to show as they are. */
-const PASS_THROUGH = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "BAD_REQUEST", "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED", "OPERATION_RESOLUTION_FAILURE", "UNAUTHENTICATED", "FORBIDDEN"]);
+const PASS_THROUGH = new Set([
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_USER_INPUT",
+  "BAD_REQUEST",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+  "OPERATION_RESOLUTION_FAILURE",
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+]);
 
 /**
  * Shapes every error a client sees: the gateway's own errors keep their code and safe extensions;

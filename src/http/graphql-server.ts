@@ -50,6 +50,13 @@ export function createApolloServer(
       error: (message) => logger.error(message),
     },
     // Apollo's landing page loads its code from a CDN; browsers get the gateway's own offline GraphiQL instead (graphiql-page.ts).
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), requestIdInErrors, queryCostPlugin<GatewayContext>(limits), staleDataPlugin, ...(operationMetrics ? [operationMetrics] : [])],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      requestIdInErrors,
+      queryCostPlugin<GatewayContext>(limits),
+      staleDataPlugin,
+      ...(operationMetrics ? [operationMetrics] : []),
+    ],
   });
 }

@@ -102,7 +102,10 @@ const armorOptions = {
 /** The limit rules, on top of GraphQL's own, for HTTP and WebSocket alike. */
 export function limitRules(limits: GraphqlLimits): ValidationRule[] {
   // graphql-armor's visitors declare their own shape; they are plain visitors with an OperationDefinition hook.
-  const armor = (rule: (context: ValidationContext) => object): ValidationRule => (context) => rule(context) as ASTVisitor;
+  const armor =
+    (rule: (context: ValidationContext) => object): ValidationRule =>
+    (context) =>
+      rule(context) as ASTVisitor;
   return [
     documentSizeRule(limits.maxDocumentBytes),
     tokenRule(limits.maxTokens),
@@ -137,7 +140,13 @@ function coded(error: GraphQLError, code: string, message = error.message): Grap
  * Cost-limit errors for the operation with these variables; none when within the limit. Variables
  * that do not fit the operation are left to execution, which refuses them before any resolver runs.
  */
-export function costErrors(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined, maxCost: number): GraphQLError[] {
+export function costErrors(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  maxCost: number,
+): GraphQLError[] {
   const operation = getOperationAST(document, operationName);
   if (!operation) return [];
   if (getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).errors) return [];

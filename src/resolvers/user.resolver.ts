@@ -9,11 +9,7 @@ import { User } from "../schema/user.type.js";
 @Resolver(() => User)
 export class UserResolver {
   @FieldResolver(() => [Item])
-  items(
-    @Root() user: UserRecord,
-    @Arg("status", () => [ItemStatus], { nullable: true }) status: ItemStatusValue[] | null,
-    @Ctx() ctx: GatewayContext,
-  ): Promise<ItemSnapshot[]> {
+  items(@Root() user: UserRecord, @Arg("status", () => [ItemStatus], { nullable: true }) status: ItemStatusValue[] | null, @Ctx() ctx: GatewayContext): Promise<ItemSnapshot[]> {
     return ctx.services.items.ofUser(ctx, user.id, status);
   }
 }

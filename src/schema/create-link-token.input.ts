@@ -2,7 +2,7 @@ import { Field, InputType } from "type-graphql";
 
 @InputType({ description: "Options for a Link token that connects a new Item." })
 export class CreateLinkTokenInput {
-  @Field(() => [String], { description: "Plaid products to initialize, e.g. [\"transactions\"]." })
+  @Field(() => [String], { description: 'Plaid products to initialize, e.g. ["transactions"].' })
   products!: string[];
 
   @Field(() => [String], { nullable: true, defaultValue: ["US"] })

@@ -223,7 +223,13 @@ export class ItemsService {
   async recordCallError(itemId: string, error: PlaidApiError): Promise<void> {
     // Rate limits, outages and invalid requests say nothing about the Item: no transaction for them.
     if (statusForCallError(error.plaid) === null) return;
-    const info = { errorType: error.plaid.errorType, errorCode: error.plaid.errorCode, errorCodeReason: error.plaid.errorCodeReason, message: error.plaid.message, displayMessage: error.plaid.displayMessage };
+    const info = {
+      errorType: error.plaid.errorType,
+      errorCode: error.plaid.errorCode,
+      errorCodeReason: error.plaid.errorCodeReason,
+      message: error.plaid.message,
+      displayMessage: error.plaid.displayMessage,
+    };
     try {
       await this.transition(itemId, (current, now) => applyCallError(current.snapshot, info, now));
     } catch (failure) {

@@ -67,7 +67,14 @@ export class UpdateModeService {
       });
     }
     const accounts = await this.items.learnFrom(itemId, () => this.plaid.getAccounts(accessToken));
-    const snapshot = await this.items.transition(itemId, (current, now) => applyUpdateCompleted(current.snapshot, read, accounts.map((account) => account.id), now));
+    const snapshot = await this.items.transition(itemId, (current, now) =>
+      applyUpdateCompleted(
+        current.snapshot,
+        read,
+        accounts.map((account) => account.id),
+        now,
+      ),
+    );
     await this.items.keepAccounts(itemId, accounts);
     return snapshot;
   }

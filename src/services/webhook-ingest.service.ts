@@ -51,11 +51,7 @@ export class WebhookIngestService {
     return { outcome, webhookType: envelope.webhookType, webhookCode: envelope.webhookCode, itemId: envelope.itemId };
   }
 
-  private async decide(
-    tx: Queryable,
-    envelope: WebhookEnvelope,
-    now: Date,
-  ): Promise<{ outcome: WebhookOutcome; event: ItemEvent | null; reconcile: boolean }> {
+  private async decide(tx: Queryable, envelope: WebhookEnvelope, now: Date): Promise<{ outcome: WebhookOutcome; event: ItemEvent | null; reconcile: boolean }> {
     if (envelope.webhookType !== "ITEM") return { outcome: "ignored_type", event: null, reconcile: false };
     if (!envelope.item || !envelope.itemId) return { outcome: "ignored_code", event: null, reconcile: false };
     const webhook = envelope.item;

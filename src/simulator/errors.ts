@@ -28,8 +28,7 @@ const entry = (type: string, status: number, message: string, display: string | 
 
 const RATE_LIMIT_MESSAGE = "rate limit exceeded for attempts to access this item. please try again later";
 const INSTITUTION_MESSAGE = "this institution is not currently responding to this request. please try again soon";
-const INSTITUTION_DISPLAY =
-  "This financial institution is not currently responding to requests. We apologize for the inconvenience.";
+const INSTITUTION_DISPLAY = "This financial institution is not currently responding to requests. We apologize for the inconvenience.";
 
 /** Codes, types, HTTP statuses and sample messages as listed on Plaid's error pages. */
 const CATALOGUE: Record<string, CatalogueEntry> = {
@@ -53,11 +52,7 @@ const CATALOGUE: Record<string, CatalogueEntry> = {
     400,
     "invalid key_id provided. note that key_ids are specific to Plaid environments, and verification requests must be made to the same environment that the webhook was sent from",
   ),
-  USER_PERMISSION_REVOKED: entry(
-    "INVALID_INPUT",
-    400,
-    "the holder of this account has revoked their permission for your application to access it",
-  ),
+  USER_PERMISSION_REVOKED: entry("INVALID_INPUT", 400, "the holder of this account has revoked their permission for your application to access it"),
   ITEM_LOGIN_REQUIRED: entry(
     "ITEM_ERROR",
     400,
@@ -74,25 +69,10 @@ const CATALOGUE: Record<string, CatalogueEntry> = {
     "the account is locked. prompt the user to visit the institution's site and unlock their account",
     "The given account has been locked by the financial institution. Please visit your financial institution's website to unlock your account.",
   ),
-  INVALID_CREDENTIALS: entry(
-    "ITEM_ERROR",
-    400,
-    "the provided credentials were not correct",
-    "The provided credentials were not correct. Please try again.",
-  ),
-  INVALID_MFA: entry(
-    "ITEM_ERROR",
-    400,
-    "the provided MFA response(s) were not correct",
-    "The provided MFA responses were not correct. Please try again.",
-  ),
+  INVALID_CREDENTIALS: entry("ITEM_ERROR", 400, "the provided credentials were not correct", "The provided credentials were not correct. Please try again."),
+  INVALID_MFA: entry("ITEM_ERROR", 400, "the provided MFA response(s) were not correct", "The provided MFA responses were not correct. Please try again."),
   INVALID_SEND_METHOD: entry("ITEM_ERROR", 400, "the provided MFA send_method was invalid"),
-  INSUFFICIENT_CREDENTIALS: entry(
-    "ITEM_ERROR",
-    400,
-    "insufficient authorization was provided to complete the request",
-    "INSUFFICIENT_CREDENTIALS",
-  ),
+  INSUFFICIENT_CREDENTIALS: entry("ITEM_ERROR", 400, "insufficient authorization was provided to complete the request", "INSUFFICIENT_CREDENTIALS"),
   ITEM_NOT_SUPPORTED: entry(
     "ITEM_ERROR",
     400,
@@ -111,24 +91,14 @@ const CATALOGUE: Record<string, CatalogueEntry> = {
     "no valid accounts were found for this item",
     "No valid accounts were found at the financial institution. Please visit your financial institution's website to confirm accounts are available.",
   ),
-  PASSWORD_RESET_REQUIRED: entry(
-    "ITEM_ERROR",
-    400,
-    "user must reset their password",
-    "The user needs to reset their password for their account",
-  ),
+  PASSWORD_RESET_REQUIRED: entry("ITEM_ERROR", 400, "user must reset their password", "The user needs to reset their password for their account"),
   USER_SETUP_REQUIRED: entry(
     "ITEM_ERROR",
     400,
     "the account has not been fully set up. prompt the user to visit the issuing institution's site and finish the setup process",
     "The given account is not fully setup. Please visit your financial institution's website to setup your account.",
   ),
-  USER_INPUT_TIMEOUT: entry(
-    "ITEM_ERROR",
-    400,
-    "user must retry this operation",
-    "The application timed out waiting for user input",
-  ),
+  USER_INPUT_TIMEOUT: entry("ITEM_ERROR", 400, "user must retry this operation", "The application timed out waiting for user input"),
   ACCESS_NOT_GRANTED: entry(
     "ITEM_ERROR",
     400,
@@ -136,11 +106,7 @@ const CATALOGUE: Record<string, CatalogueEntry> = {
     "The user did not grant the necessary permissions for this product on their account.",
   ),
   PRODUCTS_NOT_SUPPORTED: entry("ITEM_ERROR", 400, "the requested products are not supported by this item"),
-  PRODUCT_NOT_READY: entry(
-    "ITEM_ERROR",
-    400,
-    "the requested product is not yet ready. please provide a webhook or try the request again later",
-  ),
+  PRODUCT_NOT_READY: entry("ITEM_ERROR", 400, "the requested product is not yet ready. please provide a webhook or try the request again later"),
   INSTITUTION_DOWN: entry("INSTITUTION_ERROR", 400, INSTITUTION_MESSAGE, INSTITUTION_DISPLAY),
   INSTITUTION_NOT_RESPONDING: entry("INSTITUTION_ERROR", 400, INSTITUTION_MESSAGE, INSTITUTION_DISPLAY),
   INSTITUTION_NOT_AVAILABLE: entry("INSTITUTION_ERROR", 400, INSTITUTION_MESSAGE, INSTITUTION_DISPLAY),
@@ -159,28 +125,12 @@ const CATALOGUE: Record<string, CatalogueEntry> = {
   ACCOUNTS_LIMIT: entry("RATE_LIMIT_EXCEEDED", 429, RATE_LIMIT_MESSAGE),
   ITEM_GET_LIMIT: entry("RATE_LIMIT_EXCEEDED", 429, RATE_LIMIT_MESSAGE),
   RATE_LIMIT: entry("RATE_LIMIT_EXCEEDED", 429, RATE_LIMIT_MESSAGE),
-  INSTITUTION_RATE_LIMIT: entry(
-    "RATE_LIMIT_EXCEEDED",
-    429,
-    "The institution is currently receiving too many requests. Please try again later.",
-  ),
+  INSTITUTION_RATE_LIMIT: entry("RATE_LIMIT_EXCEEDED", 429, "The institution is currently receiving too many requests. Please try again later."),
   INTERNAL_SERVER_ERROR: entry("API_ERROR", 500, "an unexpected error occurred"),
-  PLANNED_MAINTENANCE: entry(
-    "API_ERROR",
-    503,
-    "the Plaid API is temporarily unavailable due to planned maintenance. visit https://status.plaid.com/ for more information",
-  ),
+  PLANNED_MAINTENANCE: entry("API_ERROR", 503, "the Plaid API is temporarily unavailable due to planned maintenance. visit https://status.plaid.com/ for more information"),
   SANDBOX_PRODUCT_NOT_ENABLED: entry("SANDBOX_ERROR", 400, "The requested product is not enabled on this item"),
-  SANDBOX_WEBHOOK_INVALID: entry(
-    "SANDBOX_ERROR",
-    400,
-    "Webhook for this item is either not set up, or invalid. Please update the item's webhook and try again.",
-  ),
-  USER_NOT_FOUND: entry(
-    "USER_ERROR",
-    400,
-    "The User you requested cannot be found. This User does not exist or has had access removed by the user.",
-  ),
+  SANDBOX_WEBHOOK_INVALID: entry("SANDBOX_ERROR", 400, "Webhook for this item is either not set up, or invalid. Please update the item's webhook and try again."),
+  USER_NOT_FOUND: entry("USER_ERROR", 400, "The User you requested cannot be found. This User does not exist or has had access removed by the user."),
 };
 
 const DOC_ANCHORS: Record<string, string> = {

@@ -61,10 +61,7 @@ export class FaultInjector {
     const fault = this.faults.find((f) => f.path === path);
     if (!fault) return null;
     if (--fault.remaining === 0) this.faults = this.faults.filter((f) => f !== fault);
-    const error =
-      fault.status === null
-        ? null
-        : plaidError(fault.errorCode!, { status: fault.status, error_type: fault.errorType! });
+    const error = fault.status === null ? null : plaidError(fault.errorCode!, { status: fault.status, error_type: fault.errorType! });
     return { latencyMs: fault.latencyMs, error };
   }
 

@@ -10,9 +10,23 @@ export interface Institution {
 }
 
 const US_PRODUCTS = [
-  "assets", "auth", "balance", "balance_plus", "identity", "identity_match", "investments", "investments_auth",
-  "liabilities", "transactions", "recurring_transactions", "transactions_refresh", "income_verification",
-  "statements", "signal", "transfer", "employment",
+  "assets",
+  "auth",
+  "balance",
+  "balance_plus",
+  "identity",
+  "identity_match",
+  "investments",
+  "investments_auth",
+  "liabilities",
+  "transactions",
+  "recurring_transactions",
+  "transactions_refresh",
+  "income_verification",
+  "statements",
+  "signal",
+  "transfer",
+  "employment",
 ];
 
 const GB_PRODUCTS = ["auth", "balance", "identity", "transactions", "payment_initiation", "standing_orders"];

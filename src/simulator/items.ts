@@ -137,8 +137,6 @@ export function itemStatus(item: SimItem, nowMs: number) {
   return {
     ...(item.products.includes("transactions") ? { transactions: refresh } : {}),
     ...(item.products.includes("investments") ? { investments: refresh } : {}),
-    last_webhook: item.last_webhook
-      ? { sent_at: isoSeconds(item.last_webhook.sent_at_ms), code_sent: item.last_webhook.code_sent }
-      : null,
+    last_webhook: item.last_webhook ? { sent_at: isoSeconds(item.last_webhook.sent_at_ms), code_sent: item.last_webhook.code_sent } : null,
   };
 }

@@ -30,8 +30,18 @@ export interface UpdateTarget {
 
 /** Product configuration objects that only belong in a session that adds that product. */
 const PRODUCT_CONFIG_FIELDS = [
-  "statements", "income_verification", "transactions", "investments", "investments_auth", "employment",
-  "payment_initiation", "identity_verification", "cra_options", "base_report", "credit_partner_insights", "cashflow_report",
+  "statements",
+  "income_verification",
+  "transactions",
+  "investments",
+  "investments_auth",
+  "employment",
+  "payment_initiation",
+  "identity_verification",
+  "cra_options",
+  "base_report",
+  "credit_partner_insights",
+  "cashflow_report",
 ];
 
 const list = (v: string[] | null | undefined): string[] => v ?? [];
@@ -54,7 +64,12 @@ function checkProductLists(req: LinkTokenRequest): void {
   const required = list(req.required_if_supported_products);
   const optional = list(req.optional_products);
   const additional = list(req.additional_consented_products);
-  for (const [field, values] of [["products", products], ["required_if_supported_products", required], ["optional_products", optional], ["additional_consented_products", additional]] as const) {
+  for (const [field, values] of [
+    ["products", products],
+    ["required_if_supported_products", required],
+    ["optional_products", optional],
+    ["additional_consented_products", additional],
+  ] as const) {
     const invalid = values.filter((p) => NOT_INITIALISABLE.includes(p));
     if (invalid.length > 0) {
       throw plaidError("INVALID_PRODUCT", {

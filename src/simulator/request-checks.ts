@@ -78,16 +78,14 @@ function checkValue(value: unknown, schema: FieldSchema, path: string): void {
     case "string": {
       if (typeof value !== "string") throw invalidField(`${path} must be a string`);
       if (schema.minLength && value.length < schema.minLength) throw invalidField(`${path} must be a non-empty string`);
-      if (schema.maxLength !== undefined && value.length > schema.maxLength)
-        throw invalidField(`${path} must be at most ${schema.maxLength} characters long`);
+      if (schema.maxLength !== undefined && value.length > schema.maxLength) throw invalidField(`${path} must be at most ${schema.maxLength} characters long`);
       if (schema.enum && !schema.enum.includes(value)) {
         if (schema.product) throw notRecognisedProducts([value]);
         throw invalidField(`${path} must be one of: ${schema.enum.join(", ")}`);
       }
       if (schema.format === "url" && !isHttpUrl(value)) throw invalidField(`${path} must be a valid URL`);
       if (schema.format === "date" && !DATE.test(value)) throw invalidField(`${path} must be a date in the format YYYY-MM-DD`);
-      if (schema.format === "date-time" && !DATE_TIME.test(value))
-        throw invalidField(`${path} must be an RFC 3339 date-time`);
+      if (schema.format === "date-time" && !DATE_TIME.test(value)) throw invalidField(`${path} must be an RFC 3339 date-time`);
       return;
     }
     case "boolean":
@@ -95,15 +93,12 @@ function checkValue(value: unknown, schema: FieldSchema, path: string): void {
       return;
     case "integer":
       if (typeof value !== "number" || !Number.isInteger(value)) throw invalidField(`${path} must be an integer`);
-      if (schema.minimum !== undefined && value < schema.minimum)
-        throw invalidField(`${path} must be at least ${schema.minimum}`);
-      if (schema.maximum !== undefined && value > schema.maximum)
-        throw invalidField(`${path} must be at most ${schema.maximum}`);
+      if (schema.minimum !== undefined && value < schema.minimum) throw invalidField(`${path} must be at least ${schema.minimum}`);
+      if (schema.maximum !== undefined && value > schema.maximum) throw invalidField(`${path} must be at most ${schema.maximum}`);
       return;
     case "array": {
       if (!Array.isArray(value)) throw invalidField(`${path} must be an array`);
-      if (schema.minItems && value.length < schema.minItems)
-        throw invalidField(`${path} must contain at least ${schema.minItems} item${schema.minItems > 1 ? "s" : ""}`);
+      if (schema.minItems && value.length < schema.minItems) throw invalidField(`${path} must contain at least ${schema.minItems} item${schema.minItems > 1 ? "s" : ""}`);
       const items = schema.items;
       if (items.type === "string" && items.product) {
         const unknown = value.filter((v) => typeof v === "string" && !items.enum!.includes(v)) as string[];
@@ -152,11 +147,7 @@ function headerValue(headers: Record<string, string | string[] | undefined>, nam
 }
 
 /** Accepts client_id/secret from the PLAID-CLIENT-ID/PLAID-SECRET headers or from the body; anything else is INVALID_API_KEYS. */
-export function checkCredentials(
-  headers: Record<string, string | string[] | undefined>,
-  body: Json,
-  expected: { clientId: string; secret: string },
-): void {
+export function checkCredentials(headers: Record<string, string | string[] | undefined>, body: Json, expected: { clientId: string; secret: string }): void {
   const clientId = typeof body.client_id === "string" ? body.client_id : headerValue(headers, "PLAID-CLIENT-ID");
   const secret = typeof body.secret === "string" ? body.secret : headerValue(headers, "PLAID-SECRET");
   if (!clientId || !secret || !safeEqual(clientId, expected.clientId) || !safeEqual(secret, expected.secret)) {

@@ -19,8 +19,7 @@ const obj = (properties: Record<string, FieldSchema>, required: string[] = [], e
   ...extra,
 });
 /** Every request may carry the API keys in its body instead of the headers. */
-const request = (properties: Record<string, FieldSchema>, required: string[] = []): ObjectSchema =>
-  obj({ client_id: str(), secret: str(), ...properties }, required);
+const request = (properties: Record<string, FieldSchema>, required: string[] = []): ObjectSchema => obj({ client_id: str(), secret: str(), ...properties }, required);
 
 export const COUNTRY_CODES = ["US", "GB", "ES", "NL", "FR", "IE", "CA", "DE", "IT", "PL", "DK", "NO", "SE", "EE", "LT", "LV", "PT", "BE", "AT", "FI"] as const;
 export const LINK_LANGUAGES = ["da", "nl", "en", "et", "fr", "de", "hi", "it", "lv", "lt", "no", "pl", "pt", "ro", "es", "sv", "vi"] as const;
@@ -28,7 +27,66 @@ export const LINK_LANGUAGES = ["da", "nl", "en", "et", "fr", "de", "hi", "it", "
 const DEPOSITORY_SUBTYPES = ["checking", "savings", "hsa", "cd", "money market", "paypal", "prepaid", "cash management", "ebt", "limited purpose checking", "all"];
 const CREDIT_SUBTYPES = ["credit card", "paypal", "all"];
 const LOAN_SUBTYPES = ["auto", "business", "commercial", "construction", "consumer", "home equity", "loan", "mortgage", "overdraft", "line of credit", "student", "other", "all"];
-const INVESTMENT_SUBTYPES = ["529", "401a", "401k", "403B", "457b", "brokerage", "cash isa", "crypto exchange", "education savings account", "fhsa", "fixed annuity", "gic", "health reimbursement arrangement", "hsa", "ira", "isa", "keogh", "lif", "life insurance", "line of credit", "lira", "lrif", "lrsp", "mutual fund", "non-custodial wallet", "non-taxable brokerage account", "other", "other annuity", "other insurance", "pension", "prif", "profit sharing plan", "qshr", "rdsp", "resp", "retirement", "rlif", "roth", "roth 401k", "roth 403B", "roth 457b", "roth pension", "roth profit sharing plan", "roth thrift savings plan", "rrif", "rrsp", "sarsep", "sep ira", "simple ira", "sipp", "stock plan", "thrift savings plan", "tfsa", "trust", "ugma", "utma", "variable annuity", "all"];
+const INVESTMENT_SUBTYPES = [
+  "529",
+  "401a",
+  "401k",
+  "403B",
+  "457b",
+  "brokerage",
+  "cash isa",
+  "crypto exchange",
+  "education savings account",
+  "fhsa",
+  "fixed annuity",
+  "gic",
+  "health reimbursement arrangement",
+  "hsa",
+  "ira",
+  "isa",
+  "keogh",
+  "lif",
+  "life insurance",
+  "line of credit",
+  "lira",
+  "lrif",
+  "lrsp",
+  "mutual fund",
+  "non-custodial wallet",
+  "non-taxable brokerage account",
+  "other",
+  "other annuity",
+  "other insurance",
+  "pension",
+  "prif",
+  "profit sharing plan",
+  "qshr",
+  "rdsp",
+  "resp",
+  "retirement",
+  "rlif",
+  "roth",
+  "roth 401k",
+  "roth 403B",
+  "roth 457b",
+  "roth pension",
+  "roth profit sharing plan",
+  "roth thrift savings plan",
+  "rrif",
+  "rrsp",
+  "sarsep",
+  "sep ira",
+  "simple ira",
+  "sipp",
+  "stock plan",
+  "thrift savings plan",
+  "tfsa",
+  "trust",
+  "ugma",
+  "utma",
+  "variable annuity",
+  "all",
+];
 const OTHER_SUBTYPES = ["other", "all"];
 
 const subtypeFilter = (subtypes: readonly string[], extra: Record<string, FieldSchema> = {}): ObjectSchema =>
@@ -160,11 +218,9 @@ export const REQUEST_SCHEMAS: Record<string, ObjectSchema> = {
         webhook: str({ format: "url" }),
         override_username: str({ nullable: true }),
         override_password: str({ nullable: true }),
-        transactions: obj(
-          { start_date: str({ format: "date" }), end_date: str({ format: "date" }), days_requested: { type: "integer", minimum: 1, maximum: 730 } },
-          [],
-          { nullable: true },
-        ),
+        transactions: obj({ start_date: str({ format: "date" }), end_date: str({ format: "date" }), days_requested: { type: "integer", minimum: 1, maximum: 730 } }, [], {
+          nullable: true,
+        }),
         statements: { ...dateRange, nullable: true },
         income_verification: open,
       }),
@@ -178,7 +234,20 @@ export const REQUEST_SCHEMAS: Record<string, ObjectSchema> = {
       access_token: str(),
       webhook_type: str({ enum: ["AUTH", "HOLDINGS", "INVESTMENTS_TRANSACTIONS", "ITEM", "LIABILITIES", "TRANSACTIONS", "ASSETS"] }),
       webhook_code: str({
-        enum: ["DEFAULT_UPDATE", "NEW_ACCOUNTS_AVAILABLE", "SMS_MICRODEPOSITS_VERIFICATION", "AUTHORIZATION_GRANTED", "USER_PERMISSION_REVOKED", "USER_ACCOUNT_REVOKED", "PENDING_DISCONNECT", "RECURRING_TRANSACTIONS_UPDATE", "LOGIN_REPAIRED", "SYNC_UPDATES_AVAILABLE", "PRODUCT_READY", "ERROR"],
+        enum: [
+          "DEFAULT_UPDATE",
+          "NEW_ACCOUNTS_AVAILABLE",
+          "SMS_MICRODEPOSITS_VERIFICATION",
+          "AUTHORIZATION_GRANTED",
+          "USER_PERMISSION_REVOKED",
+          "USER_ACCOUNT_REVOKED",
+          "PENDING_DISCONNECT",
+          "RECURRING_TRANSACTIONS_UPDATE",
+          "LOGIN_REPAIRED",
+          "SYNC_UPDATES_AVAILABLE",
+          "PRODUCT_READY",
+          "ERROR",
+        ],
       }),
     },
     ["access_token", "webhook_code"],

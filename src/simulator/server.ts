@@ -93,10 +93,7 @@ export function createApp(ctx: SimulatorContext, onExchange?: (exchange: Exchang
     const itemId = plaidReq.itemId ?? peekItemId(ctx, body);
     ctx.state.save();
     res.status(status).json(response);
-    ctx.logger.info(
-      { path, status, request_id: requestId, item_id: itemId, error_code: status === 200 ? undefined : response.error_code },
-      "plaid api request",
-    );
+    ctx.logger.info({ path, status, request_id: requestId, item_id: itemId, error_code: status === 200 ? undefined : response.error_code }, "plaid api request");
     const raw = Buffer.isBuffer(req.body) ? req.body.toString("utf8") : "";
     onExchange?.({ path, request: redact(body, raw), status, response, ...(itemId ? { itemId } : {}) });
   });

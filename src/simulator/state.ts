@@ -1,13 +1,5 @@
 import { readStateFile, writeStateFile } from "./persistence.js";
-import type {
-  PersistedState,
-  SimConsentEvent,
-  SimItem,
-  SimLinkToken,
-  SimPublicToken,
-  SimSigningKey,
-  SimUser,
-} from "./types.js";
+import type { PersistedState, SimConsentEvent, SimItem, SimLinkToken, SimPublicToken, SimSigningKey, SimUser } from "./types.js";
 
 /** Everything Plaid would remember: users, Items, tokens, consent events and webhook signing keys. */
 export class SimulatorState {

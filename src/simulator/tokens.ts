@@ -51,8 +51,7 @@ export function consumePublicToken(ctx: SimulatorContext, publicToken: string): 
   if (ctx.clock.nowMs() >= record.expires_at_ms) {
     ctx.state.publicTokens.delete(publicToken);
     throw plaidError("INVALID_PUBLIC_TOKEN", {
-      message:
-        "provided public token is expired. Public tokens expire 30 minutes after creation at which point they can no longer be exchanged",
+      message: "provided public token is expired. Public tokens expire 30 minutes after creation at which point they can no longer be exchanged",
     });
   }
   ctx.state.publicTokens.delete(publicToken);
@@ -83,11 +82,7 @@ export function resolveUserToken(ctx: SimulatorContext, userToken: string): SimU
  * Resolves the user of a request that names one by `user_id` (new User APIs) or `user_token` (legacy).
  * Exactly one must be sent; when `required` is false, neither is fine and gives null.
  */
-export function resolveUserRef(
-  ctx: SimulatorContext,
-  body: { user_id?: unknown; user_token?: unknown },
-  required: boolean,
-): SimUser | null {
+export function resolveUserRef(ctx: SimulatorContext, body: { user_id?: unknown; user_token?: unknown }, required: boolean): SimUser | null {
   const userId = typeof body.user_id === "string" ? body.user_id : undefined;
   const userToken = typeof body.user_token === "string" ? body.user_token : undefined;
   if (userId !== undefined && userToken !== undefined) {

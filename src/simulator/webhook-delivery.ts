@@ -135,16 +135,17 @@ export class WebhookDispatcher {
     delivery.state = "scheduled";
     const previous = this.chains.get(delivery.url) ?? Promise.resolve();
     const next = previous.then(() => this.attempt(delivery, 0));
-    this.chains.set(delivery.url, next.catch(() => undefined));
+    this.chains.set(
+      delivery.url,
+      next.catch(() => undefined),
+    );
   }
 
   private later(delivery: Delivery, delayMs: number, plannedDelayMs: number): void {
     if (this.closed) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.attempt(delivery, plannedDelayMs).catch((err: unknown) =>
-        this.deps.logger.error({ err: describe(err), url: delivery.url }, "webhook delivery crashed"),
-      );
+      this.attempt(delivery, plannedDelayMs).catch((err: unknown) => this.deps.logger.error({ err: describe(err), url: delivery.url }, "webhook delivery crashed"));
     }, delayMs);
     this.timers.add(timer);
   }

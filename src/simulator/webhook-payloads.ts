@@ -55,11 +55,9 @@ export const userPermissionRevokedWebhook = (item: SimItem): Payload =>
     },
   });
 
-export const userAccountRevokedWebhook = (item: SimItem, accountId: string): Payload =>
-  itemWebhook(item, "USER_ACCOUNT_REVOKED", { account_id: accountId });
+export const userAccountRevokedWebhook = (item: SimItem, accountId: string): Payload => itemWebhook(item, "USER_ACCOUNT_REVOKED", { account_id: accountId });
 
-export const newAccountsAvailableWebhook = (item: SimItem): Payload =>
-  itemWebhook(item, "NEW_ACCOUNTS_AVAILABLE", { error: null });
+export const newAccountsAvailableWebhook = (item: SimItem): Payload => itemWebhook(item, "NEW_ACCOUNTS_AVAILABLE", { error: null });
 
 /** Sent to the new URL after /item/webhook/update; Plaid leaves user_id out of this one. */
 export const webhookUpdateAcknowledgedWebhook = (item: SimItem, newUrl: string): Payload =>

@@ -94,8 +94,6 @@ export class WebhookSigner {
   async sign(body: string, options: SigningOptions = {}): Promise<string> {
     const key = this.pickKey(options);
     const iat = Math.floor(this.clock.nowMs() / 1000) + Math.round(options.iatOffsetSeconds ?? 0);
-    return new SignJWT({ iat, request_body_sha256: sha256Hex(body) })
-      .setProtectedHeader({ alg: "ES256", kid: key.kid, typ: "JWT" })
-      .sign(await this.privateKey(key));
+    return new SignJWT({ iat, request_body_sha256: sha256Hex(body) }).setProtectedHeader({ alg: "ES256", kid: key.kid, typ: "JWT" }).sign(await this.privateKey(key));
   }
 }

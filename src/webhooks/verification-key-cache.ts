@@ -22,9 +22,7 @@ export interface VerificationKeyCacheOptions {
 }
 
 /** What looking a key up gave: a usable key, or why there is none. */
-export type KeyLookup =
-  | { ok: true; key: CryptoKey }
-  | { ok: false; reason: "unknown_key" | "expired_key" | "key_fetch_failed"; cause?: unknown };
+export type KeyLookup = { ok: true; key: CryptoKey } | { ok: false; reason: "unknown_key" | "expired_key" | "key_fetch_failed"; cause?: unknown };
 
 interface CachedKey {
   /** The imported public key; null when Plaid reports the key as expired (it is never used then). */
@@ -33,10 +31,7 @@ interface CachedKey {
   fetchedAtMs: number;
 }
 
-type FetchOutcome =
-  | { kind: "key"; entry: CachedKey }
-  | { kind: "unknown" }
-  | { kind: "failed"; cause: unknown };
+type FetchOutcome = { kind: "key"; entry: CachedKey } | { kind: "unknown" } | { kind: "failed"; cause: unknown };
 
 /** True when Plaid answered that the key id does not exist (as opposed to Plaid being unreachable or failing). */
 export function isUnknownKeyIdError(error: unknown): boolean {

@@ -7,7 +7,8 @@ import { WebhookRejectedError, type PlaidWebhookVerifier, type WebhookRejectionR
 /** Plaid's webhook bodies are a few hundred bytes; anything near this is not one. */
 const WEBHOOK_BODY_LIMIT = "64kb";
 
-export type WebhookResult = { accepted: IngestResult } | { rejected: WebhookRejectionReason | "not_json" | "empty_body" } | { failed: "store_unavailable" | "key_fetch_failed" | "internal_error" };
+export type WebhookResult =
+  { accepted: IngestResult } | { rejected: WebhookRejectionReason | "not_json" | "empty_body" } | { failed: "store_unavailable" | "key_fetch_failed" | "internal_error" };
 
 export interface WebhookRouteOptions {
   /** Null only when verification was explicitly turned off for local experiments. */

@@ -58,7 +58,8 @@ describe.skipIf(missingBrowser !== null)("GraphiQL in Chromium with no internet 
   });
 
   it("runs a subscription over graphql-ws: missed events after a cursor first, then an event as it happens", async () => {
-    const createItem = async () => ((await harness.graphql("mutation { sandboxCreateItem { id } }", {}, devToken)).data as { sandboxCreateItem: { id: string } }).sandboxCreateItem.id;
+    const createItem = async () =>
+      ((await harness.graphql("mutation { sandboxCreateItem { id } }", {}, devToken)).data as { sandboxCreateItem: { id: string } }).sandboxCreateItem.id;
     const items = (await harness.graphql("{ items(first: 1) { edges { node { history(first: 1) { edges { node { cursor } } } } } } }", {}, devToken)).data as {
       items: { edges: Array<{ node: { history: { edges: Array<{ node: { cursor: string } }> } } }> };
     };

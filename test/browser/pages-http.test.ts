@@ -75,7 +75,15 @@ describe("the browser pages over HTTP", () => {
     const pages = await Promise.all(["/", "/dashboard"].map(async (path) => (await fetch(`${url}${path}`, { headers: HTML })).text()));
     const assets = [...new Set(pages.flatMap(assetUrls))];
     expect(assets.map((asset) => asset.replace(/\?.*/, "")).sort()).toEqual(
-      ["/assets/dashboard.css", "/assets/dashboard.js", "/assets/graphiql-favicon.ico", "/assets/graphiql-start.js", "/assets/graphiql.css", "/assets/graphiql.js", "/assets/graphql-ws.js"].sort(),
+      [
+        "/assets/dashboard.css",
+        "/assets/dashboard.js",
+        "/assets/graphiql-favicon.ico",
+        "/assets/graphiql-start.js",
+        "/assets/graphiql.css",
+        "/assets/graphiql.js",
+        "/assets/graphql-ws.js",
+      ].sort(),
     );
     for (const asset of assets) {
       const response = await fetch(`${url}${asset}`);
@@ -229,7 +237,9 @@ describe("the development token on the pages", () => {
       const graphiql = await (await fetch(`${embedded.gateway.url}/`, { headers: HTML })).text();
       expect(graphiql).toContain(`Bearer ${token}`);
       // A browser reaching this machine through a tunnel or proxy does not get it.
-      for (const headers of [{ "x-forwarded-for": "203.0.113.9" }, { forwarded: "for=203.0.113.9" }, { "x-forwarded-host": "abc.tunnel.example" }] as Array<Record<string, string>>) {
+      for (const headers of [{ "x-forwarded-for": "203.0.113.9" }, { forwarded: "for=203.0.113.9" }, { "x-forwarded-host": "abc.tunnel.example" }] as Array<
+        Record<string, string>
+      >) {
         const page = await (await fetch(`${embedded.gateway.url}/dashboard`, { headers: { ...HTML, ...headers } })).text();
         expect(page).not.toContain(token);
       }

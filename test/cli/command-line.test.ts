@@ -7,7 +7,9 @@ import { afterAll, describe, expect, it } from "vitest";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const dataDir = mkdtempSync(path.join(tmpdir(), "gateway-cli-"));
-const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(PORT|HOST|PUBLIC_URL|DATA_DIR|DATABASE_URL|REDIS_URL|PLAID_|SIMULATOR_PORT|AUTH_|TOKEN_ENCRYPTION_KEY|LOG_LEVEL)/.test(key)));
+const cleanEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => !/^(PORT|HOST|PUBLIC_URL|DATA_DIR|DATABASE_URL|REDIS_URL|PLAID_|SIMULATOR_PORT|AUTH_|TOKEN_ENCRYPTION_KEY|LOG_LEVEL)/.test(key)),
+);
 
 function run(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
@@ -75,7 +77,11 @@ describe("serve on the embedded default", () => {
     const serveDir = mkdtempSync(path.join(tmpdir(), "gateway-serve-"));
     // What `npm start` runs: the tsc build of src/ (here into test-output/, beside the project's node_modules), then node.
     const outDir = path.join(root, "test-output", `build-${process.pid}`);
-    const build = spawnSync(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json", "--outDir", outDir], { cwd: root, encoding: "utf8", timeout: 120_000 });
+    const build = spawnSync(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json", "--outDir", outDir], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     expect(build.status, build.stdout + build.stderr).toBe(0);
     const child = spawn(process.execPath, [path.join(outDir, "main.js"), "serve"], {
       cwd: root,
@@ -106,7 +112,12 @@ describe("serve on the embedded default", () => {
       const listed = await ask("{ viewer { items { id status institution { name } consentEvents { totalCount edges { node { eventCode } } } } } }");
       expect(listed.errors).toBeUndefined();
       expect(listed.data.viewer.items).toEqual([
-        expect.objectContaining({ id: created.data.sandboxCreateItem.id, status: "HEALTHY", institution: { name: "First Platypus Bank" }, consentEvents: expect.objectContaining({ totalCount: 4 }) }),
+        expect.objectContaining({
+          id: created.data.sandboxCreateItem.id,
+          status: "HEALTHY",
+          institution: { name: "First Platypus Bank" },
+          consentEvents: expect.objectContaining({ totalCount: 4 }),
+        }),
       ]);
       const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");

@@ -89,7 +89,11 @@ describe("configuration", () => {
     [{ CORS_ORIGINS: "https://app.example.com/path" }, "CORS_ORIGINS", /not an origin/],
     [{ CORS_ORIGINS: "*" }, "CORS_ORIGINS", /not an origin/],
     [{ PLAID_TIMEOUT_MS: "5" }, "PLAID_TIMEOUT_MS", /between 100 and 120000/],
-    [{ WEBHOOK_VERIFICATION: "off", PLAID_ENV: "production", PLAID_CLIENT_ID: "c", PLAID_SECRET: "s", AUTH_JWKS_URL: "https://id/jwks", TOKEN_ENCRYPTION_KEY: "ab".repeat(32) }, "WEBHOOK_VERIFICATION", /cannot be off/],
+    [
+      { WEBHOOK_VERIFICATION: "off", PLAID_ENV: "production", PLAID_CLIENT_ID: "c", PLAID_SECRET: "s", AUTH_JWKS_URL: "https://id/jwks", TOKEN_ENCRYPTION_KEY: "ab".repeat(32) },
+      "WEBHOOK_VERIFICATION",
+      /cannot be off/,
+    ],
     [{ ITEM_SNAPSHOT_MAX_AGE_SECONDS: "999999" }, "ITEM_SNAPSHOT_MAX_AGE_SECONDS", /between/],
   ])("refuses %j naming %s", (env, variable, message) => {
     const error = failure(env as Record<string, string>);

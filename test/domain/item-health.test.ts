@@ -9,7 +9,21 @@ const now = new Date("2030-06-01T12:00:00Z");
 const days = (n: number) => new Date(now.getTime() + n * 86_400_000);
 
 const read = (overrides: Partial<PlaidItemState> = {}): PlaidItemState => {
-  const { userId: _u, status: _s, newAccountsAvailable: _n, disconnectAt: _d, disconnectReason: _r, revokedAccountIds: _a, accountIds: _i, countryCodes: _c, syncedAt: _y, statusChangedAt: _t, linkedAt: _l, removedAt: _m, ...plaid } = makeSnapshot({ userId: "u" });
+  const {
+    userId: _u,
+    status: _s,
+    newAccountsAvailable: _n,
+    disconnectAt: _d,
+    disconnectReason: _r,
+    revokedAccountIds: _a,
+    accountIds: _i,
+    countryCodes: _c,
+    syncedAt: _y,
+    statusChangedAt: _t,
+    linkedAt: _l,
+    removedAt: _m,
+    ...plaid
+  } = makeSnapshot({ userId: "u" });
   return { ...plaid, ...overrides };
 };
 
@@ -103,7 +117,16 @@ describe("reconciling a snapshot with /item/get", () => {
 
   it("a newly linked Item starts from Plaid's read and the session's countries", () => {
     const { snapshot, event } = applyLinked("u", read({ error: error("ITEM_LOGIN_REQUIRED") }), ["GB"], ["acc1"], now);
-    expect(snapshot).toMatchObject({ userId: "u", status: "LOGIN_REQUIRED", countryCodes: ["GB"], accountIds: ["acc1"], syncedAt: now, linkedAt: now, statusChangedAt: now, removedAt: null });
+    expect(snapshot).toMatchObject({
+      userId: "u",
+      status: "LOGIN_REQUIRED",
+      countryCodes: ["GB"],
+      accountIds: ["acc1"],
+      syncedAt: now,
+      linkedAt: now,
+      statusChangedAt: now,
+      removedAt: null,
+    });
     expect(event).toMatchObject({ previousStatus: null, status: "LOGIN_REQUIRED", cause: "LINKED" });
   });
 });

@@ -7,7 +7,21 @@ import { makeSnapshot } from "../support/factories.js";
 const now = new Date("2030-01-01T00:00:00Z");
 const error = (errorCode: string, errorType = "ITEM_ERROR"): PlaidErrorInfo => ({ errorType, errorCode, errorCodeReason: null, message: errorCode, displayMessage: null });
 const plaidRead = (overrides: Partial<PlaidItemState> = {}): PlaidItemState => {
-  const { userId: _u, status: _s, newAccountsAvailable: _n, disconnectAt: _d, disconnectReason: _r, revokedAccountIds: _a, accountIds: _i, countryCodes: _c, syncedAt: _y, statusChangedAt: _t, linkedAt: _l, removedAt: _m, ...plaid } = makeSnapshot({ userId: "u" });
+  const {
+    userId: _u,
+    status: _s,
+    newAccountsAvailable: _n,
+    disconnectAt: _d,
+    disconnectReason: _r,
+    revokedAccountIds: _a,
+    accountIds: _i,
+    countryCodes: _c,
+    syncedAt: _y,
+    statusChangedAt: _t,
+    linkedAt: _l,
+    removedAt: _m,
+    ...plaid
+  } = makeSnapshot({ userId: "u" });
   return { ...plaid, ...overrides };
 };
 

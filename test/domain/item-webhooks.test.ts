@@ -131,7 +131,10 @@ describe("the Item status machine under ITEM webhooks", () => {
   it("records what each code says beside the status", () => {
     const healthy = snapshotIn("HEALTHY");
     expect(applyItemWebhook(healthy, webhooks.PENDING_EXPIRATION, now).snapshot.consentExpiresAt).toEqual(new Date("2030-05-08T12:00:00Z"));
-    expect(applyItemWebhook(healthy, webhooks.PENDING_DISCONNECT, now).snapshot).toMatchObject({ disconnectAt: new Date("2030-05-08T12:00:00Z"), disconnectReason: "INSTITUTION_MIGRATION" });
+    expect(applyItemWebhook(healthy, webhooks.PENDING_DISCONNECT, now).snapshot).toMatchObject({
+      disconnectAt: new Date("2030-05-08T12:00:00Z"),
+      disconnectReason: "INSTITUTION_MIGRATION",
+    });
     expect(applyItemWebhook(healthy, webhooks.USER_ACCOUNT_REVOKED, now).snapshot.revokedAccountIds).toEqual(["acc-1"]);
     expect(applyItemWebhook(healthy, webhooks.NEW_ACCOUNTS_AVAILABLE, now).snapshot.newAccountsAvailable).toBe(true);
     expect(applyItemWebhook(healthy, webhooks.WEBHOOK_UPDATE_ACKNOWLEDGED, now).snapshot.webhookUrl).toBe("https://new.example/webhooks/plaid");
@@ -156,7 +159,11 @@ describe("the Item status machine under ITEM webhooks", () => {
 
   it("a webhook that does not fit the snapshot changes nothing and asks for confirmation", () => {
     const healthy = snapshotIn("HEALTHY");
-    for (const webhook of [{ code: "ERROR", error: null }, { code: "ERROR", error: error("ITEM_NOT_FOUND") }, { code: "USER_ACCOUNT_REVOKED", accountId: null }] as ItemWebhook[]) {
+    for (const webhook of [
+      { code: "ERROR", error: null },
+      { code: "ERROR", error: error("ITEM_NOT_FOUND") },
+      { code: "USER_ACCOUNT_REVOKED", accountId: null },
+    ] as ItemWebhook[]) {
       expect(applyItemWebhook(healthy, webhook, now)).toEqual({ snapshot: healthy, event: null, reconcile: true });
     }
   });

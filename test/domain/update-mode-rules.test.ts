@@ -6,7 +6,6 @@ import { forItem, UPDATE_MODE_RULES, usItem } from "../support/update-mode-cases
 const gbItem = makeSnapshot({ userId: "u", countryCodes: ["GB"] });
 const removedItem = makeSnapshot({ userId: "u", status: "REMOVED", removedAt: new Date() });
 
-
 describe("update-mode rules (pure)", () => {
   for (const { rule, allowed, refused, message } of UPDATE_MODE_RULES) {
     describe(rule, () => {
@@ -42,14 +41,22 @@ describe("update-mode rules (pure)", () => {
 
   it("checks the values themselves too", () => {
     expect(() => checkUpdateModeInput(forItem({ products: ["nope"] }), usItem, false)).toThrow(/not a Plaid product/);
-    expect(() => checkUpdateModeInput(forItem({ accountSelectionEnabled: true, accountFilters: { depository: ["gold bars"] } }), usItem, false)).toThrow(/not a depository subtype/);
+    expect(() => checkUpdateModeInput(forItem({ accountSelectionEnabled: true, accountFilters: { depository: ["gold bars"] } }), usItem, false)).toThrow(
+      /not a depository subtype/,
+    );
     expect(() => checkUpdateModeInput(forItem({ accountSelectionEnabled: true, accountFilters: { loan: [] } }), usItem, false)).toThrow(/at least one subtype/);
     expect(() => checkUpdateModeInput(forItem({ language: "xx" }), usItem, false)).toThrow(/Link language/);
     expect(() => checkUpdateModeInput({ itemId: "../../x" }, usItem, false)).toThrow(/not an Item id/);
   });
 
   it("answers a request ready for Plaid", () => {
-    expect(checkUpdateModeInput(forItem({ accountSelectionEnabled: true, accountFilters: { depository: ["checking", "checking"] }, additionalConsentedProducts: ["identity"] }), usItem, false)).toEqual({
+    expect(
+      checkUpdateModeInput(
+        forItem({ accountSelectionEnabled: true, accountFilters: { depository: ["checking", "checking"] }, additionalConsentedProducts: ["identity"] }),
+        usItem,
+        false,
+      ),
+    ).toEqual({
       mode: { kind: "item", itemId: usItem.itemId },
       countryCodes: ["US"],
       language: "en",

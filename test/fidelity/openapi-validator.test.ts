@@ -79,16 +79,12 @@ describe("Plaid OpenAPI fidelity validator", () => {
 
   it("reports a 2xx response without request_id", () => {
     const { request_id: _omitted, ...response } = itemGetResponse;
-    expect(spec.check(itemGet({ response }))).toEqual([
-      { path: "/item/get", status: 200, side: "response", message: "response /: must have required property 'request_id'" },
-    ]);
+    expect(spec.check(itemGet({ response }))).toEqual([{ path: "/item/get", status: 200, side: "response", message: "response /: must have required property 'request_id'" }]);
   });
 
   it("reports a field of the wrong type with its JSON pointer", () => {
     const item = { ...itemGetResponse.item, error: { ...itemLoginRequired, error_code: 1200 } };
-    expect(messages(itemGet({ response: { ...itemGetResponse, item } }))).toEqual([
-      "response|response /item/error/error_code: must be string",
-    ]);
+    expect(messages(itemGet({ response: { ...itemGetResponse, item } }))).toEqual(["response|response /item/error/error_code: must be string"]);
   });
 
   it("reports a nullable composed schema by its own errors only", () => {
@@ -100,8 +96,8 @@ describe("Plaid OpenAPI fidelity validator", () => {
   it("reports enum and format violations", () => {
     const item = { ...itemGetResponse.item, update_type: "sometimes", consent_expiration_time: "next week" };
     expect(messages(itemGet({ response: { ...itemGetResponse, item } }))).toEqual([
-      "response|response /item/consent_expiration_time: must match format \"date-time\"",
-      "response|response /item/update_type: must be equal to one of the allowed values: \"background\", \"user_present_required\"",
+      'response|response /item/consent_expiration_time: must match format "date-time"',
+      'response|response /item/update_type: must be equal to one of the allowed values: "background", "user_present_required"',
     ]);
   });
 
@@ -120,9 +116,7 @@ describe("Plaid OpenAPI fidelity validator", () => {
       user: { client_user_id: "user-1", colour: "red" },
     };
     const response = { link_token: "link-sandbox-1", expiration: "2024-03-16T15:53:00Z", request_id: "Aim3b" };
-    expect(messages({ path: "/link/token/create", request, status: 200, response })).toEqual([
-      "request|request /user: must NOT have unknown property 'colour'",
-    ]);
+    expect(messages({ path: "/link/token/create", request, status: 200, response })).toEqual(["request|request /user: must NOT have unknown property 'colour'"]);
   });
 
   it("counts fields contributed by allOf members as defined", () => {
@@ -165,15 +159,11 @@ describe("Plaid OpenAPI fidelity validator", () => {
 
   it("still validates the request of a 5xx answer", () => {
     const apiError = { ...invalidRequestError, error_type: "API_ERROR", error_code: "INTERNAL_SERVER_ERROR" };
-    expect(messages(itemGet({ request: {}, status: 500, response: apiError }))).toEqual([
-      "request|request /: must have required property 'access_token'",
-    ]);
+    expect(messages(itemGet({ request: {}, status: 500, response: apiError }))).toEqual(["request|request /: must have required property 'access_token'"]);
   });
 
   it("reports a 2xx status the operation does not define", () => {
-    expect(messages(itemGet({ status: 201 }))).toEqual([
-      "response|response /: status 201 is not defined for /item/get (spec defines 200, default)",
-    ]);
+    expect(messages(itemGet({ status: 201 }))).toEqual(["response|response /: status 201 is not defined for /item/get (spec defines 200, default)"]);
   });
 
   it("reports a path the spec does not define", () => {

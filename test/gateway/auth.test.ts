@@ -93,8 +93,9 @@ describe("who may ask what", () => {
     const ids: string[] = [];
     let after: string | null | undefined = null;
     for (let page = 0; page < 10; page++) {
-      const result: Awaited<ReturnType<typeof harness.graphql<{ items: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor?: string | null }; edges: Array<{ node: { id: string } }> } }>>> =
-        await harness.graphql(AdminItemsDocument, { first: 1, after }, admin);
+      const result: Awaited<
+        ReturnType<typeof harness.graphql<{ items: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor?: string | null }; edges: Array<{ node: { id: string } }> } }>>
+      > = await harness.graphql(AdminItemsDocument, { first: 1, after }, admin);
       ids.push(...result.data!.items.edges.map((e) => e.node.id));
       expect(result.data!.items.totalCount).toBe(3);
       if (!result.data!.items.pageInfo.hasNextPage) break;

@@ -109,7 +109,9 @@ describe("careless and hostile input", () => {
     expect(huge.status).toBe(413);
     const form = await post("query={viewer{id}}", "application/x-www-form-urlencoded");
     expect(form.status).toBeGreaterThanOrEqual(400);
-    const get = await fetch(`${harness.gateway.graphqlUrl}?query=${encodeURIComponent("mutation { sandboxCreateItem { id } }")}`, { headers: { authorization: `Bearer ${token}` } });
+    const get = await fetch(`${harness.gateway.graphqlUrl}?query=${encodeURIComponent("mutation { sandboxCreateItem { id } }")}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(get.status).toBeGreaterThanOrEqual(400);
   });
 });

@@ -28,7 +28,13 @@ describe.each(stores)("linking an Item through Link (store: %s)", (store) => {
     expect(createdLinkToken.requestId).toMatch(/\w+/);
 
     const linkRequest = harness.exchanges.find((e) => e.path === "/link/token/create")!.request as Record<string, unknown>;
-    expect(linkRequest).toMatchObject({ user: { client_user_id: "linker" }, user_id: expect.stringMatching(/^usr_/), products: ["auth", "transactions"], country_codes: ["US"], language: "en" });
+    expect(linkRequest).toMatchObject({
+      user: { client_user_id: "linker" },
+      user_id: expect.stringMatching(/^usr_/),
+      products: ["auth", "transactions"],
+      country_codes: ["US"],
+      language: "en",
+    });
     expect(linkRequest.webhook).toBe(`${harness.gateway.url}/webhooks/plaid`);
 
     const exchange = harness.exchanges.find((e) => e.path === "/item/public_token/exchange" && e.status === 200)!;

@@ -37,7 +37,9 @@ describe("Sandbox helpers with the simulator", () => {
       const call = harness.exchanges.slice(before).find((e) => e.path === "/sandbox/item/fire_webhook");
       expect(call?.request).toMatchObject({ webhook_type: "ITEM", webhook_code: code });
     }
-    const deliveries = await (await fetch(`${harness.simulatorUrl}/simulator/webhooks/deliveries`)).json() as { deliveries: Array<{ item_id?: string; webhook_code?: string; body?: string }> };
+    const deliveries = (await (await fetch(`${harness.simulatorUrl}/simulator/webhooks/deliveries`)).json()) as {
+      deliveries: Array<{ item_id?: string; webhook_code?: string; body?: string }>;
+    };
     expect(JSON.stringify(deliveries)).toContain(code);
   });
 

@@ -36,7 +36,10 @@ describe("logs never carry tokens or secrets", () => {
     const clientError = Object.assign(new Error("Request failed with status code 400"), {
       isAxiosError: true,
       config: { headers: { "PLAID-SECRET": "plaid-secret-value" }, data: JSON.stringify({ access_token: accessToken }) },
-      response: { status: 400, data: { error_type: "ITEM_ERROR", error_code: "ITEM_LOGIN_REQUIRED", error_message: "login required", display_message: null, request_id: "req123" } },
+      response: {
+        status: 400,
+        data: { error_type: "ITEM_ERROR", error_code: "ITEM_LOGIN_REQUIRED", error_message: "login required", display_message: null, request_id: "req123" },
+      },
     });
     logger.error({ err: clientError }, "raw client error");
     logger.error({ err: toGatewayError("/item/get", clientError) }, "mapped error");
@@ -50,7 +53,9 @@ describe("the end-of-suite leak check", () => {
   const fakeRun = (logs: string[], responses: string[]): TestGateway =>
     ({
       violations: [],
-      exchanges: [{ path: "/item/public_token/exchange", request: { public_token: publicToken }, status: 200, response: { access_token: accessToken, item_id: "i", request_id: "r" } }],
+      exchanges: [
+        { path: "/item/public_token/exchange", request: { public_token: publicToken }, status: 200, response: { access_token: accessToken, item_id: "i", request_id: "r" } },
+      ],
       logs,
       responses,
       configuredSecrets: ["configured-secret-value"],

@@ -47,7 +47,12 @@ describe("request logging", () => {
     expect(plaidRequestId).toEqual(expect.any(String));
 
     const lines = logEntries(harness).filter((entry) => entry.requestId === requestId);
-    expect(lines.find((entry) => entry.msg === "plaid call failed")).toMatchObject({ component: "plaid", endpoint: "/item/public_token/exchange", plaidErrorCode: "INVALID_PUBLIC_TOKEN", plaidRequestId });
+    expect(lines.find((entry) => entry.msg === "plaid call failed")).toMatchObject({
+      component: "plaid",
+      endpoint: "/item/public_token/exchange",
+      plaidErrorCode: "INVALID_PUBLIC_TOKEN",
+      plaidRequestId,
+    });
     expect(lines.find((entry) => entry.msg === "plaid call attempt failed")).toMatchObject({ plaidRequestId });
     const access = accessLines(harness, requestId);
     expect(access).toHaveLength(1);

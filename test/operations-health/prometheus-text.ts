@@ -71,9 +71,7 @@ export function parseExposition(text: string): Exposition {
     families,
     samples: (name) => all.filter((sample) => sample.name === name),
     value: (name, labels = {}) =>
-      all
-        .filter((sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value))
-        .reduce((sum, sample) => sum + sample.value, 0),
+      all.filter((sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value)).reduce((sum, sample) => sum + sample.value, 0),
   };
 }
 

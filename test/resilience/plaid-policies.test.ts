@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError, PlaidApiError } from "../../src/domain/errors.js";
-import { PlaidCircuitOpenError, PlaidCoolDownError, PlaidTransportError, isRetryableFailure, isTransientFailure, toGatewayError } from "../../src/datasources/plaid/plaid-errors.js";
+import {
+  PlaidCircuitOpenError,
+  PlaidCoolDownError,
+  PlaidTransportError,
+  isRetryableFailure,
+  isTransientFailure,
+  toGatewayError,
+} from "../../src/datasources/plaid/plaid-errors.js";
 import { PlaidResilience, policyFor, resolveResilienceOptions, type AttemptOptions } from "../../src/datasources/plaid/plaid-policies.js";
 
 /** What the HTTP client rejects with when Plaid answers with its error envelope; its config carries the secrets. */

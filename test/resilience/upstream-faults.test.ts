@@ -48,7 +48,12 @@ describe("retries of idempotent reads, and writes that are never sent twice", ()
     expect(result.extensions?.staleData).toBeUndefined();
     expect(harness.callsTo("/item/get", since, itemId)).toBe(3);
     expect(harness.callsTo("/accounts/get", since, itemId)).toBe(3);
-    expect(harness.exchanges.slice(since).filter((e) => e.path === "/item/get").map((e) => e.status)).toEqual([500, 500, 200]);
+    expect(
+      harness.exchanges
+        .slice(since)
+        .filter((e) => e.path === "/item/get")
+        .map((e) => e.status),
+    ).toEqual([500, 500, 200]);
   });
 
   it("500 on every attempt: gives up after 3 attempts and serves the kept accounts, flagged stale", async () => {
@@ -210,7 +215,10 @@ describe("Plaid that accepts connections and never answers", () => {
   it("fails with UPSTREAM_UNAVAILABLE after one attempt and closes the connection it opened", async () => {
     const token = await harness.token("alice");
     const result = await harness.graphql(CreateLinkTokenDocument, { input: { products: ["transactions"] } }, token);
-    expect(result.errors?.[0]).toMatchObject({ extensions: { code: "UPSTREAM_UNAVAILABLE" }, message: expect.stringMatching(/\/user\/create is unavailable: no answer within 300 ms/) });
+    expect(result.errors?.[0]).toMatchObject({
+      extensions: { code: "UPSTREAM_UNAVAILABLE" },
+      message: expect.stringMatching(/\/user\/create is unavailable: no answer within 300 ms/),
+    });
     expect(harness.plaidCalls.filter((call) => call.endpoint === "/user/create")).toHaveLength(1);
     expect(sockets).toHaveLength(1);
     // The request was aborted, not left hanging: the gateway closed its socket.

@@ -187,7 +187,11 @@ describe("the HTTP surface", () => {
     });
 
     it("answers an unsigned JSON body with 401", async () => {
-      const response = await fetch(webhookUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ webhook_type: "ITEM", webhook_code: "ERROR" }) });
+      const response = await fetch(webhookUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ webhook_type: "ITEM", webhook_code: "ERROR" }),
+      });
       expect(response.status).toBe(401);
     });
   });

@@ -125,7 +125,8 @@ function overSocket(client: Client, query: string, variables?: Record<string, un
       { query, variables },
       {
         next: (result) => void results.push(result),
-        error: (error) => (Array.isArray(error) ? resolve({ results, errors: error }) : reject(error instanceof Error ? error : new Error(`socket closed: ${JSON.stringify(error)}`))),
+        error: (error) =>
+          Array.isArray(error) ? resolve({ results, errors: error }) : reject(error instanceof Error ? error : new Error(`socket closed: ${JSON.stringify(error)}`)),
         complete: () => resolve({ results }),
       },
     );
@@ -446,9 +447,7 @@ describe("the repository's own operations", () => {
   const limits = loadConfig({ PLAID_ENV: "simulator", NODE_ENV: "production" }).graphql;
   const operations = readdirSync(OPERATIONS_DIR)
     .filter((file) => file.endsWith(".graphql"))
-    .flatMap((file) =>
-      parse(readOperation(file)).definitions.flatMap((definition) => (definition.kind === Kind.OPERATION_DEFINITION ? [{ file, definition }] : [])),
-    );
+    .flatMap((file) => parse(readOperation(file)).definitions.flatMap((definition) => (definition.kind === Kind.OPERATION_DEFINITION ? [{ file, definition }] : [])));
 
   beforeAll(async () => {
     schema = await buildGatewaySchema();

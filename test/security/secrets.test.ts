@@ -325,7 +325,11 @@ describe("the key ring file", () => {
 });
 
 describe("npm run rotate-key", () => {
-  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(PORT|HOST|PUBLIC_URL|DATA_DIR|DATABASE_URL|REDIS_URL|PLAID_|SIMULATOR_PORT|AUTH_|TOKEN_ENCRYPTION_|LOG_LEVEL|NODE_ENV)/.test(key)));
+  const cleanEnv = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) => !/^(PORT|HOST|PUBLIC_URL|DATA_DIR|DATABASE_URL|REDIS_URL|PLAID_|SIMULATOR_PORT|AUTH_|TOKEN_ENCRYPTION_|LOG_LEVEL|NODE_ENV)/.test(key),
+    ),
+  );
   const dirs: string[] = [];
   afterAll(() => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -361,7 +365,11 @@ describe("npm run rotate-key", () => {
     expect(active.code).toBe(1);
     expect(active.stderr.trim()).toBe("Configuration error: TOKEN_ENCRYPTION_KEY: must be 32 bytes, as 64 hex characters or base64");
 
-    const previous = run([], { DATA_DIR: dataDir(), TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("hex"), TOKEN_ENCRYPTION_PREVIOUS_KEYS: `${randomBytes(32).toString("hex")},${bad}` });
+    const previous = run([], {
+      DATA_DIR: dataDir(),
+      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
+      TOKEN_ENCRYPTION_PREVIOUS_KEYS: `${randomBytes(32).toString("hex")},${bad}`,
+    });
     expect(previous.code).toBe(1);
     expect(previous.stderr.trim()).toBe("Configuration error: TOKEN_ENCRYPTION_PREVIOUS_KEYS: entry 2 must be 32 bytes, as 64 hex characters or base64");
     expect(previous.stderr).not.toContain(bad);
@@ -404,28 +412,32 @@ describe("npm run rotate-key", () => {
     expect(readKeyRing(keyRingPath(dir)).map(keyIdFor)).toContain(keyIdFor(newKey!));
   }, 120_000);
 
-  it.runIf(backends.some((b) => b.name === "postgres"))("on PostgreSQL with configured keys: re-seals under TOKEN_ENCRYPTION_KEY and names the previous key to retire", async () => {
-    const schema = uniqueSchema();
-    const store = await openStore({ databaseUrl: POSTGRES_URL, postgres: { schema } });
-    try {
-      const oldKey = randomBytes(32);
-      const newKey = randomBytes(32);
-      const rows = await seedItems(store, new TokenCipher([oldKey]), 2);
-      const databaseUrl = `${POSTGRES_URL}${POSTGRES_URL.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-      const env = { DATA_DIR: dataDir(), DATABASE_URL: databaseUrl, TOKEN_ENCRYPTION_KEY: newKey.toString("hex"), TOKEN_ENCRYPTION_PREVIOUS_KEYS: oldKey.toString("base64") };
+  it.runIf(backends.some((b) => b.name === "postgres"))(
+    "on PostgreSQL with configured keys: re-seals under TOKEN_ENCRYPTION_KEY and names the previous key to retire",
+    async () => {
+      const schema = uniqueSchema();
+      const store = await openStore({ databaseUrl: POSTGRES_URL, postgres: { schema } });
+      try {
+        const oldKey = randomBytes(32);
+        const newKey = randomBytes(32);
+        const rows = await seedItems(store, new TokenCipher([oldKey]), 2);
+        const databaseUrl = `${POSTGRES_URL}${POSTGRES_URL.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+        const env = { DATA_DIR: dataDir(), DATABASE_URL: databaseUrl, TOKEN_ENCRYPTION_KEY: newKey.toString("hex"), TOKEN_ENCRYPTION_PREVIOUS_KEYS: oldKey.toString("base64") };
 
-      const first = run([], env);
-      expect(first.code).toBe(0);
-      expect(first.stdout).toContain(`Using the configured TOKEN_ENCRYPTION_KEY (key ${keyIdFor(newKey)}) as the active key.`);
-      expect(first.stdout).toContain(`No row uses ${keyIdFor(oldKey)} any more`);
-      for (const { itemId, token } of rows) expect(new TokenCipher([newKey]).open(await sealedRow(store, itemId), itemId)).toBe(token);
+        const first = run([], env);
+        expect(first.code).toBe(0);
+        expect(first.stdout).toContain(`Using the configured TOKEN_ENCRYPTION_KEY (key ${keyIdFor(newKey)}) as the active key.`);
+        expect(first.stdout).toContain(`No row uses ${keyIdFor(oldKey)} any more`);
+        for (const { itemId, token } of rows) expect(new TokenCipher([newKey]).open(await sealedRow(store, itemId), itemId)).toBe(token);
 
-      const again = run([], env);
-      expect(again.code).toBe(0);
-      expect(again.stdout).toContain("Re-sealed 0 rows");
-    } finally {
-      await store.close();
-      await dropSchema(schema);
-    }
-  }, 120_000);
+        const again = run([], env);
+        expect(again.code).toBe(0);
+        expect(again.stdout).toContain("Re-sealed 0 rows");
+      } finally {
+        await store.close();
+        await dropSchema(schema);
+      }
+    },
+    120_000,
+  );
 });

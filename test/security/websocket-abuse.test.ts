@@ -21,7 +21,12 @@ describe("WebSocket abuse", () => {
 
   it("1,000 subscribe/complete cycles leave no subscription behind and the connection keeps working", async () => {
     const baseline = harness.gateway.events.activeSubscriptions();
-    const client = createClient({ url: websocketUrl(harness.gateway.graphqlUrl), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+    const client = createClient({
+      url: websocketUrl(harness.gateway.graphqlUrl),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+    });
     try {
       for (let round = 0; round < 10; round++) {
         const stops = Array.from({ length: 100 }, () =>

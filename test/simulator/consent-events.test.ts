@@ -43,7 +43,14 @@ describe("/consent/events/get", () => {
     expect(list[1].consented_data_scopes).toEqual([]);
     expect(list[2].consented_data_scopes).toEqual(["account_balance_info", "account_routing_number", "contact_info"]);
     expect(list[3].consented_accounts).toEqual([
-      { account_id: done.body.accounts[0].id, mask: "0000", name: "Plaid Checking", official_name: "Plaid Gold Standard 0% Interest Checking", type: "depository", subtype: "checking" },
+      {
+        account_id: done.body.accounts[0].id,
+        mask: "0000",
+        name: "Plaid Checking",
+        official_name: "Plaid Gold Standard 0% Interest Checking",
+        type: "depository",
+        subtype: "checking",
+      },
     ]);
   });
 

@@ -61,7 +61,15 @@ describe("fidelity to Plaid's OpenAPI spec", () => {
     await h.plaid("/item/get", { access_token: item.access_token });
     await h.plaid("/accounts/get", { access_token: item.access_token });
     await h.plaid("/link/token/create", { ...linkTokenBase, user_id: userId, update: { user: true } });
-    for (const webhook_code of ["NEW_ACCOUNTS_AVAILABLE", "LOGIN_REPAIRED", "PENDING_DISCONNECT", "USER_ACCOUNT_REVOKED", "SYNC_UPDATES_AVAILABLE", "DEFAULT_UPDATE", "USER_PERMISSION_REVOKED"]) {
+    for (const webhook_code of [
+      "NEW_ACCOUNTS_AVAILABLE",
+      "LOGIN_REPAIRED",
+      "PENDING_DISCONNECT",
+      "USER_ACCOUNT_REVOKED",
+      "SYNC_UPDATES_AVAILABLE",
+      "DEFAULT_UPDATE",
+      "USER_PERMISSION_REVOKED",
+    ]) {
       await h.plaid("/sandbox/item/fire_webhook", { access_token: item.access_token, webhook_code });
     }
     await h.plaid("/sandbox/item/fire_webhook", { access_token: bare.access_token, webhook_code: "LOGIN_REPAIRED" });
@@ -102,7 +110,10 @@ describe("fidelity to Plaid's OpenAPI spec", () => {
     for (const path of Object.keys(PLAID_ROUTES)) {
       const statuses = h.callsTo(path).map((e) => e.status);
       expect(statuses, path).toContain(200);
-      expect(statuses.some((s) => s >= 400), path).toBe(true);
+      expect(
+        statuses.some((s) => s >= 400),
+        path,
+      ).toBe(true);
     }
   });
 

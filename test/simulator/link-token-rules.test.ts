@@ -35,35 +35,104 @@ interface Case {
   refused: { code: string; message: string } | null;
 }
 
-const token = (target: Target) =>
-  ({ us: usItem, gb: gbItem, assets: assetsItem, none: undefined })[target]?.access_token;
+const token = (target: Target) => ({ us: usItem, gb: gbItem, assets: assetsItem, none: undefined })[target]?.access_token;
 
 const cases: Case[] = [
   { rule: "update mode needs no products", target: "us", request: {}, refused: null },
   { rule: "an empty products array is the same as none", target: "us", request: { products: [] }, refused: null },
-  { rule: "a non-credit product is refused", target: "us", request: { products: ["transactions"] }, refused: { code: "INVALID_FIELD", message: "products must be omitted in update mode" } },
+  {
+    rule: "a non-credit product is refused",
+    target: "us",
+    request: { products: ["transactions"] },
+    refused: { code: "INVALID_FIELD", message: "products must be omitted in update mode" },
+  },
   { rule: "a credit product may be added (assets)", target: "us", request: { products: ["assets"] }, refused: null },
-  { rule: "a credit product may be added (statements, with its configuration)", target: "us", request: { products: ["statements"], statements: { start_date: "2024-01-01", end_date: "2024-03-31" } }, refused: null },
+  {
+    rule: "a credit product may be added (statements, with its configuration)",
+    target: "us",
+    request: { products: ["statements"], statements: { start_date: "2024-01-01", end_date: "2024-03-31" } },
+    refused: null,
+  },
   { rule: "statements without its configuration is refused", target: "us", request: { products: ["statements"] }, refused: { code: "MISSING_FIELDS", message: "statements" } },
   { rule: "product validations may be requested (auth)", target: "us", request: { products: ["auth"] }, refused: null },
   { rule: "product validations may be requested (auth and identity)", target: "us", request: { products: ["auth", "identity"] }, refused: null },
-  { rule: "product validations and credit products never mix", target: "us", request: { products: ["auth", "income_verification"] }, refused: { code: "INVALID_FIELD", message: "cannot be combined with credit products" } },
-  { rule: "a product configuration without its credit product is refused", target: "us", request: { transactions: { days_requested: 90 } }, refused: { code: "INVALID_FIELD", message: "product-specific configuration (transactions)" } },
+  {
+    rule: "product validations and credit products never mix",
+    target: "us",
+    request: { products: ["auth", "income_verification"] },
+    refused: { code: "INVALID_FIELD", message: "cannot be combined with credit products" },
+  },
+  {
+    rule: "a product configuration without its credit product is refused",
+    target: "us",
+    request: { transactions: { days_requested: 90 } },
+    refused: { code: "INVALID_FIELD", message: "product-specific configuration (transactions)" },
+  },
   { rule: "additional_consented_products adds consent", target: "us", request: { additional_consented_products: ["identity"] }, refused: null },
-  { rule: "additional_consented_products excludes balance", target: "us", request: { additional_consented_products: ["balance"] }, refused: { code: "INVALID_PRODUCT", message: "balance" } },
-  { rule: "additional_consented_products must not overlap products", target: "us", request: { products: ["auth"], additional_consented_products: ["auth"] }, refused: { code: "INVALID_FIELD", message: "must not overlap with products" } },
-  { rule: "account_filters need account selection", target: "us", request: { account_filters: { depository: { account_subtypes: ["checking"] } } }, refused: { code: "INVALID_FIELD", message: "update.account_selection_enabled is true" } },
-  { rule: "account_filters with account selection are fine", target: "us", request: { update: { account_selection_enabled: true }, account_filters: { depository: { account_subtypes: ["checking"] } } }, refused: null },
+  {
+    rule: "additional_consented_products excludes balance",
+    target: "us",
+    request: { additional_consented_products: ["balance"] },
+    refused: { code: "INVALID_PRODUCT", message: "balance" },
+  },
+  {
+    rule: "additional_consented_products must not overlap products",
+    target: "us",
+    request: { products: ["auth"], additional_consented_products: ["auth"] },
+    refused: { code: "INVALID_FIELD", message: "must not overlap with products" },
+  },
+  {
+    rule: "account_filters need account selection",
+    target: "us",
+    request: { account_filters: { depository: { account_subtypes: ["checking"] } } },
+    refused: { code: "INVALID_FIELD", message: "update.account_selection_enabled is true" },
+  },
+  {
+    rule: "account_filters with account selection are fine",
+    target: "us",
+    request: { update: { account_selection_enabled: true }, account_filters: { depository: { account_subtypes: ["checking"] } } },
+    refused: null,
+  },
   { rule: "account selection for a US Item", target: "us", request: { update: { account_selection_enabled: true } }, refused: null },
-  { rule: "no account selection for a GB Item", target: "gb", request: { country_codes: ["GB"], update: { account_selection_enabled: true } }, refused: { code: "INVALID_FIELD", message: "outside the US and CA" } },
-  { rule: "no account selection with non-US/CA country codes", target: "us", request: { country_codes: ["US", "FR"], update: { account_selection_enabled: true } }, refused: { code: "INVALID_FIELD", message: "outside the US and CA" } },
+  {
+    rule: "no account selection for a GB Item",
+    target: "gb",
+    request: { country_codes: ["GB"], update: { account_selection_enabled: true } },
+    refused: { code: "INVALID_FIELD", message: "outside the US and CA" },
+  },
+  {
+    rule: "no account selection with non-US/CA country codes",
+    target: "us",
+    request: { country_codes: ["US", "FR"], update: { account_selection_enabled: true } },
+    refused: { code: "INVALID_FIELD", message: "outside the US and CA" },
+  },
   { rule: "a GB Item can still be repaired without account selection", target: "gb", request: { country_codes: ["GB"] }, refused: null },
-  { rule: "no account selection on an Assets Item", target: "assets", request: { update: { account_selection_enabled: true } }, refused: { code: "PRODUCTS_NOT_SUPPORTED", message: "assets" } },
+  {
+    rule: "no account selection on an Assets Item",
+    target: "assets",
+    request: { update: { account_selection_enabled: true } },
+    refused: { code: "PRODUCTS_NOT_SUPPORTED", message: "assets" },
+  },
   { rule: "a webhook is accepted and ignored in update mode", target: "us", request: { webhook: "https://example.com/ignored" }, refused: null },
-  { rule: "update.user needs a user", target: "none", request: { update: { user: true } }, refused: { code: "INVALID_FIELD", message: "update.user requires user_token or user_id" } },
+  {
+    rule: "update.user needs a user",
+    target: "none",
+    request: { update: { user: true } },
+    refused: { code: "INVALID_FIELD", message: "update.user requires user_token or user_id" },
+  },
   { rule: "update.user opens on the user's broken Item", target: "none", request: { update: { user: true }, user_id: "BROKEN_USER" }, refused: null },
-  { rule: "update.user with no broken Item has nothing to repair", target: "none", request: { update: { user: true }, user_id: "HEALTHY_USER" }, refused: { code: "INVALID_FIELD", message: "none of the user's Items" } },
-  { rule: "update.user cannot be combined with an access_token", target: "us", request: { update: { user: true }, user_id: "BROKEN_USER" }, refused: { code: "INVALID_FIELD", message: "cannot be combined" } },
+  {
+    rule: "update.user with no broken Item has nothing to repair",
+    target: "none",
+    request: { update: { user: true }, user_id: "HEALTHY_USER" },
+    refused: { code: "INVALID_FIELD", message: "none of the user's Items" },
+  },
+  {
+    rule: "update.user cannot be combined with an access_token",
+    target: "us",
+    request: { update: { user: true }, user_id: "BROKEN_USER" },
+    refused: { code: "INVALID_FIELD", message: "cannot be combined" },
+  },
   { rule: "a transfer authorization opens update mode without an access_token", target: "none", request: { transfer: { authorization_id: "auth-123" } }, refused: null },
 ];
 

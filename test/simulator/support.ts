@@ -19,9 +19,7 @@ export interface WebhookReceiver {
 }
 
 /** An HTTP receiver; `respond` picks the status for the n-th webhook (0-based) and may delay its answer. */
-export async function startWebhookReceiver(
-  respond: (index: number, webhook: ReceivedWebhook) => number | Promise<number> = () => 200,
-): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(respond: (index: number, webhook: ReceivedWebhook) => number | Promise<number> = () => 200): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -151,7 +151,11 @@ describe("Items", () => {
     const got = await h.plaid("/item/get", { access_token: item.access_token });
     expect(got.status).toBe(200);
     expect(got.body.item.error).toMatchObject({ error_type: "ITEM_ERROR", error_code: "ITEM_LOGIN_REQUIRED", display_message: null });
-    for (const [path, extra] of [["/accounts/get", {}], ["/consent/events/get", {}], ["/item/webhook/update", { webhook: "https://example.com/hook" }]] as const) {
+    for (const [path, extra] of [
+      ["/accounts/get", {}],
+      ["/consent/events/get", {}],
+      ["/item/webhook/update", { webhook: "https://example.com/hook" }],
+    ] as const) {
       const res = await h.plaid(path, { access_token: item.access_token, ...extra });
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ error_type: "ITEM_ERROR", error_code: "ITEM_LOGIN_REQUIRED" });

@@ -12,8 +12,7 @@ async function receiver(respond?: Parameters<typeof startWebhookReceiver>[0]): P
   return r;
 }
 
-const deliveriesOf = async (itemId: string) =>
-  (await h.control("GET", "/webhooks/deliveries")).body.deliveries.filter((d: any) => d.item_id === itemId);
+const deliveriesOf = async (itemId: string) => (await h.control("GET", "/webhooks/deliveries")).body.deliveries.filter((d: any) => d.item_id === itemId);
 
 beforeAll(async () => {
   h = await startTestSimulator({ timeScale: SCALE });

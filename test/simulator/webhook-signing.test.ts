@@ -116,7 +116,10 @@ describe("signature faults for the gateway's rejection paths", () => {
     await h.control("POST", "/webhooks/faults", { mode: "stale_iat", iat_offset_seconds: -600 });
     const { webhook } = await nextErrorWebhook();
     await expect(verify(webhook)).rejects.toThrow();
-    const { payload } = await jwtVerify(webhook.headers["plaid-verification"] as string, await importJWK((await h.plaid("/webhook_verification_key/get", { key_id: decodeProtectedHeader(webhook.headers["plaid-verification"] as string).kid })).body.key, "ES256"));
+    const { payload } = await jwtVerify(
+      webhook.headers["plaid-verification"] as string,
+      await importJWK((await h.plaid("/webhook_verification_key/get", { key_id: decodeProtectedHeader(webhook.headers["plaid-verification"] as string).kid })).body.key, "ES256"),
+    );
     expect(Math.floor(Date.now() / 1000) - (payload.iat as number)).toBeGreaterThanOrEqual(590);
   });
 

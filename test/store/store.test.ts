@@ -64,7 +64,13 @@ describe.each(backends)("store on $name", (backend) => {
     const user = await store.users.ensure("erin");
     const snapshot = makeSnapshot({ userId: user.id });
     await store.items.insert(snapshot, cipher.seal("t", snapshot.itemId));
-    const changed = { ...snapshot, status: "PENDING_DISCONNECT" as const, disconnectAt: new Date("2030-02-03T04:05:06.000Z"), disconnectReason: "INSTITUTION_MIGRATION", newAccountsAvailable: true };
+    const changed = {
+      ...snapshot,
+      status: "PENDING_DISCONNECT" as const,
+      disconnectAt: new Date("2030-02-03T04:05:06.000Z"),
+      disconnectReason: "INSTITUTION_MIGRATION",
+      newAccountsAvailable: true,
+    };
     await store.items.saveSnapshot(changed);
     expect((await store.items.findById(snapshot.itemId))?.snapshot).toEqual(changed);
   });

@@ -20,7 +20,9 @@ export async function redisAvailable(): Promise<boolean> {
     return true;
   } catch (error) {
     if (process.env.CI) throw new Error(`Redis at ${REDIS_URL} is required in CI: ${(connectionError ?? (error as Error)).message}`);
-    console.warn(`\n[tests] Redis at ${REDIS_URL} is not reachable (${(connectionError ?? (error as Error)).message}): Redis event bus tests are skipped on this machine (they run in CI).\n`);
+    console.warn(
+      `\n[tests] Redis at ${REDIS_URL} is not reachable (${(connectionError ?? (error as Error)).message}): Redis event bus tests are skipped on this machine (they run in CI).\n`,
+    );
     return false;
   } finally {
     client.disconnect();

@@ -3,20 +3,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { signDevToken } from "../../src/auth/dev-token.js";
 import type { Store } from "../../src/datasources/store/store.js";
 import { eventSequenceFromCursor } from "../../src/domain/cursor.js";
-import {
-  ItemHistoryDocument,
-  RemoveItemDocument,
-  SandboxFireWebhookDocument,
-  SandboxResetLoginDocument,
-  type SandboxItemWebhookCode,
-} from "../generated/graphql.js";
+import { ItemHistoryDocument, RemoveItemDocument, SandboxFireWebhookDocument, SandboxResetLoginDocument, type SandboxItemWebhookCode } from "../generated/graphql.js";
 import { expectCleanRun, startTestGateway, waitUntil, type TestGateway } from "../support/gateway-harness.js";
-import {
-  openSocketWithoutInit,
-  subscribeToItemStatus,
-  type ItemStatusSubscription,
-  type SubscribeOptions,
-} from "../support/item-status-subscriptions.js";
+import { openSocketWithoutInit, subscribeToItemStatus, type ItemStatusSubscription, type SubscribeOptions } from "../support/item-status-subscriptions.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 
 /** Holds callers while closed; counts who waits. */
@@ -243,7 +232,7 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
       expect(subscription.acknowledged).toBe(false);
     });
 
-    it("ends the connection with 4403 \"Token expired\" when the token expires while connected", async () => {
+    it('ends the connection with 4403 "Token expired" when the token expires while connected', async () => {
       const token = await harness.token("short-lived", { expiresIn: "3s" });
       const subscription = subscribe(token);
       await waitUntil(() => subscription.acknowledged || subscription.closed !== null, 10_000, "the connection to be accepted");

@@ -225,11 +225,7 @@ describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one Post
     await ask(a, REMOVE_ITEM, { itemId: onA }, token);
     const logged = [...(await historyOf(b, onA, token)), ...(await historyOf(b, onB, token))].map((event) => event.cursor);
     expect(logged).toHaveLength(5);
-    await waitUntil(
-      () => subscription.eventsOf(onA).some((event) => event.cause === "REMOVED"),
-      15_000,
-      "A's event made after the outage on B",
-    );
+    await waitUntil(() => subscription.eventsOf(onA).some((event) => event.cause === "REMOVED"), 15_000, "A's event made after the outage on B");
     await waitUntil(
       () => logged.every((cursor) => subscription.events.some((event) => event.cursor === cursor)),
       15_000,

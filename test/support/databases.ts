@@ -51,9 +51,7 @@ export interface StoreBackend {
 
 /** PGlite always; PostgreSQL when reachable (always in CI). */
 export async function storeBackends(): Promise<StoreBackend[]> {
-  const backends: StoreBackend[] = [
-    { name: "pglite", open: () => openStore({}), cleanup: async () => {} },
-  ];
+  const backends: StoreBackend[] = [{ name: "pglite", open: () => openStore({}), cleanup: async () => {} }];
   if (await postgresAvailable()) {
     const schemas: string[] = [];
     backends.push({

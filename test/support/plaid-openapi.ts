@@ -97,8 +97,7 @@ function createValidator(doc: OpenApiDocument): PlaidSpecValidator {
       templates.push({ pattern, operation });
     }
   }
-  const findOperation = (path: string) =>
-    operations.get(path) ?? templates.find((t) => t.pattern.test(path))?.operation;
+  const findOperation = (path: string) => operations.get(path) ?? templates.find((t) => t.pattern.test(path))?.operation;
 
   const compiled = new Map<string, ValidateFunction>();
   const validatorFor = (docId: string, component: string) => {
@@ -129,7 +128,7 @@ function createValidator(doc: OpenApiDocument): PlaidSpecValidator {
 
       const isSuccess = status >= 200 && status <= 299;
       const declared = operation.responses[String(status)];
-      const component = isSuccess ? declared : declared ?? operation.responses.default ?? ERROR_ENVELOPE;
+      const component = isSuccess ? declared : (declared ?? operation.responses.default ?? ERROR_ENVELOPE);
       if (component === undefined) {
         const defined = Object.keys(operation.responses).join(", ");
         violations.push(violation("response", `response /: status ${status} is not defined for ${path} (spec defines ${defined})`));
@@ -176,7 +175,10 @@ function toJsonSchema(schema: Schema): Schema {
     afterTransform(node: Schema) {
       if (typeof node.$ref === "string") node.$ref = node.$ref.replace(COMPONENT_REF, `${RESPONSE_DOC}#/$defs/`);
       // OpenAPI 3.0 (draft-04) boolean exclusive bounds; JSON Schema 2020-12 wants numbers.
-      for (const [exclusive, bound] of [["exclusiveMinimum", "minimum"], ["exclusiveMaximum", "maximum"]] as const) {
+      for (const [exclusive, bound] of [
+        ["exclusiveMinimum", "minimum"],
+        ["exclusiveMaximum", "maximum"],
+      ] as const) {
         if (node[exclusive] === true) {
           node[exclusive] = node[bound];
           delete node[bound];
@@ -206,9 +208,7 @@ function strictRequestSchema(schema: Schema, open: boolean): Schema {
   else if (isSchema(out.additionalProperties)) out.additionalProperties = strictRequestSchema(out.additionalProperties, false);
   if (isSchema(out.items)) out.items = strictRequestSchema(out.items, false);
   if (isSchema(out.properties)) {
-    out.properties = Object.fromEntries(
-      Object.entries(out.properties).map(([name, property]) => [name, strictRequestSchema(property as Schema, false)]),
-    );
+    out.properties = Object.fromEntries(Object.entries(out.properties).map(([name, property]) => [name, strictRequestSchema(property as Schema, false)]));
   }
   for (const keyword of ["allOf", "anyOf", "oneOf"] as const) {
     if (Array.isArray(out[keyword])) out[keyword] = out[keyword].map((member: Schema) => strictRequestSchema(member, true));
@@ -231,9 +231,7 @@ function describe(side: FidelityViolation["side"], errors: ErrorObject[] | null 
   const isNullBranch = (e: ErrorObject) => e.keyword === "type" && e.params.type === "null" && /\/anyOf\/1\/type$/.test(e.schemaPath);
   const wrapperKey = (e: ErrorObject) => `${e.instancePath} ${e.schemaPath.replace(/\/1\/type$/, "")}`;
   const failedWrappers = new Set(all.filter(isNullBranch).map(wrapperKey));
-  const messages = all
-    .filter((e) => !failedWrappers.has(wrapperKey(e)))
-    .map((e) => `${side} ${e.instancePath || "/"}: ${messageOf(e)}`);
+  const messages = all.filter((e) => !failedWrappers.has(wrapperKey(e))).map((e) => `${side} ${e.instancePath || "/"}: ${messageOf(e)}`);
   return [...new Set(messages)];
 }
 

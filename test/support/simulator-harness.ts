@@ -4,12 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
-import {
-  startPlaidSimulator,
-  type PlaidSimulator,
-  type PlaidSimulatorOptions,
-  type SimulatorExchange,
-} from "../../src/simulator/index.js";
+import { startPlaidSimulator, type PlaidSimulator, type PlaidSimulatorOptions, type SimulatorExchange } from "../../src/simulator/index.js";
 import { loadPlaidSpec, type FidelityViolation } from "./plaid-openapi.js";
 
 export interface SimulatorCallResult {

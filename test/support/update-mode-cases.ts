@@ -10,12 +10,24 @@ export const UPDATE_MODE_RULES: Array<{ rule: string; allowed: UpdateLinkTokenIn
   {
     rule: "one-mode",
     allowed: [forItem(), { user: true }, { transferAuthorizationId: "auth_123" }, { itemId: usItem.itemId, user: false }],
-    refused: [{}, { user: false }, { itemId: usItem.itemId, user: true }, { itemId: usItem.itemId, transferAuthorizationId: "auth_1" }, { user: true, transferAuthorizationId: "auth_1" }],
+    refused: [
+      {},
+      { user: false },
+      { itemId: usItem.itemId, user: true },
+      { itemId: usItem.itemId, transferAuthorizationId: "auth_1" },
+      { user: true, transferAuthorizationId: "auth_1" },
+    ],
     message: /exactly one of itemId/,
   },
   {
     rule: "no-products",
-    allowed: [forItem({ products: [] }), forItem({ products: ["assets"] }), forItem({ products: ["statements", "income_verification"], statements: { startDate: "2030-01-01", endDate: "2030-03-31" } }), forItem({ products: ["auth"] }), forItem({ products: ["auth", "identity"] })],
+    allowed: [
+      forItem({ products: [] }),
+      forItem({ products: ["assets"] }),
+      forItem({ products: ["statements", "income_verification"], statements: { startDate: "2030-01-01", endDate: "2030-03-31" } }),
+      forItem({ products: ["auth"] }),
+      forItem({ products: ["auth", "identity"] }),
+    ],
     refused: [forItem({ products: ["transactions"] }), forItem({ products: ["auth", "transactions"] }), forItem({ products: ["investments"] })],
     message: /no products except credit products .* or product validations .*additionalConsentedProducts/,
   },
@@ -34,7 +46,11 @@ export const UPDATE_MODE_RULES: Array<{ rule: string; allowed: UpdateLinkTokenIn
   {
     rule: "no-account-selection-uk-eu",
     allowed: [forItem({ accountSelectionEnabled: true, countryCodes: ["US", "CA"] }), forItem({ countryCodes: ["GB"] })],
-    refused: [forItem({ accountSelectionEnabled: true, countryCodes: ["GB"] }), forItem({ accountSelectionEnabled: true, countryCodes: ["US", "FR"] }), forItem({ accountSelectionEnabled: true, countryCodes: ["ES"] })],
+    refused: [
+      forItem({ accountSelectionEnabled: true, countryCodes: ["GB"] }),
+      forItem({ accountSelectionEnabled: true, countryCodes: ["US", "FR"] }),
+      forItem({ accountSelectionEnabled: true, countryCodes: ["ES"] }),
+    ],
     message: /not available for UK or EU.*removeItem.*createLinkToken/,
   },
   {
@@ -50,4 +66,3 @@ export const UPDATE_MODE_RULES: Array<{ rule: string; allowed: UpdateLinkTokenIn
     message: /must not repeat products/,
   },
 ];
-

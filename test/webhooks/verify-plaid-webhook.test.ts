@@ -7,12 +7,7 @@ import { createPlaidApi } from "../../src/datasources/plaid/plaid-client.js";
 import { PlaidDataSource, type WebhookVerificationKey } from "../../src/datasources/plaid/plaid-datasource.js";
 import { PlaidApiError } from "../../src/domain/errors.js";
 import { createLogger } from "../../src/logger.js";
-import {
-  PlaidWebhookVerifier,
-  WebhookRejectedError,
-  type PlaidWebhookVerifierOptions,
-  type WebhookRejectionReason,
-} from "../../src/webhooks/verify-plaid-webhook.js";
+import { PlaidWebhookVerifier, WebhookRejectedError, type PlaidWebhookVerifierOptions, type WebhookRejectionReason } from "../../src/webhooks/verify-plaid-webhook.js";
 import { expectNoFidelityViolations, startTestSimulator, type SimulatorHarness } from "../support/simulator-harness.js";
 import { linkSandboxItem, startWebhookReceiver, waitUntil, type WebhookReceiver } from "../simulator/support.js";
 
@@ -120,8 +115,7 @@ async function injectedKey(kid = randomUUID()) {
     createdAt: nowSeconds() - 3600,
     expiredAt: null,
   };
-  const sign = (claims: JWTPayload, header: Record<string, unknown> = {}) =>
-    new SignJWT(claims).setProtectedHeader({ alg: "ES256", kid, typ: "JWT", ...header }).sign(privateKey);
+  const sign = (claims: JWTPayload, header: Record<string, unknown> = {}) => new SignJWT(claims).setProtectedHeader({ alg: "ES256", kid, typ: "JWT", ...header }).sign(privateKey);
   return { kid, key, privateKey, sign, fetchKey: async () => key };
 }
 
@@ -249,9 +243,7 @@ describe("the key id", () => {
     const body = Buffer.from(JSON.stringify({ webhook_type: "ITEM", webhook_code: "ERROR" }, null, 2));
     const { privateKey } = await ownEs256Key();
     const kid = randomUUID();
-    const jwt = await new SignJWT({ iat: nowSeconds(), request_body_sha256: sha256Hex(body) })
-      .setProtectedHeader({ alg: "ES256", kid, typ: "JWT" })
-      .sign(privateKey);
+    const jwt = await new SignJWT({ iat: nowSeconds(), request_body_sha256: sha256Hex(body) }).setProtectedHeader({ alg: "ES256", kid, typ: "JWT" }).sign(privateKey);
     const clock = manualClock();
     const { verifier: v, fetch } = verifier({ now: clock.now });
     const before = h.callsTo(KEY_PATH).length;
@@ -295,10 +287,7 @@ describe("key fetch failures", () => {
   it("are key_fetch_failed and not cached when Plaid cannot be reached", async () => {
     const webhook = await fireWebhook();
     const port = await closedPort();
-    const unreachable = new PlaidDataSource(
-      createPlaidApi({ env: "sandbox", clientId: h.clientId, secret: h.secret, basePath: `http://127.0.0.1:${port}` }),
-      logger,
-    );
+    const unreachable = new PlaidDataSource(createPlaidApi({ env: "sandbox", clientId: h.clientId, secret: h.secret, basePath: `http://127.0.0.1:${port}` }), logger);
     const fetch = countingFetch(unreachable);
     const v = new PlaidWebhookVerifier({ fetchKey: fetch.fetchKey });
 
@@ -509,9 +498,7 @@ describe("signatures", () => {
     const [headerSegment, payloadSegment] = webhook.header.split(".");
     const { privateKey } = await ownEs256Key();
     const header = decodeProtectedHeader(webhook.header);
-    const forged = await new SignJWT(JSON.parse(Buffer.from(base64url.decode(payloadSegment!)).toString("utf8")))
-      .setProtectedHeader(header as { alg: string })
-      .sign(privateKey);
+    const forged = await new SignJWT(JSON.parse(Buffer.from(base64url.decode(payloadSegment!)).toString("utf8"))).setProtectedHeader(header as { alg: string }).sign(privateKey);
     expect(forged.split(".")[0]).toBe(headerSegment);
     expect(forged.split(".")[1]).toBe(payloadSegment);
     await expectRejected(v.verify(forged, webhook.raw), "bad_signature");

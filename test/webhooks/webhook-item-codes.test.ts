@@ -7,18 +7,7 @@ import { SandboxFireWebhookDocument, SandboxResetLoginDocument } from "../genera
 import { expectCleanRun, startTestGateway, type TestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../simulator/support.js";
-import {
-  accessTokenOf,
-  deliveries,
-  eventsOf,
-  itemState,
-  listenToBus,
-  ownerOf,
-  receipts,
-  redirectWebhooks,
-  webhookUrl,
-  type ItemState,
-} from "./webhook-support.js";
+import { accessTokenOf, deliveries, eventsOf, itemState, listenToBus, ownerOf, receipts, redirectWebhooks, webhookUrl, type ItemState } from "./webhook-support.js";
 
 const DAY_MS = 86_400_000;
 
@@ -52,10 +41,9 @@ async function fire(itemId: string, code: string) {
 }
 
 async function plaidItem(itemId: string) {
-  const answer = await harness.plaid<{ item: { error: { error_code: string } | null; consent_expiration_time: string | null; webhook: string | null } }>(
-    "/item/get",
-    { access_token: accessTokenOf(harness, itemId) },
-  );
+  const answer = await harness.plaid<{ item: { error: { error_code: string } | null; consent_expiration_time: string | null; webhook: string | null } }>("/item/get", {
+    access_token: accessTokenOf(harness, itemId),
+  });
   expect(answer.status).toBe(200);
   return answer.body.item;
 }

@@ -49,9 +49,7 @@ export async function postWebhook(
 
 /** The access token Plaid issued for the Item (the simulator reports every exchange, tokens included). */
 export function accessTokenOf(harness: TestGateway, itemId: string): string {
-  const exchange = harness.exchanges.find(
-    (e) => e.path === "/item/public_token/exchange" && (e.response as { item_id?: string } | null)?.item_id === itemId,
-  );
+  const exchange = harness.exchanges.find((e) => e.path === "/item/public_token/exchange" && (e.response as { item_id?: string } | null)?.item_id === itemId);
   const token = (exchange?.response as { access_token?: string } | undefined)?.access_token;
   if (!token) throw new Error(`no access token seen for ${itemId}`);
   return token;
@@ -143,14 +141,25 @@ export const ITEM_STATE = /* GraphQL */ `
     item(id: $id) {
       id
       status
-      error { errorType errorCode }
+      error {
+        errorType
+        errorCode
+      }
       recommendedAction
       newAccountsAvailable
       consentExpiresAt
       disconnectAt
       disconnectReason
       revokedAccountIds
-      history(first: 20) { edges { node { previousStatus status cause } } }
+      history(first: 20) {
+        edges {
+          node {
+            previousStatus
+            status
+            cause
+          }
+        }
+      }
     }
   }
 `;

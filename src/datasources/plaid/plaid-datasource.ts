@@ -1,4 +1,12 @@
-import { WebhookType, type CountryCode, type LinkTokenAccountFilters, type LinkTokenCreateRequest, type PlaidApi, type Products, type SandboxItemFireWebhookRequestWebhookCodeEnum } from "plaid";
+import {
+  WebhookType,
+  type CountryCode,
+  type LinkTokenAccountFilters,
+  type LinkTokenCreateRequest,
+  type PlaidApi,
+  type Products,
+  type SandboxItemFireWebhookRequestWebhookCodeEnum,
+} from "plaid";
 import type { ConsentEvent } from "../../domain/consent.js";
 import type { Account, PlaidItemState } from "../../domain/item.js";
 import type { Logger } from "../../logger.js";
@@ -255,7 +263,10 @@ export class PlaidDataSource {
             const plaid = plaidFields(mapped);
             const durationMs = Math.round(performance.now() - attemptStarted);
             this.onCall({ endpoint, ok: false, durationMs, requestId: plaid?.requestId ?? null, errorCode: plaid?.errorCode ?? mapped.code, attempt: number });
-            this.logger.debug({ endpoint, attempt: number, plaidRequestId: plaid?.requestId ?? undefined, code: mapped.code, plaidErrorCode: plaid?.errorCode, durationMs }, "plaid call attempt failed");
+            this.logger.debug(
+              { endpoint, attempt: number, plaidRequestId: plaid?.requestId ?? undefined, code: mapped.code, plaidErrorCode: plaid?.errorCode, durationMs },
+              "plaid call attempt failed",
+            );
             throw mapped;
           }
         },

@@ -66,8 +66,7 @@ export function mapAccount(account: AccountBase): Account {
   };
 }
 
-const oneOf = <T extends string>(values: readonly T[], value: unknown): T | undefined =>
-  values.includes(value as T) ? (value as T) : undefined;
+const oneOf = <T extends string>(values: readonly T[], value: unknown): T | undefined => (values.includes(value as T) ? (value as T) : undefined);
 
 /** A consent event in the gateway's shape; null for an entry whose type, code or initiator this version does not know. */
 export function mapConsentEvent(event: PlaidConsentEvent, itemId: string): ConsentEvent | null {

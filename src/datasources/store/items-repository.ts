@@ -71,10 +71,7 @@ function toStoredItem(row: ItemRow): StoredItem {
       linkedAt: new Date(row.linked_at),
       removedAt: date(row.removed_at),
     },
-    accessToken:
-      row.access_token_ciphertext && row.access_token_key_id
-        ? { ciphertext: row.access_token_ciphertext, keyId: row.access_token_key_id }
-        : null,
+    accessToken: row.access_token_ciphertext && row.access_token_key_id ? { ciphertext: row.access_token_ciphertext, keyId: row.access_token_key_id } : null,
   };
 }
 
@@ -165,10 +162,7 @@ export class ItemsRepository {
   /** A user's Items, most recently linked first. */
   async listByUser(userId: string, filter: ItemListFilter = {}): Promise<StoredItem[]> {
     const { clause, params } = statusClause(filter, 2);
-    const rows = await this.db.query<ItemRow>(
-      `SELECT * FROM items WHERE user_id = $1 ${clause} ORDER BY linked_at DESC, item_id DESC`,
-      [userId, ...params],
-    );
+    const rows = await this.db.query<ItemRow>(`SELECT * FROM items WHERE user_id = $1 ${clause} ORDER BY linked_at DESC, item_id DESC`, [userId, ...params]);
     return rows.map(toStoredItem);
   }
 
@@ -183,10 +177,7 @@ export class ItemsRepository {
     }
     values.push(limit);
     const where = conditions.length ? `WHERE ${conditions.join(" AND ")}` : "";
-    const rows = await this.db.query<ItemRow>(
-      `SELECT * FROM items ${where} ORDER BY status_changed_at DESC, item_id DESC LIMIT $${values.length}`,
-      values,
-    );
+    const rows = await this.db.query<ItemRow>(`SELECT * FROM items ${where} ORDER BY status_changed_at DESC, item_id DESC LIMIT $${values.length}`, values);
     return rows.map(toStoredItem);
   }
 

@@ -86,10 +86,7 @@ export async function resealTokens(db: Database, cipher: TokenCipher, options: R
 
 async function resealRow(db: Database, cipher: TokenCipher, itemId: string): Promise<"resealed" | "skipped" | { failure: Omit<ResealFailure, "itemId"> }> {
   return db.transaction(async (tx) => {
-    const [row] = await tx.query<SealedRow>(
-      "SELECT item_id, access_token_ciphertext, access_token_key_id FROM items WHERE item_id = $1 FOR UPDATE",
-      [itemId],
-    );
+    const [row] = await tx.query<SealedRow>("SELECT item_id, access_token_ciphertext, access_token_key_id FROM items WHERE item_id = $1 FOR UPDATE", [itemId]);
     // Removed meanwhile (token deleted) or already sealed with the active key by a running gateway.
     if (!row?.access_token_ciphertext || !row.access_token_key_id || row.access_token_key_id === cipher.activeKeyId) return "skipped";
     let next;
@@ -146,7 +143,9 @@ export async function rotateTokenKey(source: TokenKeySource, db: Database, outpu
   }
   const cipher = new TokenCipher(keys);
   const before = await countRowsByKeyId(db);
-  const pending = Object.entries(before).filter(([id]) => id !== cipher.activeKeyId).reduce((sum, [, count]) => sum + count, 0);
+  const pending = Object.entries(before)
+    .filter(([id]) => id !== cipher.activeKeyId)
+    .reduce((sum, [, count]) => sum + count, 0);
   say(`${pending} of ${Object.values(before).reduce((a, b) => a + b, 0)} stored access tokens are sealed with another key; re-sealing them one row at a time.`);
 
   let done = 0;
@@ -160,7 +159,9 @@ export async function rotateTokenKey(source: TokenKeySource, db: Database, outpu
   for (const failure of report.failed) {
     warn(`Item ${failure.itemId} (sealed with key ${failure.keyId}) fails closed: ${failure.reason}. Left untouched.`);
   }
-  say(`Re-sealed ${report.resealed} rows under key ${report.activeKeyId}; ${report.skipped} skipped (sealed with the active key or removed meanwhile); ${report.failed.length} failed.`);
+  say(
+    `Re-sealed ${report.resealed} rows under key ${report.activeKeyId}; ${report.skipped} skipped (sealed with the active key or removed meanwhile); ${report.failed.length} failed.`,
+  );
   const usage = Object.entries(report.rowsByKeyId).map(([id, count]) => `${id} ${count}`);
   say(`Rows by key now: ${usage.length > 0 ? usage.join(", ") : "none"}.`);
 

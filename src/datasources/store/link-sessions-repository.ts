@@ -33,14 +33,11 @@ export class LinkSessionsRepository {
 
   /** The session a link token was created for (expired ones too), or null for a token the gateway never made. */
   async findByToken(linkToken: string): Promise<LinkSession | null> {
-    const rows = await this.db.query<LinkSessionRow>(
-      "SELECT user_id, item_id, country_codes, created_at, expires_at FROM link_sessions WHERE link_token_sha256 = $1",
-      [hashToken(linkToken)],
-    );
+    const rows = await this.db.query<LinkSessionRow>("SELECT user_id, item_id, country_codes, created_at, expires_at FROM link_sessions WHERE link_token_sha256 = $1", [
+      hashToken(linkToken),
+    ]);
     const row = rows[0];
-    return row
-      ? { userId: row.user_id, itemId: row.item_id, countryCodes: row.country_codes, createdAt: new Date(row.created_at), expiresAt: new Date(row.expires_at) }
-      : null;
+    return row ? { userId: row.user_id, itemId: row.item_id, countryCodes: row.country_codes, createdAt: new Date(row.created_at), expiresAt: new Date(row.expires_at) } : null;
   }
 
   /** The user's most recent unexpired session for linking a new Item. */
@@ -51,8 +48,6 @@ export class LinkSessionsRepository {
       [userId, now],
     );
     const row = rows[0];
-    return row
-      ? { userId: row.user_id, itemId: row.item_id, countryCodes: row.country_codes, createdAt: new Date(row.created_at), expiresAt: new Date(row.expires_at) }
-      : null;
+    return row ? { userId: row.user_id, itemId: row.item_id, countryCodes: row.country_codes, createdAt: new Date(row.created_at), expiresAt: new Date(row.expires_at) } : null;
   }
 }

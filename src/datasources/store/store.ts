@@ -31,9 +31,7 @@ export interface StoreOptions {
 
 /** Opens the store and applies pending migrations. */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const db = options.databaseUrl
-    ? await openPostgresDatabase(options.databaseUrl, options.postgres)
-    : await openPgliteDatabase(options.pgliteDir);
+  const db = options.databaseUrl ? await openPostgresDatabase(options.databaseUrl, options.postgres) : await openPgliteDatabase(options.pgliteDir);
   try {
     await migrate(db);
   } catch (error) {

@@ -8,9 +8,7 @@ import { TokenCipher } from "./token-cipher.js";
 export const KEY_RING_FILE = "token-encryption.key";
 
 /** Where the token keys come from. */
-export type TokenKeySource =
-  | { kind: "configured"; keys: Buffer[] }
-  | { kind: "key-ring"; keys: Buffer[]; file: string };
+export type TokenKeySource = { kind: "configured"; keys: Buffer[] } | { kind: "key-ring"; keys: Buffer[]; file: string };
 
 type KeySettings = Pick<Config, "dataDir" | "tokenEncryptionKey" | "tokenEncryptionPreviousKeys">;
 

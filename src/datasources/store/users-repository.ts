@@ -41,10 +41,7 @@ export class UsersRepository {
   async ensure(clientUserId: string): Promise<UserRecord> {
     const existing = await this.findByClientUserId(clientUserId);
     if (existing) return existing;
-    await this.db.query("INSERT INTO users (id, client_user_id) VALUES ($1, $2) ON CONFLICT (client_user_id) DO NOTHING", [
-      randomUUID(),
-      clientUserId,
-    ]);
+    await this.db.query("INSERT INTO users (id, client_user_id) VALUES ($1, $2) ON CONFLICT (client_user_id) DO NOTHING", [randomUUID(), clientUserId]);
     const created = await this.findByClientUserId(clientUserId);
     if (!created) throw new Error("User row vanished after insert");
     return created;
@@ -52,10 +49,7 @@ export class UsersRepository {
 
   /** Records the Plaid user (usr_…) once; a concurrent first link keeps whichever was stored first. */
   async setPlaidUserId(id: string, plaidUserId: string): Promise<UserRecord> {
-    const rows = await this.db.query<UserRow>(
-      "UPDATE users SET plaid_user_id = COALESCE(plaid_user_id, $2) WHERE id = $1 RETURNING *",
-      [id, plaidUserId],
-    );
+    const rows = await this.db.query<UserRow>("UPDATE users SET plaid_user_id = COALESCE(plaid_user_id, $2) WHERE id = $1 RETURNING *", [id, plaidUserId]);
     if (!rows[0]) throw new Error("Unknown user");
     return toUser(rows[0]);
   }

@@ -40,7 +40,7 @@ export function simulatorLinkRoute(options: SimulatorLinkRouteOptions): Router {
       const viewer = await options.authenticator.authenticate(req.headers.authorization);
       const linkToken = (req.body as { linkToken?: unknown } | undefined)?.linkToken;
       if (typeof linkToken !== "string" || !/^[\x21-\x7e]{1,256}$/.test(linkToken)) {
-        throw new GatewayError("BAD_USER_INPUT", "Send {\"linkToken\": \"link-…\"} as JSON");
+        throw new GatewayError("BAD_USER_INPUT", 'Send {"linkToken": "link-…"} as JSON');
       }
       const [session, user] = await Promise.all([options.store.linkSessions.findByToken(linkToken), options.store.users.findByClientUserId(viewer.clientUserId)]);
       if (!session || (!viewer.isAdmin && (!user || session.userId !== user.id))) {

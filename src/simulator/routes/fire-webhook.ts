@@ -120,8 +120,7 @@ const FIREABLE: Record<string, FireableCode> = {
   SMS_MICRODEPOSITS_VERIFICATION: {
     types: ["AUTH"],
     product: () => "auth",
-    fire: (_ctx, item, type) =>
-      productWebhook(item, type, "SMS_MICRODEPOSITS_VERIFICATION", { status: "MANUALLY_VERIFIED", account_id: item.shared_account_ids[0] ?? null }),
+    fire: (_ctx, item, type) => productWebhook(item, type, "SMS_MICRODEPOSITS_VERIFICATION", { status: "MANUALLY_VERIFIED", account_id: item.shared_account_ids[0] ?? null }),
   },
   PRODUCT_READY: {
     types: ["ASSETS"],
