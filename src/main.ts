@@ -9,7 +9,7 @@ import { signDevToken } from "./auth/dev-token.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { openStore } from "./datasources/store/store.js";
 import { createLogger } from "./logger.js";
-import { buildGatewaySchema } from "./schema/build-schema.js";
+import { buildGatewaySchema } from "./graphql/schema.js";
 import { readOrCreateSecretFile } from "./secret-file.js";
 
 const USAGE = `Usage: plaid-item-gateway <command> [options]

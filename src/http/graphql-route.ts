@@ -3,7 +3,7 @@ import { expressMiddleware } from "@as-integrations/express5";
 import express, { type RequestHandler } from "express";
 import { GraphQLError } from "graphql";
 import type { Authenticator } from "../auth/authenticator.js";
-import type { GatewayContext } from "../context.js";
+import type { GatewayContext } from "../resolvers/context.js";
 import { GatewayError } from "../domain/errors.js";
 import type { Viewer } from "../domain/viewer.js";
 import { requestIdFrom } from "./request-id.js";

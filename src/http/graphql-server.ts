@@ -4,10 +4,10 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import type { GraphQLSchema } from "graphql";
 import type { Server } from "node:http";
 import type { GraphqlLimits } from "../config.js";
-import type { GatewayContext } from "../context.js";
+import type { GatewayContext } from "../resolvers/context.js";
 import type { Logger } from "../logger.js";
-import { createErrorFormatter } from "./format-error.js";
-import { apolloLimitOptions, queryCostPlugin } from "./query-limits.js";
+import { createErrorFormatter } from "../graphql/format-error.js";
+import { apolloLimitOptions, queryCostPlugin } from "../graphql/query-limits.js";
 import { staleDataPlugin } from "./stale-data-plugin.js";
 
 /** Adds the request id to every error, so a client report can be matched to the log. */

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { getOperationAST, type DocumentNode } from "graphql";
 import type { RequestHandler } from "express";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { GatewayContext } from "../context.js";
+import type { GatewayContext } from "../resolvers/context.js";
 import type { PlaidCallRecord } from "../datasources/plaid/plaid-datasource.js";
 import type { ItemEventBus } from "../subscriptions/item-event-bus.js";
 import type { WebhookResult } from "../webhooks/webhook-route.js";

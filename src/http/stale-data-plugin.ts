@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import type { GatewayContext } from "../context.js";
+import type { GatewayContext } from "../resolvers/context.js";
 
 /**
  * Reports what an operation served from stored data instead of Plaid's current answer (Plaid rate

@@ -1,5 +1,5 @@
 import type { AuthChecker } from "type-graphql";
-import type { GatewayContext } from "../context.js";
+import type { GatewayContext } from "./context.js";
 import { GatewayError } from "../domain/errors.js";
 
 /** `@Authorized("ADMIN")` fields: admins only; everyone else gets FORBIDDEN. */

@@ -1,6 +1,6 @@
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import type { GatewayContext } from "../context.js";
-import type { ItemEvent } from "../datasources/store/item-events-repository.js";
+import type { GatewayContext } from "./context.js";
+import type { ItemEvent } from "../domain/item-event.js";
 import { eventCursor } from "../domain/cursor.js";
 import type { ItemSnapshot } from "../domain/item.js";
 import { ItemStatusEvent } from "../schema/item-status-event.type.js";

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Resolver, Root } from "type-graphql";
-import type { GatewayContext } from "../context.js";
+import type { GatewayContext } from "./context.js";
 import type { ConsentEventCode as ConsentEventCodeValue, ConsentEventType as ConsentEventTypeValue } from "../domain/consent.js";
 import { NotFoundError } from "../domain/errors.js";
 import { recommendedAction } from "../domain/item-health.js";

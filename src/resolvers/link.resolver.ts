@@ -1,5 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
-import type { GatewayContext } from "../context.js";
+import type { GatewayContext } from "./context.js";
 import type { ItemSnapshot } from "../domain/item.js";
 import { CreateLinkTokenInput } from "../schema/create-link-token.input.js";
 import { Item } from "../schema/item.type.js";

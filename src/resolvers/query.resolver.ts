@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from "type-graphql";
-import type { GatewayContext } from "../context.js";
-import type { UserRecord } from "../datasources/store/users-repository.js";
+import type { GatewayContext } from "./context.js";
+import type { UserRecord } from "../domain/user.js";
 import type { ItemSnapshot, ItemStatus as ItemStatusValue } from "../domain/item.js";
 import { ItemConnection } from "../schema/connections.type.js";
 import { ItemStatus } from "../schema/enums.js";

@@ -1,5 +1,5 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
-import type { GatewayContext } from "../context.js";
+import type { GatewayContext } from "./context.js";
 import type { ItemSnapshot } from "../domain/item.js";
 import { SandboxItemWebhookCode } from "../schema/enums.js";
 import { Item } from "../schema/item.type.js";

@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
-import type { GatewayContext } from "../context.js";
-import type { ItemEvent } from "../datasources/store/item-events-repository.js";
+import type { GatewayContext } from "./context.js";
+import type { ItemEvent } from "../domain/item-event.js";
 import { ItemStatusEvent } from "../schema/item-status-event.type.js";
 
 interface ItemStatusChangedArgs {

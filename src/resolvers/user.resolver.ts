@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
-import type { GatewayContext } from "../context.js";
-import type { UserRecord } from "../datasources/store/users-repository.js";
+import type { GatewayContext } from "./context.js";
+import type { UserRecord } from "../domain/user.js";
 import type { ItemSnapshot, ItemStatus as ItemStatusValue } from "../domain/item.js";
 import { ItemStatus } from "../schema/enums.js";
 import { Item } from "../schema/item.type.js";

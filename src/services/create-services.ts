@@ -4,7 +4,7 @@ import { SimulatorControl } from "../datasources/plaid/simulator-control.js";
 import type { Store } from "../datasources/store/store.js";
 import type { TokenCipher } from "../datasources/store/token-cipher.js";
 import type { Logger } from "../logger.js";
-import type { ItemEventBus } from "../subscriptions/item-event-bus.js";
+import type { ItemEventFeed, ItemEventPublisher } from "./item-event-ports.js";
 import { ConsentService } from "./consent.service.js";
 import { ItemReconciler } from "./item-reconciler.js";
 import { ItemStatusStream } from "./item-status-stream.js";
@@ -22,7 +22,7 @@ export interface ServiceDeps {
   store: Store;
   plaid: PlaidDataSource;
   cipher: TokenCipher;
-  events: ItemEventBus;
+  events: ItemEventPublisher & ItemEventFeed;
   /** The simulator's base URL when Plaid is the simulator (for what only its control API can do). */
   simulatorUrl: string | null;
   /** Where Plaid sends this gateway's webhooks; known once the server listens. */

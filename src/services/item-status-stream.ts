@@ -1,10 +1,10 @@
 import { Repeater } from "@repeaterjs/repeater";
-import type { ItemEvent } from "../datasources/store/item-events-repository.js";
+import type { ItemEvent } from "../domain/item-event.js";
 import type { Store } from "../datasources/store/store.js";
 import { eventSequenceFromCursor } from "../domain/cursor.js";
 import { BadInputError } from "../domain/errors.js";
 import type { Logger } from "../logger.js";
-import type { ItemEventBus } from "../subscriptions/item-event-bus.js";
+import type { ItemEventFeed } from "./item-event-ports.js";
 import type { RequestScope } from "./request-scope.js";
 
 /** Most Items one subscription may name. */
@@ -29,7 +29,7 @@ export interface StreamOptions {
 export class ItemStatusStream {
   constructor(
     private readonly store: Store,
-    private readonly bus: ItemEventBus,
+    private readonly bus: ItemEventFeed,
     private readonly logger: Logger,
   ) {}
 

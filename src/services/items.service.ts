@@ -1,16 +1,16 @@
-import type { ItemEvent, NewItemEvent } from "../datasources/store/item-events-repository.js";
-import type { StoredItem } from "../datasources/store/items-repository.js";
+import type { ItemEvent, NewItemEvent } from "../domain/item-event.js";
+import type { StoredItem } from "../domain/stored-item.js";
 import type { Queryable } from "../datasources/store/database.js";
 import type { Store } from "../datasources/store/store.js";
 import { openAccessToken, type TokenCipher } from "../datasources/store/token-cipher.js";
-import type { UserRecord } from "../datasources/store/users-repository.js";
+import type { UserRecord } from "../domain/user.js";
 import { decodeCursor, encodeCursor, eventCursor, eventSequenceFromCursor } from "../domain/cursor.js";
 import { NotFoundError, PlaidApiError } from "../domain/errors.js";
 import type { Account, ItemSnapshot, ItemStatus, PlaidItemState } from "../domain/item.js";
 import { statusForCallError } from "../domain/item-health.js";
 import { applyCallError, applyLinked, applyPlaidRead, type ItemTransition } from "../domain/item-transitions.js";
 import type { Logger } from "../logger.js";
-import type { ItemEventPublisher } from "../subscriptions/item-event-publisher.js";
+import type { ItemEventPublisher } from "./item-event-ports.js";
 import { checkPageSize, invalidCursor, type Page } from "./pagination.js";
 import type { RequestScope } from "./request-scope.js";
 

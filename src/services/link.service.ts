@@ -1,6 +1,6 @@
 import type { PlaidDataSource } from "../datasources/plaid/plaid-datasource.js";
 import type { Store } from "../datasources/store/store.js";
-import type { UserRecord } from "../datasources/store/users-repository.js";
+import type { UserRecord } from "../domain/user.js";
 import type { PlaidEnv } from "../config.js";
 import { BadInputError } from "../domain/errors.js";
 import type { ItemSnapshot } from "../domain/item.js";

@@ -1,5 +1,5 @@
-import type { Loaders } from "../datasources/loaders.js";
-import type { UserRecord } from "../datasources/store/users-repository.js";
+import type { Loaders } from "./request-loaders.js";
+import type { UserRecord } from "../domain/user.js";
 import type { Viewer } from "../domain/viewer.js";
 
 /** What one request carries through the services: who asks, and its per-request loaders. */

@@ -1,6 +1,6 @@
 import type { PlaidDataSource } from "../datasources/plaid/plaid-datasource.js";
 import type { Store } from "../datasources/store/store.js";
-import type { UserRecord } from "../datasources/store/users-repository.js";
+import type { UserRecord } from "../domain/user.js";
 
 /** Users: created on first use from the token's subject, and as Plaid users when they first link. */
 export class UsersService {

@@ -1,6 +1,6 @@
 import { MalformedWebhookError, parseWebhook, type WebhookEnvelope } from "../datasources/plaid/plaid-webhook-mapping.js";
 import type { Queryable } from "../datasources/store/database.js";
-import type { ItemEvent } from "../datasources/store/item-events-repository.js";
+import type { ItemEvent } from "../domain/item-event.js";
 import type { Store } from "../datasources/store/store.js";
 import type { WebhookOutcome } from "../datasources/store/webhook-receipts-repository.js";
 import { applyItemWebhook, confirmedWithPlaid } from "../domain/item-webhooks.js";

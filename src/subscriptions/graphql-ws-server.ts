@@ -5,10 +5,10 @@ import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import type { Authenticator } from "../auth/authenticator.js";
 import type { GraphqlLimits } from "../config.js";
-import type { GatewayContext } from "../context.js";
+import type { GatewayContext } from "../resolvers/context.js";
 import type { Viewer } from "../domain/viewer.js";
 import type { WsOperationObserver } from "../http/metrics.js";
-import { prepareOperation } from "../http/query-limits.js";
+import { prepareOperation } from "../graphql/query-limits.js";
 import type { Logger } from "../logger.js";
 
 /** Largest WebSocket message accepted; GraphQL documents are small. */

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import type { ItemEvent } from "../datasources/store/item-events-repository.js";
+import type { ItemEvent } from "../domain/item-event.js";
 
 /** The logging the event buses need; a pino logger fits. */
 export interface ItemEventBusLogger {

@@ -1,4 +1,4 @@
-import type { ItemEvent } from "../datasources/store/item-events-repository.js";
+import type { ItemEvent } from "../domain/item-event.js";
 import { ITEM_STATUSES, type ItemStatus, type PlaidErrorInfo } from "../domain/item.js";
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Redis, type RedisOptions } from "ioredis";
-import type { ItemEvent } from "../datasources/store/item-events-repository.js";
+import type { ItemEvent } from "../domain/item-event.js";
 import type { ItemEventBus } from "./item-event-bus.js";
 import { ItemEventFanout, type ItemEventBusLogger } from "./item-event-fanout.js";
 import { decodeBusMessage, encodeEventMessage, encodeResyncMessage } from "./item-event-message.js";

@@ -13,7 +13,7 @@ import {
   type GraphQLSchema,
 } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildGatewaySchema } from "../../src/schema/build-schema.js";
+import { buildGatewaySchema } from "../../src/graphql/schema.js";
 
 /** The public contract every client relies on. */
 const contract = buildSdl(readFileSync(new URL("../fixtures/contract.graphql", import.meta.url), "utf8"));

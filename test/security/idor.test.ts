@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ItemEvent } from "../../src/datasources/store/item-events-repository.js";
+import type { ItemEvent } from "../../src/domain/item-event.js";
 import {
   AdminItemsDocument,
   AdminUserDocument,

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import net from "node:net";
 import { Redis } from "ioredis";
-import type { ItemEvent } from "../../src/datasources/store/item-events-repository.js";
+import type { ItemEvent } from "../../src/domain/item-event.js";
 import type { ItemEventBusLogger } from "../../src/subscriptions/item-event-bus.js";
 
 /** The machine's Redis (CI always has it). */

@@ -1,6 +1,6 @@
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ItemEvent } from "../../src/datasources/store/item-events-repository.js";
+import type { ItemEvent } from "../../src/domain/item-event.js";
 import { createInProcessEventBus, type ItemEventBus } from "../../src/subscriptions/item-event-bus.js";
 import { itemEvent, recordingLogger } from "./event-bus-support.js";
 

@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { ItemEvent } from "../../src/datasources/store/item-events-repository.js";
+import type { ItemEvent } from "../../src/domain/item-event.js";
 import type { ItemEventBus } from "../../src/subscriptions/item-event-bus.js";
 import { createRedisEventBus } from "../../src/subscriptions/redis-item-event-bus.js";
 import { REDIS_URL, TcpProxy, itemEvent, randomChannelPrefix, randomUserId, recordingLogger, redisAvailable, waitUntil } from "./event-bus-support.js";

@@ -9,7 +9,7 @@ import { loadConfig } from "../../src/config.js";
 import type { PlaidCallRecord } from "../../src/datasources/plaid/plaid-datasource.js";
 import { openStore, type Store } from "../../src/datasources/store/store.js";
 import { createLogger } from "../../src/logger.js";
-import type { StaleDataEntry } from "../../src/datasources/stale-data.js";
+import type { StaleDataEntry } from "../../src/services/stale-data.js";
 import { startGateway, type Gateway, type GatewayOptions } from "../../src/server.js";
 import type { SimulatorExchange } from "../../src/simulator/index.js";
 import type { WebhookResult } from "../../src/webhooks/webhook-route.js";

@@ -5,7 +5,7 @@
 import { createPublicKey, randomUUID } from "node:crypto";
 import { base64url, decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { ItemEvent } from "../../src/datasources/store/item-events-repository.js";
+import type { ItemEvent } from "../../src/domain/item-event.js";
 import { SandboxResetLoginDocument, ViewerDocument } from "../generated/graphql.js";
 import { postgresAvailable } from "../support/databases.js";
 import { expectCleanRun, startTestGateway, type TestGateway } from "../support/gateway-harness.js";

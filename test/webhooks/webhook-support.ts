@@ -1,7 +1,7 @@
 /** Helpers for the webhook ingestion tests: real signed webhooks captured and replayed, and what the gateway kept of them. */
 import { createHash } from "node:crypto";
 import { expect } from "vitest";
-import type { ItemEvent } from "../../src/datasources/store/item-events-repository.js";
+import type { ItemEvent } from "../../src/domain/item-event.js";
 import { waitUntil, type TestGateway } from "../support/gateway-harness.js";
 import type { ReceivedWebhook, WebhookReceiver } from "../simulator/support.js";
 

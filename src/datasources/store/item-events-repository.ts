@@ -1,19 +1,6 @@
+import type { ItemEvent, NewItemEvent } from "../../domain/item-event.js";
 import type { ItemStatus, PlaidErrorInfo } from "../../domain/item.js";
 import type { Queryable } from "./database.js";
-
-/** One change of an Item's state, as recorded in the event log. */
-export interface ItemEvent {
-  sequence: number;
-  itemId: string;
-  userId: string;
-  previousStatus: ItemStatus | null;
-  status: ItemStatus;
-  cause: string;
-  error: PlaidErrorInfo | null;
-  occurredAt: Date;
-}
-
-export type NewItemEvent = Omit<ItemEvent, "sequence">;
 
 interface EventRow {
   sequence: number | string;

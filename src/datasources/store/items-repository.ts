@@ -1,12 +1,6 @@
 import type { ItemSnapshot, ItemStatus, ItemUpdateType, PlaidErrorInfo } from "../../domain/item.js";
+import type { SealedToken, StoredItem } from "../../domain/stored-item.js";
 import type { Queryable } from "./database.js";
-import type { SealedToken } from "./token-cipher.js";
-
-/** A stored Item: its snapshot and, until removal, its sealed access token. */
-export interface StoredItem {
-  snapshot: ItemSnapshot;
-  accessToken: SealedToken | null;
-}
 
 interface ItemRow {
   item_id: string;

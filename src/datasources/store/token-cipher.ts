@@ -1,11 +1,7 @@
 import { NotFoundError } from "../../domain/errors.js";
+import type { SealedToken } from "../../domain/stored-item.js";
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 
-/** An access token as stored: self-describing ciphertext plus the id of the key that sealed it. */
-export interface SealedToken {
-  ciphertext: string;
-  keyId: string;
-}
 
 /** The stored ciphertext could not be opened: wrong key, tampered bytes or a row it does not belong to. */
 export class TokenDecryptionError extends Error {

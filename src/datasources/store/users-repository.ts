@@ -1,12 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { UserRecord } from "../../domain/user.js";
 import type { Queryable } from "./database.js";
-
-export interface UserRecord {
-  id: string;
-  clientUserId: string;
-  plaidUserId: string | null;
-  createdAt: Date;
-}
 
 interface UserRow {
   id: string;

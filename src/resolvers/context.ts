@@ -1,7 +1,7 @@
-import type { StaleDataCollector } from "./datasources/stale-data.js";
-import type { Logger } from "./logger.js";
-import type { RequestScope } from "./services/request-scope.js";
-import type { Services } from "./services/services.js";
+import type { StaleDataCollector } from "../services/stale-data.js";
+import type { Logger } from "../logger.js";
+import type { RequestScope } from "../services/request-scope.js";
+import type { Services } from "../services/services.js";
 
 /** What every resolver receives: the request scope, the services and a request-bound logger. */
 export interface GatewayContext extends RequestScope {

@@ -22,7 +22,7 @@ import {
   type ValidationRule,
 } from "graphql";
 import type { GraphqlLimits } from "../config.js";
-import { operationCost } from "./query-limits-cost.js";
+import { operationCost } from "./query-cost.js";
 
 /**
  * Limits every GraphQL operation must stay within, applied the same way over HTTP (Apollo) and over

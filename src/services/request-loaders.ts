@@ -4,13 +4,13 @@ import type { ConsentEvent } from "../domain/consent.js";
 import { NotFoundError } from "../domain/errors.js";
 import type { Logger } from "../logger.js";
 import type { Account, ItemSnapshot, PlaidItemState } from "../domain/item.js";
-import type { PlaidDataSource } from "./plaid/plaid-datasource.js";
+import type { PlaidDataSource } from "../datasources/plaid/plaid-datasource.js";
 import { staleReason, type StaleDataCollector, type StaleField } from "./stale-data.js";
-import type { ItemReadKind } from "./store/item-reads-repository.js";
-import type { StoredItem } from "./store/items-repository.js";
-import type { Store } from "./store/store.js";
-import { openAccessToken, type TokenCipher } from "./store/token-cipher.js";
-import type { UserRecord } from "./store/users-repository.js";
+import type { ItemReadKind } from "../datasources/store/item-reads-repository.js";
+import type { StoredItem } from "../domain/stored-item.js";
+import type { Store } from "../datasources/store/store.js";
+import { openAccessToken, type TokenCipher } from "../datasources/store/token-cipher.js";
+import type { UserRecord } from "../domain/user.js";
 
 /** Per-request loaders: each distinct (Plaid endpoint, Item) and each row is fetched at most once per request. */
 export interface Loaders {

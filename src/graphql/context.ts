@@ -1,7 +1,7 @@
-import type { GatewayContext } from "../context.js";
-import { createLoaders, type LoaderDeps } from "../datasources/loaders.js";
-import { StaleDataCollector } from "../datasources/stale-data.js";
-import type { UserRecord } from "../datasources/store/users-repository.js";
+import type { GatewayContext } from "../resolvers/context.js";
+import { createLoaders, type LoaderDeps } from "../services/request-loaders.js";
+import { StaleDataCollector } from "../services/stale-data.js";
+import type { UserRecord } from "../domain/user.js";
 import type { Viewer } from "../domain/viewer.js";
 import type { Logger } from "../logger.js";
 import type { Services } from "../services/services.js";
