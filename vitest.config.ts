@@ -11,8 +11,9 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["test/support/setup.ts"],
-    // Scans every log line the test gateways wrote, after the whole run, for tokens and secrets.
-    globalSetup: ["test/support/log-capture-setup.ts"],
+    // Scans every log line the test gateways wrote, after the whole run, for tokens and secrets;
+    // builds the browser pages' bundles every test gateway serves.
+    globalSetup: ["test/support/log-capture-setup.ts", "test/browser/browser-bundles-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",

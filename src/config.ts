@@ -1,4 +1,9 @@
+import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { readAuth, readGraphql, readLogging, readPlaid, readServer, readTokenKeys, readWebhookVerification } from "./config-sections.js";
+import { envReader } from "./config-values.js";
+
+export { ConfigError, decodeKey } from "./config-values.js";
 
 /** Where Plaid calls go: the built-in simulator, or Plaid's own sandbox or production. */
 export type PlaidEnv = "simulator" | "sandbox" | "production";
@@ -12,6 +17,15 @@ export interface Config {
   /** Base URL the gateway is reached at from outside (webhook URL); the listening address when unset. */
   publicUrl?: string;
   dataDir: string;
+  /** Files and folders in DATA_DIR, derived once. */
+  paths: DataPaths;
+  /** No DATABASE_URL, REDIS_URL or auth configured: the zero-configuration start (`npm start`). */
+  embeddedDefault: boolean;
+  /**
+   * The embedded default's development token may be handed to browsers on this machine (GraphiQL and
+   * the dashboard pre-fill it): no auth configured, no PUBLIC_URL, and listening on loopback only.
+   */
+  offersDevelopmentToken: boolean;
   databaseUrl?: string;
   redisUrl?: string;
   /** Prefix of this deployment's Redis channels, so deployments sharing one Redis stay apart. */
@@ -20,6 +34,8 @@ export interface Config {
     env: PlaidEnv;
     clientId?: string;
     secret?: string;
+    /** What the gateway (or `npm run simulator`) uses: the configured credentials, or ones generated for this run of the simulator. */
+    credentials: PlaidCredentials;
     simulatorPort: number;
     /** A simulator already running elsewhere (`npm run simulator`), shared by several gateways; none is started then. */
     simulatorUrl?: string;
@@ -35,6 +51,8 @@ export interface Config {
     jwksUrl?: string;
     issuer?: string;
     audience?: string;
+    /** AUTH_JWT_SECRET or AUTH_JWKS_URL is set; otherwise tokens are signed with a secret generated in DATA_DIR. */
+    configured: boolean;
   };
   /** NODE_ENV: "production" turns introspection and field suggestions off by default. */
   nodeEnv: string;
@@ -65,219 +83,61 @@ export interface GraphqlLimits {
   maxCost: number;
 }
 
-/** A configuration value that cannot be used; the message names the variable. */
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = "ConfigError";
-  }
+export interface DataPaths {
+  /** The PGlite store (without DATABASE_URL). */
+  pgliteDir: string;
+  /** The generated HS256 secret (without AUTH_JWT_SECRET or AUTH_JWKS_URL). */
+  authSecretFile: string;
+  /** The built-in simulator's Items, users and keys, kept across restarts. */
+  simulatorStateFile: string;
 }
 
-const PLAID_ENVS: readonly PlaidEnv[] = ["simulator", "sandbox", "production"];
-const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+export interface PlaidCredentials {
+  clientId: string;
+  secret: string;
+  /** Made up for this run (the simulator without PLAID_CLIENT_ID and PLAID_SECRET). */
+  generated: boolean;
+}
 
-type Env = Record<string, string | undefined>;
-
-/** Parses and checks every setting once; throws ConfigError naming the first bad variable. */
-export function loadConfig(env: Env = process.env): Config {
-  const read = (name: string): string | undefined => {
-    const value = env[name];
-    if (value === undefined) return undefined;
-    const trimmed = value.trim();
-    return trimmed === "" ? undefined : trimmed;
-  };
-
-  const port = readPort(read, "PORT", 4000);
-  const host = read("HOST") ?? "127.0.0.1";
-  const simulatorPort = readPort(read, "SIMULATOR_PORT", 4010);
-  const publicUrl = readUrl(read, "PUBLIC_URL", ["http:", "https:"]);
-  const dataDir = path.resolve(read("DATA_DIR") ?? ".data");
-  const databaseUrl = readUrl(read, "DATABASE_URL", ["postgres:", "postgresql:"]);
-  const redisUrl = readUrl(read, "REDIS_URL", ["redis:", "rediss:"]);
-  const redisChannelPrefix = read("REDIS_CHANNEL_PREFIX") ?? "item-events";
-  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(redisChannelPrefix)) {
-    throw new ConfigError("REDIS_CHANNEL_PREFIX", "must be 1-64 letters, digits, or _ . : -");
-  }
-
-  const plaidEnv = (read("PLAID_ENV") ?? "simulator").toLowerCase();
-  if (!PLAID_ENVS.includes(plaidEnv as PlaidEnv)) {
-    throw new ConfigError("PLAID_ENV", `must be one of ${PLAID_ENVS.join(", ")} (got "${plaidEnv}")`);
-  }
-  const clientId = read("PLAID_CLIENT_ID");
-  const secret = read("PLAID_SECRET");
-  if (plaidEnv !== "simulator") {
-    if (!clientId) throw new ConfigError("PLAID_CLIENT_ID", `is required when PLAID_ENV=${plaidEnv}`);
-    if (!secret) throw new ConfigError("PLAID_SECRET", `is required when PLAID_ENV=${plaidEnv}`);
-  }
-  const simulatorUrl = readUrl(read, "SIMULATOR_URL", ["http:", "https:"]);
-  if (simulatorUrl && plaidEnv !== "simulator") throw new ConfigError("SIMULATOR_URL", `applies only to PLAID_ENV=simulator (PLAID_ENV is ${plaidEnv})`);
-  if (simulatorUrl && (!clientId || !secret)) {
-    throw new ConfigError(clientId ? "PLAID_SECRET" : "PLAID_CLIENT_ID", "is required with SIMULATOR_URL: use the credentials that simulator accepts");
-  }
-  if (!simulatorUrl && port !== 0 && port === simulatorPort && plaidEnv === "simulator") {
-    throw new ConfigError("SIMULATOR_PORT", `must differ from PORT (both are ${port})`);
-  }
-
-  const jwtSecret = read("AUTH_JWT_SECRET");
-  const jwksUrl = readUrl(read, "AUTH_JWKS_URL", ["http:", "https:"]);
-  if (jwtSecret && jwksUrl) {
-    throw new ConfigError("AUTH_JWT_SECRET", "set either AUTH_JWT_SECRET or AUTH_JWKS_URL, not both");
-  }
-  if (jwtSecret && Buffer.byteLength(jwtSecret) < 32) {
-    throw new ConfigError("AUTH_JWT_SECRET", "must be at least 32 bytes long for HS256");
-  }
-  if (plaidEnv === "production" && !jwtSecret && !jwksUrl) {
-    throw new ConfigError("AUTH_JWKS_URL", "PLAID_ENV=production needs AUTH_JWKS_URL or AUTH_JWT_SECRET; the generated development secret is not for production");
-  }
-
-  const tokenEncryptionKey = read("TOKEN_ENCRYPTION_KEY");
-  if (tokenEncryptionKey !== undefined && decodeKey(tokenEncryptionKey) === undefined) {
-    throw new ConfigError("TOKEN_ENCRYPTION_KEY", "must be 32 bytes, as 64 hex characters or base64");
-  }
-  if (plaidEnv === "production" && !tokenEncryptionKey) {
-    throw new ConfigError("TOKEN_ENCRYPTION_KEY", "is required when PLAID_ENV=production");
-  }
-  const tokenEncryptionPreviousKeys = (read("TOKEN_ENCRYPTION_PREVIOUS_KEYS") ?? "")
-    .split(",")
-    .map((key) => key.trim())
-    .filter(Boolean);
-  tokenEncryptionPreviousKeys.forEach((key, index) => {
-    // The message names the entry's position, never its value.
-    if (decodeKey(key) === undefined) {
-      throw new ConfigError("TOKEN_ENCRYPTION_PREVIOUS_KEYS", `entry ${index + 1} must be 32 bytes, as 64 hex characters or base64`);
-    }
-  });
-  if (tokenEncryptionPreviousKeys.length > 0 && !tokenEncryptionKey) {
-    throw new ConfigError("TOKEN_ENCRYPTION_PREVIOUS_KEYS", "needs TOKEN_ENCRYPTION_KEY (the active key); without it the keys live in DATA_DIR's key ring");
-  }
-
-  const verification = (read("WEBHOOK_VERIFICATION") ?? "on").toLowerCase();
-  if (verification !== "on" && verification !== "off") {
-    throw new ConfigError("WEBHOOK_VERIFICATION", `must be on or off (got "${verification}")`);
-  }
-  if (verification === "off" && plaidEnv === "production") {
-    throw new ConfigError("WEBHOOK_VERIFICATION", "cannot be off when PLAID_ENV=production");
-  }
-
+/** Parses and checks every setting once, and derives what follows from them; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const read = envReader(env);
+  const { simulatorPort, ...server } = readServer(read);
+  const plaid = readPlaid(read, { port: server.port, simulatorPort });
+  const auth = readAuth(read, plaid.env);
+  const tokenKeys = readTokenKeys(read, plaid.env);
+  const webhookVerification = readWebhookVerification(read, plaid.env);
   const nodeEnv = read("NODE_ENV") ?? "development";
-  const introspection = readSwitch(read, "GRAPHQL_INTROSPECTION", nodeEnv !== "production");
-  const graphql: GraphqlLimits = {
-    introspection,
-    maxDepth: readInt(read, "GRAPHQL_MAX_DEPTH", 10, 1, 100),
-    maxAliases: readInt(read, "GRAPHQL_MAX_ALIASES", 15, 0, 1000),
-    maxDirectives: readInt(read, "GRAPHQL_MAX_DIRECTIVES", 50, 0, 1000),
-    maxTokens: readInt(read, "GRAPHQL_MAX_TOKENS", 1000, 10, 100_000),
-    maxDocumentBytes: readInt(read, "GRAPHQL_MAX_DOCUMENT_BYTES", 15_000, 100, 1_000_000),
-    maxCost: readInt(read, "GRAPHQL_MAX_COST", 5000, 1, 10_000_000),
-  };
-  const graphiql = readSwitch(read, "GRAPHIQL", nodeEnv !== "production");
-  const corsOrigins = (read("CORS_ORIGINS") ?? "")
-    .split(",")
-    .map((origin) => origin.trim())
-    .filter(Boolean);
-  for (const origin of corsOrigins) {
-    let parsed: URL | null = null;
-    try {
-      parsed = new URL(origin);
-    } catch {
-      parsed = null;
-    }
-    if (!parsed || !["http:", "https:"].includes(parsed.protocol) || parsed.origin !== origin) {
-      throw new ConfigError("CORS_ORIGINS", `"${origin.slice(0, 80)}" is not an origin (scheme://host[:port], no path)`);
-    }
-  }
-
-  const logLevel = (read("LOG_LEVEL") ?? "info").toLowerCase();
-  if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
-    throw new ConfigError("LOG_LEVEL", `must be one of ${LOG_LEVELS.join(", ")} (got "${logLevel}")`);
-  }
-  const embeddedDefault = !databaseUrl && !redisUrl && !jwtSecret && !jwksUrl;
-  const logFormat = (read("LOG_FORMAT") ?? (embeddedDefault ? "pretty" : "json")).toLowerCase();
-  if (logFormat !== "json" && logFormat !== "pretty") {
-    throw new ConfigError("LOG_FORMAT", `must be json or pretty (got "${logFormat.slice(0, 20)}")`);
-  }
-
+  const surface = readGraphql(read, nodeEnv);
+  const embeddedDefault = !server.databaseUrl && !server.redisUrl && !auth.configured;
   return {
-    port,
-    host,
-    publicUrl: publicUrl?.replace(/\/+$/, ""),
-    dataDir,
-    databaseUrl,
-    redisUrl,
-    redisChannelPrefix,
-    plaid: {
-      env: plaidEnv as PlaidEnv,
-      clientId,
-      secret,
-      simulatorPort,
-      simulatorUrl: simulatorUrl?.replace(/\/+$/, ""),
-      clientName: read("PLAID_CLIENT_NAME") ?? "Plaid Item Gateway",
-      snapshotMaxAgeSeconds: readInt(read, "ITEM_SNAPSHOT_MAX_AGE_SECONDS", 300, 0, 86_400),
-      timeoutMs: readInt(read, "PLAID_TIMEOUT_MS", 10_000, 100, 120_000),
-    },
-    auth: {
-      jwtSecret,
-      jwksUrl,
-      issuer: read("AUTH_ISSUER"),
-      audience: read("AUTH_AUDIENCE"),
-    },
+    ...server,
+    paths: dataPaths(server.dataDir),
+    embeddedDefault,
+    offersDevelopmentToken: !auth.configured && !server.publicUrl && ["127.0.0.1", "localhost", "::1"].includes(server.host),
+    plaid: { ...plaid, credentials: plaidCredentials(plaid.clientId, plaid.secret) },
+    auth,
     nodeEnv,
-    graphql,
-    corsOrigins,
-    graphiql,
-    webhookVerification: verification === "on",
-    tokenEncryptionKey,
-    tokenEncryptionPreviousKeys,
-    logLevel: logLevel as LogLevel,
-    logFormat,
+    ...surface,
+    webhookVerification,
+    ...tokenKeys,
+    ...readLogging(read, embeddedDefault),
   };
 }
 
-/** A 32-byte key from 64 hex characters or base64; undefined when it is neither. */
-export function decodeKey(text: string): Buffer | undefined {
-  if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, "hex");
-  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(text)) {
-    const key = Buffer.from(text.replace(/-/g, "+").replace(/_/g, "/"), "base64");
-    if (key.length === 32) return key;
-  }
-  return undefined;
+function dataPaths(dataDir: string): DataPaths {
+  return {
+    pgliteDir: path.join(dataDir, "pglite"),
+    authSecretFile: path.join(dataDir, "auth-hs256.key"),
+    simulatorStateFile: path.join(dataDir, "simulator-state.json"),
+  };
 }
 
-function readSwitch(read: (n: string) => string | undefined, name: string, fallback: boolean): boolean {
-  const text = read(name)?.toLowerCase();
-  if (text === undefined) return fallback;
-  if (["on", "true", "1"].includes(text)) return true;
-  if (["off", "false", "0"].includes(text)) return false;
-  throw new ConfigError(name, `must be on or off (got "${text.slice(0, 20)}")`);
-}
-
-function readPort(read: (n: string) => string | undefined, name: string, fallback: number): number {
-  return readInt(read, name, fallback, 0, 65_535);
-}
-
-function readInt(read: (n: string) => string | undefined, name: string, fallback: number, min: number, max: number): number {
-  const text = read(name);
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text)) throw new ConfigError(name, `must be a whole number (got "${text}")`);
-  const value = Number(text);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max} (got ${value})`);
-  return value;
-}
-
-function readUrl(read: (n: string) => string | undefined, name: string, protocols: string[]): string | undefined {
-  const text = read(name);
-  if (text === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new ConfigError(name, "is not a valid URL");
-  }
-  if (!protocols.includes(url.protocol)) {
-    throw new ConfigError(name, `must use ${protocols.map((p) => p.replace(/:$/, "")).join(" or ")} (got ${url.protocol.replace(/:$/, "")})`);
-  }
-  return text;
+/** Sandbox and production always have both (checked above); the simulator makes up what is missing. */
+function plaidCredentials(clientId: string | undefined, secret: string | undefined): PlaidCredentials {
+  return {
+    clientId: clientId ?? randomBytes(12).toString("hex"),
+    secret: secret ?? randomBytes(15).toString("hex"),
+    generated: !clientId || !secret,
+  };
 }

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import "reflect-metadata";
 import { printSchema } from "graphql";
-import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -71,10 +70,9 @@ async function serve(config: Config): Promise<number> {
     ...(config.graphiql ? [`  GraphiQL  ${gateway.url}/`] : []),
     `  Dashboard ${gateway.url}/dashboard`,
     `  Plaid     ${gateway.simulator ? `built-in simulator at ${gateway.simulator.url}` : config.plaid.simulatorUrl ? `simulator at ${config.plaid.simulatorUrl}` : config.plaid.env}`,
-    `  Store     ${gateway.store.db.kind === "pglite" ? `PGlite in ${path.join(config.dataDir, "pglite")}` : "PostgreSQL"}`,
+    `  Store     ${gateway.store.db.kind === "pglite" ? `PGlite in ${config.paths.pgliteDir}` : "PostgreSQL"}`,
   ];
-  const authConfigured = Boolean(config.auth.jwtSecret || config.auth.jwksUrl);
-  if (!authConfigured && gateway.issueToken) {
+  if (!config.auth.configured && gateway.issueToken) {
     const devToken = await gateway.issueToken("developer", { admin: true, expiresIn: "12h" });
     gateway.showDevelopmentToken(devToken);
     lines.push(
@@ -94,8 +92,7 @@ async function serve(config: Config): Promise<number> {
 }
 
 async function simulator(config: Config): Promise<number> {
-  const clientId = config.plaid.clientId ?? randomBytes(12).toString("hex");
-  const secret = config.plaid.secret ?? randomBytes(15).toString("hex");
+  const { clientId, secret, generated } = config.plaid.credentials;
   const { startPlaidSimulator } = await import("./simulator/index.js");
   const logger = createLogger({ level: config.logLevel, name: "plaid-simulator" });
   const running = await startPlaidSimulator({
@@ -103,11 +100,11 @@ async function simulator(config: Config): Promise<number> {
     port: config.plaid.simulatorPort,
     clientId,
     secret,
-    stateFile: path.join(config.dataDir, "simulator-state.json"),
+    stateFile: config.paths.simulatorStateFile,
     logger,
   });
   const lines = [`Plaid simulator listening at ${running.url}`];
-  if (!config.plaid.clientId || !config.plaid.secret) {
+  if (generated) {
     lines.push("Credentials for this run (set PLAID_CLIENT_ID and PLAID_SECRET to choose your own):", `  PLAID_CLIENT_ID=${clientId}`, `  PLAID_SECRET=${secret}`);
   }
   process.stdout.write(lines.join("\n") + "\n");
@@ -127,7 +124,7 @@ async function emitSchema(rest: string[]): Promise<number> {
 }
 
 async function migrateOnly(config: Config): Promise<number> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, "pglite") });
+  const store = await openStore({ databaseUrl: config.databaseUrl, pgliteDir: config.paths.pgliteDir });
   await store.close();
   process.stdout.write(`Migrations are up to date (${store.db.kind}).\n`);
   return 0;
@@ -144,7 +141,7 @@ async function token(config: Config, rest: string[]): Promise<number> {
   if (!/^[^\u0000-\u001f\u007f]{1,128}$/.test(values.user)) throw new UsageError("--user must be 1-128 printable characters");
   if (!/^\d+\s?(s|m|h|d)$/.test(values["expires-in"]!)) throw new UsageError("--expires-in must look like 30m, 12h or 7d");
   if (config.auth.jwksUrl) throw new UsageError("AUTH_JWKS_URL is set: tokens come from your identity provider, not from this command");
-  const secret = config.auth.jwtSecret ? new TextEncoder().encode(config.auth.jwtSecret) : readOrCreateSecretFile(path.join(config.dataDir, "auth-hs256.key"));
+  const secret = config.auth.jwtSecret ? new TextEncoder().encode(config.auth.jwtSecret) : readOrCreateSecretFile(config.paths.authSecretFile);
   const jwt = await signDevToken(secret, { user: values.user, admin: values.admin, expiresIn: values["expires-in"], issuer: config.auth.issuer, audience: config.auth.audience });
   process.stdout.write(jwt + "\n");
   return 0;
@@ -155,9 +152,9 @@ async function rotateKey(config: Config): Promise<number> {
   const { rotateTokenKey } = await import("./datasources/store/key-rotation.js");
   const source = loadTokenKeys(config);
   if (!config.databaseUrl) {
-    process.stdout.write(`Store: PGlite in ${path.join(config.dataDir, "pglite")} (serves one process at a time: stop the gateway using it first).\n`);
+    process.stdout.write(`Store: PGlite in ${config.paths.pgliteDir} (serves one process at a time: stop the gateway using it first).\n`);
   }
-  const store = await openStore({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, "pglite") });
+  const store = await openStore({ databaseUrl: config.databaseUrl, pgliteDir: config.paths.pgliteDir });
   try {
     const report = await rotateTokenKey(source, store.db, {
       say: (line) => process.stdout.write(line + "\n"),

@@ -1,9 +1,7 @@
 import "reflect-metadata";
 import express from "express";
-import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { Authenticator } from "./auth/authenticator.js";
 import { signDevToken } from "./auth/dev-token.js";
 import type { Config } from "./config.js";
@@ -12,20 +10,21 @@ import { PlaidDataSource, type PlaidCallRecord } from "./datasources/plaid/plaid
 import type { PlaidResilienceOptions } from "./datasources/plaid/plaid-policies.js";
 import { openStore, type Store } from "./datasources/store/store.js";
 import { openTokenCipher } from "./datasources/store/token-keys.js";
+import { createContextFactory } from "./graphql/context.js";
+import { GraphqlPipeline } from "./graphql/pipeline.js";
+import { buildGatewaySchema } from "./graphql/schema.js";
 import { requestLogging } from "./http/access-log.js";
+import { createApolloServer } from "./http/apollo-server.js";
 import { browserPages } from "./http/browser-pages.js";
-import { createApolloServer } from "./http/graphql-server.js";
+import { graphqlHandlers } from "./http/graphql-route.js";
 import { healthRoutes } from "./http/health.js";
-import { createGatewayMetrics } from "./http/metrics.js";
 import { apiFallbacks, corsPolicy, securityHeaders } from "./http/http-surface.js";
 import { createLogger, type Logger } from "./logger.js";
-import { buildGatewaySchema } from "./graphql/schema.js";
+import { createGatewayMetrics, type GatewayMetrics } from "./metrics/gateway-metrics.js";
 import { readOrCreateSecretFile } from "./secret-file.js";
+import { createServices, type ServiceSet } from "./services/create-services.js";
+import { INSTITUTIONS } from "./simulator/institutions.js";
 import { startPlaidSimulator, type PlaidSimulator, type PlaidSimulatorOptions } from "./simulator/index.js";
-import { createContextFactory } from "./graphql/context.js";
-import { graphqlHandlers } from "./http/graphql-route.js";
-import { createServices } from "./services/create-services.js";
-import { createErrorFormatter } from "./graphql/format-error.js";
 import { attachGraphqlWs } from "./subscriptions/graphql-ws-server.js";
 import { createInProcessEventBus, type ItemEventBus } from "./subscriptions/item-event-bus.js";
 import { createRedisEventBus } from "./subscriptions/redis-item-event-bus.js";
@@ -67,151 +66,184 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
+/** What stopping the gateway undoes, in reverse order of starting. */
+class Cleanups {
+  private readonly steps: Array<() => Promise<void> | void> = [];
+  constructor(private readonly logger: Logger) {}
+
+  push(step: () => Promise<void> | void): void {
+    this.steps.push(step);
+  }
+
+  async run(): Promise<void> {
+    for (const step of this.steps.splice(0).reverse()) {
+      await Promise.resolve()
+        .then(step)
+        .catch((error: unknown) => this.logger.warn({ err: error }, "error while stopping"));
+    }
+  }
+}
+
+/** The parts every transport shares, wired from the configuration. */
+interface Core {
+  metrics: GatewayMetrics;
+  authenticator: Authenticator;
+  authSecret: Uint8Array | undefined;
+  store: Store;
+  plaid: PlaidDataSource;
+  simulator: PlaidSimulator | null;
+  events: ItemEventBus;
+  serviceSet: ServiceSet;
+  /** Where Plaid sends this gateway's webhooks; known once the server listens. */
+  setWebhookUrl(url: string): void;
+}
+
 /** Wires store, Plaid, services, schema and HTTP together and starts listening. */
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
-  const cleanups: Array<() => Promise<void>> = [];
-  const stop = async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) {
-      await cleanup().catch((error) => logger.warn({ err: error }, "error while stopping"));
-    }
-  };
-
+  const cleanups = new Cleanups(logger);
   try {
-    const metrics = createGatewayMetrics();
-    cleanups.push(async () => metrics.close());
-    const onPlaidCall = (record: PlaidCallRecord) => {
-      metrics.plaidCall(record);
-      options.onPlaidCall?.(record);
-    };
-    const onWebhook = (result: WebhookResult) => {
-      metrics.webhook(result);
-      options.onWebhook?.(result);
-    };
-    const authSecret = config.auth.jwtSecret
-      ? new TextEncoder().encode(config.auth.jwtSecret)
-      : config.auth.jwksUrl
-        ? undefined
-        : readOrCreateSecretFile(path.join(config.dataDir, "auth-hs256.key"));
-    const authenticator = new Authenticator({ secret: authSecret, jwksUrl: config.auth.jwksUrl, issuer: config.auth.issuer, audience: config.auth.audience });
-    const cipher = openTokenCipher(config);
-
-    const store = options.store ?? (await openStore({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, "pglite") }));
-    if (!options.store) cleanups.push(() => store.close());
-
-    let simulator: PlaidSimulator | null = null;
-    let plaidCredentials = { clientId: config.plaid.clientId ?? "", secret: config.plaid.secret ?? "" };
-    if (config.plaid.env === "simulator" && !config.plaid.simulatorUrl) {
-      plaidCredentials = {
-        clientId: config.plaid.clientId ?? randomBytes(12).toString("hex"),
-        secret: config.plaid.secret ?? randomBytes(15).toString("hex"),
-      };
-      simulator = await startPlaidSimulator({
-        host: "127.0.0.1",
-        port: config.plaid.simulatorPort,
-        ...plaidCredentials,
-        stateFile: path.join(config.dataDir, "simulator-state.json"),
-        logger: logger.child({ component: "simulator" }),
-        ...options.simulator,
-      });
-      const running = simulator;
-      cleanups.push(() => running.close());
-    }
-    const simulatorUrl = config.plaid.simulatorUrl ?? simulator?.url ?? null;
-    const plaidApi = createPlaidApi({ env: config.plaid.env, ...plaidCredentials, basePath: simulatorUrl ?? undefined });
-    const plaid = new PlaidDataSource(plaidApi, logger.child({ component: "plaid" }), onPlaidCall, {
-      timeoutMs: config.plaid.timeoutMs,
-      ...options.plaidResilience,
-    });
-
-    const events: ItemEventBus = metrics.observeEventBus(
-      config.redisUrl
-        ? await createRedisEventBus({ redisUrl: config.redisUrl, logger: logger.child({ component: "event-bus" }), channelPrefix: config.redisChannelPrefix })
-        : createInProcessEventBus({ logger }),
-    );
-    cleanups.push(() => events.close());
-    let webhookUrl: string | null = null;
-    const { services, ingest, reconciler } = createServices({ config, store, plaid, cipher, events, simulatorUrl, webhookUrl: () => webhookUrl, logger });
-    cleanups.push(() => reconciler.idle());
-    if (!config.webhookVerification) {
-      logger.warn(
-        "WEBHOOK_VERIFICATION=off: webhooks are NOT verified; anyone who can reach /webhooks/plaid can change Item statuses. Never run like this outside a local experiment.",
-      );
-    }
-    const verifier = config.webhookVerification ? new PlaidWebhookVerifier({ fetchKey: (kid) => plaid.getWebhookVerificationKey(kid) }) : null;
-    const createContext = createContextFactory({ store, plaid, cipher, services, logger });
-
-    const schema = await buildGatewaySchema();
-    const app = express();
-    app.disable("x-powered-by");
-    app.use(requestLogging(logger));
-    app.use(securityHeaders());
-    app.use(healthRoutes({ db: store.db, events, redisConfigured: Boolean(config.redisUrl), logger }));
-    app.get("/metrics", metrics.handler);
-    const httpServer: Server = createServer(app);
-    // Stopping runs in reverse: WebSockets close first, then Apollo drains HTTP (letting requests in
-    // flight, webhooks among them, finish) and closes the server; this only ends what is left after that.
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          if (!httpServer.listening) return resolve();
-          httpServer.closeAllConnections();
-          httpServer.close(() => resolve());
-        }),
-    );
-    const apollo = createApolloServer(schema, httpServer, logger, config.graphql, metrics.apolloPlugin);
-    await apollo.start();
-    cleanups.push(() => apollo.stop());
-
-    app.use(webhookRouter({ verifier, ingest, logger, onResult: onWebhook }));
+    const core = await wireCore(config, options, logger, cleanups);
     let developmentToken: string | null = null;
-    app.use(browserPages({ config, authenticator, store, simulatorUrl, developmentToken: () => developmentToken, logger }));
-    app.use("/graphql", corsPolicy(config.corsOrigins));
-    app.use("/graphql", ...graphqlHandlers(apollo, authenticator, createContext));
-    app.use(...apiFallbacks(logger));
-    const ws = attachGraphqlWs({
-      httpServer,
-      schema,
-      authenticator,
-      createContext,
-      formatError: createErrorFormatter(logger),
-      limits: config.graphql,
-      logger,
-      operations: metrics.wsOperations,
-    });
-    cleanups.push(() => ws.close());
-
-    await new Promise<void>((resolve, reject) => {
-      httpServer.once("error", reject);
-      httpServer.listen(config.port, config.host, () => {
-        httpServer.off("error", reject);
-        resolve();
-      });
-    });
-    const address = httpServer.address() as AddressInfo;
-    const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-    const url = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${address.port}`;
-    webhookUrl = `${config.publicUrl ?? url}/webhooks/plaid`;
-
-    logger.info({ url: `${url}/graphql`, plaidEnv: config.plaid.env, store: store.db.kind, simulator: simulator?.url }, "gateway listening");
+    const { httpServer } = await serveHttp(config, core, options, logger, cleanups, () => developmentToken);
+    const url = await listen(httpServer, config);
+    core.setWebhookUrl(`${config.publicUrl ?? url}/webhooks/plaid`);
+    logger.info({ url: `${url}/graphql`, plaidEnv: config.plaid.env, store: core.store.db.kind, simulator: core.simulator?.url }, "gateway listening");
+    const { authSecret } = core;
     return {
       url,
       graphqlUrl: `${url}/graphql`,
-      simulator,
-      store,
-      events,
-      idle: () => reconciler.idle(),
+      simulator: core.simulator,
+      store: core.store,
+      events: core.events,
+      idle: () => core.serviceSet.reconciler.idle(),
       issueToken: authSecret
         ? (user, tokenOptions = {}) =>
             signDevToken(authSecret, { user, admin: tokenOptions.admin, expiresIn: tokenOptions.expiresIn, issuer: config.auth.issuer, audience: config.auth.audience })
         : null,
       showDevelopmentToken: (token) => {
-        developmentToken = config.auth.jwtSecret || config.auth.jwksUrl ? null : token;
+        developmentToken = config.auth.configured ? null : token;
       },
-      stop,
+      stop: () => cleanups.run(),
     };
   } catch (error) {
-    await stop();
+    await cleanups.run();
     throw error;
   }
+}
+
+/** Metrics, auth, store, Plaid (or the simulator), the event bus and the services. */
+async function wireCore(config: Config, options: GatewayOptions, logger: Logger, cleanups: Cleanups): Promise<Core> {
+  const metrics = createGatewayMetrics();
+  cleanups.push(() => metrics.close());
+  const authSecret = config.auth.jwtSecret ? new TextEncoder().encode(config.auth.jwtSecret) : config.auth.jwksUrl ? undefined : readOrCreateSecretFile(config.paths.authSecretFile);
+  const authenticator = new Authenticator({ secret: authSecret, jwksUrl: config.auth.jwksUrl, issuer: config.auth.issuer, audience: config.auth.audience });
+  const cipher = openTokenCipher(config);
+  const store = options.store ?? (await openStore({ databaseUrl: config.databaseUrl, pgliteDir: config.paths.pgliteDir }));
+  if (!options.store) cleanups.push(() => store.close());
+  const simulator = await startEmbeddedSimulator(config, options, logger, cleanups);
+  const simulatorUrl = config.plaid.simulatorUrl ?? simulator?.url ?? null;
+  const plaidApi = createPlaidApi({ env: config.plaid.env, ...config.plaid.credentials, basePath: simulatorUrl ?? undefined });
+  const onPlaidCall = (record: PlaidCallRecord) => {
+    metrics.plaidCall(record);
+    options.onPlaidCall?.(record);
+  };
+  const plaid = new PlaidDataSource(plaidApi, logger.child({ component: "plaid" }), onPlaidCall, { timeoutMs: config.plaid.timeoutMs, ...options.plaidResilience });
+  const events = metrics.observeEventBus(
+    config.redisUrl
+      ? await createRedisEventBus({ redisUrl: config.redisUrl, logger: logger.child({ component: "event-bus" }), channelPrefix: config.redisChannelPrefix })
+      : createInProcessEventBus({ logger }),
+  );
+  cleanups.push(() => events.close());
+  let webhookUrl: string | null = null;
+  const serviceSet = createServices({ config, store, plaid, cipher, events, simulatorUrl, webhookUrl: () => webhookUrl, logger });
+  cleanups.push(() => serviceSet.reconciler.idle());
+  const setWebhookUrl = (url: string) => {
+    webhookUrl = url;
+  };
+  return { metrics, authenticator, authSecret, store, plaid, simulator, events, serviceSet, setWebhookUrl };
+}
+
+/** The built-in simulator (PLAID_ENV=simulator without SIMULATOR_URL), or null. */
+async function startEmbeddedSimulator(config: Config, options: GatewayOptions, logger: Logger, cleanups: Cleanups): Promise<PlaidSimulator | null> {
+  if (config.plaid.env !== "simulator" || config.plaid.simulatorUrl) return null;
+  const simulator = await startPlaidSimulator({
+    host: "127.0.0.1",
+    port: config.plaid.simulatorPort,
+    ...config.plaid.credentials,
+    stateFile: config.paths.simulatorStateFile,
+    logger: logger.child({ component: "simulator" }),
+    ...options.simulator,
+  });
+  cleanups.push(() => simulator.close());
+  return simulator;
+}
+
+/** The HTTP surface (GraphQL over HTTP and WebSocket, webhooks, pages, health, metrics) on one server. */
+async function serveHttp(config: Config, core: Core, options: GatewayOptions, logger: Logger, cleanups: Cleanups, developmentToken: () => string | null) {
+  const { services, ingest, openScope } = core.serviceSet;
+  const pipeline = new GraphqlPipeline({
+    schema: await buildGatewaySchema(),
+    limits: config.graphql,
+    createContext: createContextFactory({ services, openScope, logger }),
+    logger,
+    observer: core.metrics.operation,
+  });
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(requestLogging(logger));
+  app.use(securityHeaders());
+  app.use(healthRoutes({ db: core.store.db, eventBusHealth: () => core.events.health(), redisConfigured: Boolean(config.redisUrl), logger }));
+  app.get("/metrics", core.metrics.handler);
+  const httpServer: Server = createServer(app);
+  // Stopping runs in reverse: WebSockets close first, then Apollo drains HTTP (letting requests in
+  // flight, webhooks among them, finish) and closes the server; this only ends what is left after that.
+  cleanups.push(() => closeServer(httpServer));
+  const apollo = createApolloServer(pipeline, httpServer, logger);
+  await apollo.start();
+  cleanups.push(() => apollo.stop());
+  const onWebhook = (result: WebhookResult) => {
+    core.metrics.webhook(result);
+    options.onWebhook?.(result);
+  };
+  app.use(webhookRouter({ verifier: webhookVerifier(config, core.plaid, logger), ingest, logger, onResult: onWebhook }));
+  const institutions = INSTITUTIONS.map((institution) => ({ id: institution.institution_id, name: institution.name }));
+  app.use(browserPages({ config, authenticator: core.authenticator, simulatorLink: services.simulatorLink, institutions, developmentToken, logger }));
+  app.use("/graphql", corsPolicy(config.corsOrigins));
+  app.use("/graphql", ...graphqlHandlers(apollo, core.authenticator, pipeline.createContext));
+  app.use(...apiFallbacks(logger));
+  const ws = attachGraphqlWs({ httpServer, pipeline, authenticator: core.authenticator, logger });
+  cleanups.push(() => ws.close());
+  return { httpServer };
+}
+
+/** Verifies webhooks as Plaid signs them, unless verification was explicitly turned off for a local experiment. */
+function webhookVerifier(config: Config, plaid: PlaidDataSource, logger: Logger): PlaidWebhookVerifier | null {
+  if (config.webhookVerification) return new PlaidWebhookVerifier({ fetchKey: (kid) => plaid.getWebhookVerificationKey(kid) });
+  logger.warn(
+    "WEBHOOK_VERIFICATION=off: webhooks are NOT verified; anyone who can reach /webhooks/plaid can change Item statuses. Never run like this outside a local experiment.",
+  );
+  return null;
+}
+
+/** Listens on the configured address; answers the base URL clients use. */
+async function listen(httpServer: Server, config: Config): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off("error", reject);
+      resolve();
+    });
+  });
+  const address = httpServer.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${address.port}`;
+}
+
+function closeServer(httpServer: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (!httpServer.listening) return resolve();
+    httpServer.closeAllConnections();
+    httpServer.close(() => resolve());
+  });
 }

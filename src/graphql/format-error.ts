@@ -16,12 +16,21 @@ const PASS_THROUGH = new Set([
   "FORBIDDEN",
 ]);
 
+export type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+
+/** GraphQL's "Did you mean …?" hints, which name parts of the schema. */
+function withoutSuggestions(message: string): string {
+  return message.replace(/ ?Did you mean(.+?)\?$/, "");
+}
+
 /**
- * Shapes every error a client sees: the gateway's own errors keep their code and safe extensions;
- * GraphQL's own errors keep their code; anything else is masked and logged, never sent as it is.
+ * Shapes every error a client sees, over either transport: the gateway's own errors keep their code and
+ * safe extensions; GraphQL's own errors keep their code (and, with `hideSchemaDetails`, lose their
+ * "Did you mean …?" hints: without introspection the schema is not to be guessed at); anything else
+ * is masked and logged, never sent as it is.
  */
-export function createErrorFormatter(logger: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+export function createErrorFormatter(logger: Logger, options: { hideSchemaDetails: boolean }): ErrorFormatter {
+  return (formatted, error) => {
     const original = unwrapResolverError(error);
     const base = { locations: formatted.locations, path: formatted.path };
     if (original instanceof GatewayError) {
@@ -30,7 +39,8 @@ export function createErrorFormatter(logger: Logger) {
     const code = formatted.extensions?.code;
     if (typeof code === "string" && PASS_THROUGH.has(code) && (original instanceof GraphQLError || original === error)) {
       const requestId = formatted.extensions?.requestId;
-      return { ...base, message: formatted.message, extensions: requestId ? { code, requestId } : { code } };
+      const message = options.hideSchemaDetails ? withoutSuggestions(formatted.message) : formatted.message;
+      return { ...base, message, extensions: requestId ? { code, requestId } : { code } };
     }
     logger.error({ err: original, path: formatted.path }, "unexpected error while serving GraphQL");
     return { ...base, message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } };

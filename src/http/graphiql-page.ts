@@ -1,7 +1,6 @@
 import express, { type Request, type RequestHandler, type Router } from "express";
 import { pageSecurityHeaders } from "./http-surface.js";
-import { escapeHtml, jsonForScriptElement, type PageAssets } from "./page-assets.js";
-import { GRAPHIQL_START_SCRIPT } from "./graphiql-start-script.js";
+import { renderPageDocument, type PageAssets } from "./page-assets.js";
 
 export interface GraphiqlPageOptions {
   assets: PageAssets;
@@ -9,8 +8,6 @@ export interface GraphiqlPageOptions {
   endpoint: string;
   /** A bearer token to pre-fill the Authorization header with (embedded default only), or null. */
   developmentToken: (req: Request) => string | null;
-  /** Name of the shared graphql-ws browser client asset. */
-  graphqlWsAsset: string;
 }
 
 type GraphiqlBundle = typeof import("@graphql-yoga/render-graphiql/graphiql");
@@ -20,45 +17,10 @@ const graphiqlBundle = (): Promise<GraphiqlBundle> => (bundle ??= import("@graph
 
 const PAGE_CSS = "html,body{height:100%;margin:0}#root{height:100vh}";
 
-const ITEMS_QUERY = `# Plaid Item Gateway: GraphiQL
-#
-# Every request sends the Authorization header from the Headers tab below:
-#   { "Authorization": "Bearer <token>" }
-# Run with Ctrl-Enter; the "Live" tab follows status changes over WebSocket.
-query Items {
-  viewer {
-    clientUserId
-    items {
-      id
-      status
-      recommendedAction
-      institution {
-        name
-      }
-      statusChangedAt
-    }
-  }
-}
-`;
-
-const LIVE_SUBSCRIPTION = `# Status changes of your Items (admins: every Item), over graphql-ws.
-# Pass the last event's cursor as $after to resume without missing one.
-subscription Live($after: String) {
-  itemStatusChanged(after: $after) {
-    cursor
-    itemId
-    previousStatus
-    status
-    cause
-    occurredAt
-  }
-}
-`;
-
 /**
  * GraphiQL for browsers, at GET / and at GET /graphql when the browser asks for HTML (everything else
  * on /graphql is the API). It works offline: the page, GraphiQL's scripts, styles, fonts and editor
- * workers, and the graphql-ws client all come from this process (see PageAssets).
+ * workers, and its start script (with the graphql-ws client) all come from this process (see PageAssets).
  */
 export function graphiqlPage(options: GraphiqlPageOptions): Router {
   const { assets } = options;
@@ -68,7 +30,8 @@ export function graphiqlPage(options: GraphiqlPageOptions): Router {
   assets.add("graphiql-json-worker.js", "text/javascript; charset=utf-8", async () => (await graphiqlBundle()).jsonWorker);
   assets.add("graphiql-graphql-worker.js", "text/javascript; charset=utf-8", async () => (await graphiqlBundle()).graphqlWorker);
   assets.add("graphiql-favicon.ico", "image/x-icon", async () => dataUrlBytes((await graphiqlBundle()).favicon));
-  assets.add("graphiql-start.js", "text/javascript; charset=utf-8", () => GRAPHIQL_START_SCRIPT);
+  // Its own start script (src/browser/graphiql): web workers, default tabs, and the HTTP / graphql-ws fetcher.
+  assets.addBundle("graphiql-start.js", "text/javascript; charset=utf-8");
 
   const page: RequestHandler = async (req, res, next) => {
     try {
@@ -78,38 +41,29 @@ export function graphiqlPage(options: GraphiqlPageOptions): Router {
         title: "Plaid Item Gateway",
         endpoint: options.endpoint,
         headers,
-        tabs: [
-          { query: ITEMS_QUERY, headers },
-          { query: LIVE_SUBSCRIPTION, headers },
-        ],
         workers: {
           editorWorkerService: await assets.url("graphiql-editor-worker.js"),
           json: await assets.url("graphiql-json-worker.js"),
           graphql: await assets.url("graphiql-graphql-worker.js"),
         },
       };
-      const [css, favicon, graphqlWs, start, graphiql] = await Promise.all(
-        ["graphiql.css", "graphiql-favicon.ico", options.graphqlWsAsset, "graphiql-start.js", "graphiql.js"].map((name) => assets.url(name)),
+      const [css, favicon, start, graphiql] = await Promise.all([
+        assets.url("graphiql.css"),
+        assets.url("graphiql-favicon.ico"),
+        assets.url("graphiql-start.js"),
+        assets.url("graphiql.js"),
+      ]);
+      res.type("html").send(
+        renderPageDocument({
+          title: "GraphiQL · Plaid Item Gateway",
+          iconUrl: favicon,
+          stylesheetUrl: css,
+          bodyClass: "no-focus-outline",
+          body: `    <noscript>GraphiQL needs JavaScript.</noscript>\n    <div id="root"></div>`,
+          config: { elementId: "graphiql-config", value: config },
+          scriptUrls: [start, graphiql],
+        }),
       );
-      res.type("html").send(`<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>GraphiQL · Plaid Item Gateway</title>
-    <link rel="icon" href="${escapeHtml(favicon!)}" />
-    <link rel="stylesheet" href="${escapeHtml(css!)}" />
-  </head>
-  <body class="no-focus-outline">
-    <noscript>GraphiQL needs JavaScript.</noscript>
-    <div id="root"></div>
-    <script type="application/json" id="graphiql-config">${jsonForScriptElement(config)}</script>
-    <script src="${escapeHtml(graphqlWs!)}"></script>
-    <script src="${escapeHtml(start!)}"></script>
-    <script src="${escapeHtml(graphiql!)}"></script>
-  </body>
-</html>
-`);
     } catch (error) {
       next(error);
     }

@@ -5,7 +5,7 @@ import { GraphQLError } from "graphql";
 import type { Authenticator } from "../auth/authenticator.js";
 import type { GatewayContext } from "../resolvers/context.js";
 import { GatewayError } from "../domain/errors.js";
-import type { Viewer } from "../domain/viewer.js";
+import type { ContextFactory } from "../graphql/context.js";
 import { requestIdFrom } from "./request-id.js";
 
 /** Body size limit for GraphQL requests. */
@@ -15,7 +15,7 @@ const GRAPHQL_BODY_LIMIT = "100kb";
 export function graphqlHandlers(
   apollo: ApolloServer<GatewayContext>,
   authenticator: Authenticator,
-  createContext: (viewer: Viewer, requestId: string) => GatewayContext,
+  createContext: ContextFactory,
 ): RequestHandler[] {
   return [
     express.json({ limit: GRAPHQL_BODY_LIMIT }),

@@ -2,14 +2,14 @@ import express, { type Router } from "express";
 import type { Database } from "../datasources/store/database.js";
 import { migrationsComplete } from "../datasources/store/migrate.js";
 import type { Logger } from "../logger.js";
-import type { ItemEventBus } from "../subscriptions/item-event-bus.js";
 
 /** How long the store may take to answer a readiness check. */
 const STORE_CHECK_TIMEOUT_MS = 2_000;
 
 export interface HealthOptions {
   db: Database;
-  events: ItemEventBus;
+  /** Whether the live fan-out reaches other instances ("degraded" while Redis is configured but unreachable). */
+  eventBusHealth: () => "ok" | "degraded";
   /** Whether REDIS_URL is set: only then is Redis part of readiness. */
   redisConfigured: boolean;
   logger: Logger;
@@ -29,7 +29,7 @@ export interface ReadinessChecks {
  * connected; 503 otherwise. Both answer with check results only, never error details.
  */
 export function healthRoutes(options: HealthOptions): Router {
-  const { db, events, redisConfigured } = options;
+  const { db, eventBusHealth, redisConfigured } = options;
   const timeoutMs = options.storeTimeoutMs ?? STORE_CHECK_TIMEOUT_MS;
   const log = options.logger.child({ component: "readiness" });
   const router = express.Router();
@@ -53,7 +53,7 @@ export function healthRoutes(options: HealthOptions): Router {
           )
         : ("unknown" as const);
     const checks: ReadinessChecks = { store, migrations };
-    if (redisConfigured) checks.redis = events.health() === "ok" ? "ok" : "unreachable";
+    if (redisConfigured) checks.redis = eventBusHealth() === "ok" ? "ok" : "unreachable";
     const ready = store === "ok" && migrations === "complete" && (checks.redis ?? "ok") === "ok";
     if (ready !== wasReady) {
       if (ready) log.info({ checks }, "ready");

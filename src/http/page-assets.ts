@@ -1,8 +1,9 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from "express";
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { gzip as gzipCallback } from "node:zlib";
 
@@ -10,6 +11,23 @@ const gzip = promisify(gzipCallback);
 
 /** Where the pages' scripts, styles and icons are served from (same origin, never a CDN). */
 export const ASSETS_PATH = "/assets";
+
+/** The package's root: the nearest folder with a package.json above this module (src/http or dist/http alike). */
+function packageRoot(): string {
+  const here = fileURLToPath(new URL(".", import.meta.url));
+  for (let dir = here; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(here, "../..");
+  }
+}
+
+/** Where `npm run build:browser` writes the browser pages' bundles (src/browser bundled by esbuild), whether the gateway runs from src/ or dist/. */
+export const BROWSER_BUNDLES_DIR = path.join(packageRoot(), "dist", "browser");
+
+/** A bundle that was never built: says which command builds it. */
+function missingBundle(file: string, dir: string): Error {
+  return new Error(`The browser bundle ${file} is missing from ${dir}: run \`npm run build:browser\` (\`npm run build\` runs it too)`);
+}
 
 interface LoadedAsset {
   body: Buffer;
@@ -26,17 +44,31 @@ interface AssetEntry {
 
 /**
  * The files the browser pages load, each served at /assets/<name>?v=<hash>. Everything comes from
- * this process: TypeScript string modules and files of installed packages, loaded on first use (the
- * GraphiQL bundle is several megabytes) and kept in memory, gzipped once for browsers that accept it.
- * Asset answers may be cached for a year: a changed file gets a new `v`.
+ * this process: the pages' own bundles (dist/browser) and files of installed packages, loaded on first
+ * use (the GraphiQL bundle is several megabytes) and kept in memory, gzipped once for browsers that
+ * accept it. Asset answers may be cached for a year: a changed file gets a new `v`.
  */
 export class PageAssets {
   private readonly assets = new Map<string, AssetEntry>();
+
+  /** `bundlesDir`: where the browser bundles are (BROWSER_BUNDLES_DIR unless told otherwise). */
+  constructor(private readonly bundlesDir = BROWSER_BUNDLES_DIR) {}
 
   /** Registers an asset under a plain file name (letters, digits, dot, dash). */
   add(name: string, contentType: string, load: () => string | Buffer | Promise<string | Buffer>): void {
     if (!/^[a-z0-9][a-z0-9.-]*$/.test(name)) throw new Error(`bad asset name ${name}`);
     this.assets.set(name, { contentType, load: async () => load() });
+  }
+
+  /** Registers a browser bundle (`npm run build:browser`) under its file name; a bundle that is not built stops the start. */
+  addBundle(name: string, contentType: string): void {
+    const file = path.join(this.bundlesDir, name);
+    if (!existsSync(file)) throw missingBundle(name, this.bundlesDir);
+    this.add(name, contentType, () =>
+      readFile(file).catch((error: NodeJS.ErrnoException) => {
+        throw error.code === "ENOENT" ? missingBundle(name, this.bundlesDir) : error;
+      }),
+    );
   }
 
   /** The URL of a registered asset, with its content hash. */
@@ -96,14 +128,6 @@ export class PageAssets {
   }
 }
 
-const require = createRequire(import.meta.url);
-
-/** A file of an installed package, by its path inside the package (whether or not the package exports it). */
-export async function packageFile(packageName: string, file: string): Promise<Buffer> {
-  const root = path.dirname(require.resolve(`${packageName}/package.json`));
-  return readFile(path.join(root, file));
-}
-
 /** Text for a <script type="application/json"> block: no "<" can close the element early. */
 export function jsonForScriptElement(value: unknown): string {
   return JSON.stringify(value)
@@ -117,6 +141,38 @@ export function jsonForScriptElement(value: unknown): string {
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+
+/** One of the gateway's pages: its head, its markup, its configuration as a JSON data block, and same-origin scripts. */
+export interface PageDocument {
+  title: string;
+  iconUrl: string;
+  stylesheetUrl: string;
+  bodyClass?: string;
+  /** The body's markup, escaped by the caller. */
+  body: string;
+  /** Read by the page's script from <script type="application/json" id="…">: no inline script runs. */
+  config: { elementId: string; value: unknown };
+  scriptUrls: readonly string[];
+}
+
+export function renderPageDocument(page: PageDocument): string {
+  const scripts = page.scriptUrls.map((url) => `\n    <script src="${escapeHtml(url)}"></script>`).join("");
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>${escapeHtml(page.title)}</title>
+    <link rel="icon" href="${escapeHtml(page.iconUrl)}" />
+    <link rel="stylesheet" href="${escapeHtml(page.stylesheetUrl)}" />
+  </head>
+  <body${page.bodyClass ? ` class="${escapeHtml(page.bodyClass)}"` : ""}>
+${page.body}
+    <script type="application/json" id="${escapeHtml(page.config.elementId)}">${jsonForScriptElement(page.config.value)}</script>${scripts}
+  </body>
+</html>
+`;
 }
 
 /**

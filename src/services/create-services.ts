@@ -4,15 +4,20 @@ import { SimulatorControl } from "../datasources/plaid/simulator-control.js";
 import type { Store } from "../datasources/store/store.js";
 import type { TokenCipher } from "../datasources/store/token-cipher.js";
 import type { Logger } from "../logger.js";
-import type { ItemEventFeed, ItemEventPublisher } from "./item-event-ports.js";
 import { ConsentService } from "./consent.service.js";
+import type { ItemEventFeed, ItemEventPublisher } from "./item-event-ports.js";
+import { ItemGate } from "./item-gate.js";
+import { ItemLedger } from "./item-ledger.js";
+import { ItemPlaidReads } from "./item-plaid-reads.js";
 import { ItemReconciler } from "./item-reconciler.js";
 import { ItemStatusStream } from "./item-status-stream.js";
 import { ItemsService } from "./items.service.js";
 import { LinkService } from "./link.service.js";
 import { RemovalService } from "./removal.service.js";
+import { openRequestScope, type RenewableScope } from "./request-scope.js";
 import { SandboxService } from "./sandbox.service.js";
 import type { Services } from "./services.js";
+import { SimulatorLinkService } from "./simulator-link.service.js";
 import { UpdateModeService } from "./update-mode.service.js";
 import { UsersService } from "./users.service.js";
 import { WebhookIngestService } from "./webhook-ingest.service.js";
@@ -30,25 +35,37 @@ export interface ServiceDeps {
   logger: Logger;
 }
 
-/** Every use case, wired to its datasources. */
-export function createServices(deps: ServiceDeps): { services: Services; ingest: WebhookIngestService; reconciler: ItemReconciler } {
+/** Every use case, wired to its datasources, and how a request opens its scope. */
+export interface ServiceSet {
+  services: Services;
+  ingest: WebhookIngestService;
+  reconciler: ItemReconciler;
+  openScope: (viewer: { clientUserId: string; isAdmin: boolean }) => RenewableScope;
+}
+
+export function createServices(deps: ServiceDeps): ServiceSet {
   const { config, store, plaid, cipher, events, logger, webhookUrl } = deps;
   const env = config.plaid.env;
   const clientName = config.plaid.clientName;
+  const simulator = deps.simulatorUrl ? new SimulatorControl(deps.simulatorUrl) : null;
+  const ledger = new ItemLedger(store, cipher, events, logger);
+  const gate = new ItemGate(store, cipher, ledger);
+  const reads = new ItemPlaidReads(gate, plaid, store, logger);
   const users = new UsersService(store, plaid);
-  const items = new ItemsService(store, cipher, events, logger, { snapshotMaxAgeMs: config.plaid.snapshotMaxAgeSeconds * 1000 });
-  const link = new LinkService(store, plaid, users, items, logger, { env, clientName, webhookUrl });
+  const items = new ItemsService(store, gate, ledger, logger, { snapshotMaxAgeMs: config.plaid.snapshotMaxAgeSeconds * 1000 });
+  const link = new LinkService(store, plaid, users, items, ledger, logger, { env, clientName, webhookUrl });
   const services: Services = {
     users,
     items,
     link,
     consent: new ConsentService(),
-    updateMode: new UpdateModeService(store, plaid, items, { env, clientName }),
-    removal: new RemovalService(store, plaid, items),
-    sandbox: new SandboxService(plaid, deps.simulatorUrl ? new SimulatorControl(deps.simulatorUrl) : null, users, items, link, { env, webhookUrl }),
+    updateMode: new UpdateModeService(store, plaid, gate, ledger, reads, { env, clientName }),
+    removal: new RemovalService(plaid, gate, ledger),
+    sandbox: new SandboxService(plaid, simulator, users, gate, link, { env, webhookUrl }),
     stream: new ItemStatusStream(store, events, logger),
+    simulatorLink: new SimulatorLinkService(store, users, simulator),
   };
-  const reconciler = new ItemReconciler(store, plaid, items, logger);
-  const ingest = new WebhookIngestService(store, items, reconciler, logger);
-  return { services, ingest, reconciler };
+  const reconciler = new ItemReconciler(gate, ledger, plaid, logger);
+  const ingest = new WebhookIngestService(store, ledger, reconciler, logger);
+  return { services, ingest, reconciler, openScope: (viewer) => openRequestScope(viewer, { gate, reads, users }) };
 }

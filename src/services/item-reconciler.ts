@@ -1,7 +1,7 @@
 import type { PlaidDataSource } from "../datasources/plaid/plaid-datasource.js";
-import type { Store } from "../datasources/store/store.js";
 import type { Logger } from "../logger.js";
-import type { ItemsService } from "./items.service.js";
+import type { ItemGate } from "./item-gate.js";
+import type { ItemLedger } from "./item-ledger.js";
 
 /**
  * Confirms Items with /item/get in the background, after a webhook was applied. One read per Item at
@@ -13,9 +13,9 @@ export class ItemReconciler {
   private readonly again = new Set<string>();
 
   constructor(
-    private readonly store: Store,
+    private readonly gate: ItemGate,
+    private readonly ledger: ItemLedger,
     private readonly plaid: PlaidDataSource,
-    private readonly items: ItemsService,
     private readonly logger: Logger,
   ) {}
 
@@ -38,11 +38,10 @@ export class ItemReconciler {
 
   private async reconcile(itemId: string): Promise<void> {
     try {
-      const stored = await this.store.items.findById(itemId);
-      if (!stored?.accessToken || stored.snapshot.status === "REMOVED") return;
-      const accessToken = this.items.accessToken(stored);
-      const read = await this.items.learnFrom(itemId, () => this.plaid.getItem(accessToken));
-      await this.items.applyPlaidRead(itemId, read, "RECONCILED");
+      const stored = await this.gate.live(itemId);
+      if (!stored) return;
+      const read = await this.gate.call(stored, (accessToken) => this.plaid.getItem(accessToken));
+      await this.ledger.applyPlaidRead(itemId, read, "RECONCILED");
     } catch (error) {
       this.logger.warn({ itemId, err: error }, "could not confirm an Item with Plaid after a webhook");
     }

@@ -6,6 +6,7 @@ import { BadInputError } from "../domain/errors.js";
 import type { ItemSnapshot } from "../domain/item.js";
 import { checkNewLinkTokenInput, type NewLinkTokenInput } from "../domain/link-input.js";
 import type { Logger } from "../logger.js";
+import type { ItemLedger } from "./item-ledger.js";
 import type { ItemsService } from "./items.service.js";
 import type { RequestScope } from "./request-scope.js";
 import type { UsersService } from "./users.service.js";
@@ -33,6 +34,7 @@ export class LinkService {
     private readonly plaid: PlaidDataSource,
     private readonly users: UsersService,
     private readonly items: ItemsService,
+    private readonly ledger: ItemLedger,
     private readonly logger: Logger,
     private readonly options: LinkServiceOptions,
   ) {
@@ -90,7 +92,7 @@ export class LinkService {
         // An Item that is already broken has no accounts to list; its status says why.
         this.plaid.getAccounts(accessToken).catch(() => null),
       ]);
-      return await this.items.recordLinkedItem(user, accessToken, read, countryCodes, accounts);
+      return await this.ledger.recordLinkedItem(user, accessToken, read, countryCodes, accounts);
     } catch (error) {
       // Without its stored access token nobody could ever remove the Item: remove it at Plaid now,
       // so the user links again instead of leaving a billed Item nobody can reach.

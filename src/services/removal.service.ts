@@ -1,9 +1,9 @@
 import type { PlaidDataSource } from "../datasources/plaid/plaid-datasource.js";
-import type { Store } from "../datasources/store/store.js";
 import { BadInputError, PlaidApiError } from "../domain/errors.js";
 import type { ItemSnapshot } from "../domain/item.js";
 import { applyRemoval } from "../domain/item-transitions.js";
-import type { ItemsService } from "./items.service.js";
+import type { ItemGate } from "./item-gate.js";
+import type { ItemLedger } from "./item-ledger.js";
 import type { RequestScope } from "./request-scope.js";
 
 /** Most Items one removeUserItems call takes. */
@@ -12,27 +12,22 @@ export const MAX_ITEMS_PER_REMOVAL = 100;
 /** Removing Items: at Plaid first, then in the store, so a Plaid failure leaves everything as it was. */
 export class RemovalService {
   constructor(
-    private readonly store: Store,
     private readonly plaid: PlaidDataSource,
-    private readonly items: ItemsService,
+    private readonly gate: ItemGate,
+    private readonly ledger: ItemLedger,
   ) {}
 
   /** Removes one Item at Plaid (/item/remove); the gateway keeps it, REMOVED, with its history and without its token. */
   async removeItem(scope: RequestScope, itemId: string): Promise<ItemSnapshot> {
-    const stored = await this.items.requireVisibleStored(scope, itemId);
-    if (stored.snapshot.status === "REMOVED") throw new BadInputError("The Item is already removed", { argument: "itemId" });
-    const accessToken = this.items.accessToken(stored);
-    try {
-      await this.plaid.removeItem(accessToken);
-    } catch (error) {
-      // Plaid no longer knows the Item: it is gone there already, so the removal stands.
-      const goneAtPlaid = error instanceof PlaidApiError && error.plaid.errorCode === "ITEM_NOT_FOUND";
-      if (!goneAtPlaid) {
-        if (error instanceof PlaidApiError) await this.items.recordCallError(itemId, error);
-        throw error;
+    await this.gate.callVisible(scope, itemId, async (accessToken) => {
+      try {
+        await this.plaid.removeItem(accessToken);
+      } catch (error) {
+        // Plaid no longer knows the Item: it is gone there already, so the removal stands.
+        if (!(error instanceof PlaidApiError && error.plaid.errorCode === "ITEM_NOT_FOUND")) throw error;
       }
-    }
-    return this.items.transition(itemId, (current, now) => applyRemoval(current.snapshot, now));
+    });
+    return this.ledger.transition(itemId, (current, now) => applyRemoval(current.snapshot, now));
   }
 
   /**
@@ -45,22 +40,17 @@ export class RemovalService {
     const duplicates = [...new Set(itemIds.filter((id, index) => itemIds.indexOf(id) !== index))];
     if (duplicates.length > 0) throw new BadInputError(`itemIds lists these Items more than once: ${duplicates.join(", ")}`, { argument: "itemIds", itemIds: duplicates });
 
-    const user = await scope.user();
-    const stored = new Map((await this.store.items.findByIds(itemIds)).map((item) => [item.snapshot.itemId, item]));
-    // One answer for unknown, foreign and removed ids alike: nobody learns whether another user's Item exists.
-    const refused = itemIds.filter((id) => {
-      const item = stored.get(id);
-      return !item || item.snapshot.userId !== user.id || item.snapshot.status === "REMOVED";
-    });
+    const refused = await this.gate.notOwnLive(scope, itemIds);
     if (refused.length > 0) {
       throw new BadInputError(`Nothing was removed: these are not Items of yours that can be removed: ${refused.join(", ")}`, { argument: "itemIds", itemIds: refused });
     }
+    const user = await scope.user();
     if (!user.plaidUserId) {
       throw new BadInputError("These Items are not associated with a Plaid user; remove them one at a time with removeItem", { argument: "itemIds" });
     }
 
     const requestId = await this.plaid.removeUserItems(user.plaidUserId, [...itemIds]);
-    await this.items.transitionAll(itemIds, (current, now) => applyRemoval(current.snapshot, now));
+    await this.ledger.transitionAll(itemIds, (current, now) => applyRemoval(current.snapshot, now));
     return { removedItemIds: [...itemIds], requestId };
   }
 }

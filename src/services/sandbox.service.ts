@@ -5,7 +5,7 @@ import { BadInputError, GatewayError } from "../domain/errors.js";
 import type { ItemSnapshot } from "../domain/item.js";
 import { checkProducts } from "../domain/link-input.js";
 import { NOT_FIREABLE_IN_PLAID_SANDBOX, type SandboxItemWebhookCode } from "../domain/sandbox-webhooks.js";
-import type { ItemsService } from "./items.service.js";
+import type { ItemGate } from "./item-gate.js";
 import type { LinkService } from "./link.service.js";
 import type { RequestScope } from "./request-scope.js";
 import type { UsersService } from "./users.service.js";
@@ -25,7 +25,7 @@ export class SandboxService {
     private readonly plaid: PlaidDataSource,
     private readonly simulator: SimulatorControl | null,
     private readonly users: UsersService,
-    private readonly items: ItemsService,
+    private readonly gate: ItemGate,
     private readonly link: LinkService,
     private readonly options: SandboxServiceOptions,
   ) {}
@@ -52,10 +52,7 @@ export class SandboxService {
   /** Puts the Item into ITEM_LOGIN_REQUIRED at Plaid (/sandbox/item/reset_login); Plaid then sends ITEM/ERROR. */
   async resetLogin(scope: RequestScope, itemId: string): Promise<boolean> {
     this.requireSandbox("sandboxResetLogin");
-    const stored = await this.items.requireVisibleStored(scope, itemId);
-    if (stored.snapshot.status === "REMOVED") throw new BadInputError("The Item has been removed", { argument: "itemId" });
-    const accessToken = this.items.accessToken(stored);
-    return this.items.learnFrom(itemId, () => this.plaid.sandboxResetLogin(accessToken));
+    return this.gate.callVisible(scope, itemId, (accessToken) => this.plaid.sandboxResetLogin(accessToken));
   }
 
   /** Has Plaid fire an ITEM webhook for the Item. */
@@ -64,15 +61,13 @@ export class SandboxService {
     if (this.options.env === "sandbox" && NOT_FIREABLE_IN_PLAID_SANDBOX.has(code)) {
       throw new BadInputError(`Plaid's Sandbox cannot fire ${code} (/sandbox/item/fire_webhook does not offer it); the simulator can`, { argument: "code" });
     }
-    const stored = await this.items.requireVisibleStored(scope, itemId);
-    if (stored.snapshot.status === "REMOVED") throw new BadInputError("The Item has been removed", { argument: "itemId" });
+    const stored = await this.gate.requireLive(scope, itemId);
     if (code === "PENDING_EXPIRATION") {
       // Only reachable with the simulator: the Item's consent is brought to within seven days of expiry.
       await this.simulator!.expireConsentSoon(itemId);
       return true;
     }
-    const accessToken = this.items.accessToken(stored);
-    return this.items.learnFrom(itemId, () => this.plaid.sandboxFireItemWebhook(accessToken, code));
+    return this.gate.call(stored, (accessToken) => this.plaid.sandboxFireItemWebhook(accessToken, code));
   }
 
   private requireSandbox(operation: string): void {

@@ -4,10 +4,11 @@ import type { ItemsService } from "./items.service.js";
 import type { LinkService } from "./link.service.js";
 import type { RemovalService } from "./removal.service.js";
 import type { SandboxService } from "./sandbox.service.js";
+import type { SimulatorLinkService } from "./simulator-link.service.js";
 import type { UpdateModeService } from "./update-mode.service.js";
 import type { UsersService } from "./users.service.js";
 
-/** The use cases resolvers call. */
+/** The use cases the transports call (resolvers, and the dashboard's simulator Link step). */
 export interface Services {
   users: UsersService;
   items: ItemsService;
@@ -17,4 +18,5 @@ export interface Services {
   removal: RemovalService;
   sandbox: SandboxService;
   stream: ItemStatusStream;
+  simulatorLink: SimulatorLinkService;
 }

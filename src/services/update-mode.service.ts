@@ -6,7 +6,9 @@ import { BadInputError, GatewayError } from "../domain/errors.js";
 import type { ItemSnapshot } from "../domain/item.js";
 import { applyUpdateCompleted } from "../domain/item-transitions.js";
 import { checkUpdateModeInput, updateModeOf, type CheckedUpdateLinkToken, type UpdateLinkTokenInput } from "../domain/update-mode-rules.js";
-import type { ItemsService } from "./items.service.js";
+import type { ItemGate } from "./item-gate.js";
+import type { ItemLedger } from "./item-ledger.js";
+import type { ItemPlaidReads } from "./item-plaid-reads.js";
 import type { LinkTokenView } from "./link.service.js";
 import type { RequestScope } from "./request-scope.js";
 
@@ -20,7 +22,9 @@ export class UpdateModeService {
   constructor(
     private readonly store: Store,
     private readonly plaid: PlaidDataSource,
-    private readonly items: ItemsService,
+    private readonly gate: ItemGate,
+    private readonly ledger: ItemLedger,
+    private readonly reads: ItemPlaidReads,
     private readonly options: UpdateModeServiceOptions,
   ) {}
 
@@ -30,11 +34,10 @@ export class UpdateModeService {
     const mode = updateModeOf(input);
 
     if (mode.kind === "item") {
-      const stored = await this.items.requireVisibleStored(scope, mode.itemId);
+      const stored = await this.gate.require(scope, mode.itemId);
       const checked = checkUpdateModeInput(input, stored.snapshot, production);
       const owner = await ownerOf(scope.loaders, stored.snapshot);
-      const accessToken = this.items.accessToken(stored);
-      const token = await this.items.learnFrom(mode.itemId, () =>
+      const token = await this.gate.call(stored, (accessToken) =>
         this.plaid.createUpdateLinkToken({ ...this.common(checked), clientUserId: owner.clientUserId, plaidUserId: owner.plaidUserId, target: { accessToken } }),
       );
       await this.store.linkSessions.record(token.linkToken, { userId: owner.id, itemId: mode.itemId, countryCodes: checked.countryCodes, expiresAt: token.expiration });
@@ -55,19 +58,17 @@ export class UpdateModeService {
    * an Item, so the repair is confirmed with /item/get, stored, recorded and published here.
    */
   async completeUpdate(scope: RequestScope, itemId: string): Promise<ItemSnapshot> {
-    const stored = await this.items.requireVisibleStored(scope, itemId);
-    if (stored.snapshot.status === "REMOVED") throw new BadInputError("A removed Item cannot be updated; link the institution again", { argument: "itemId" });
-    const accessToken = this.items.accessToken(stored);
-    const read = await this.items.learnFrom(itemId, () => this.plaid.getItem(accessToken));
+    const stored = await this.gate.requireLive(scope, itemId);
+    const read = await this.gate.call(stored, (accessToken) => this.plaid.getItem(accessToken));
     if (read.error) {
-      const snapshot = await this.items.applyPlaidRead(itemId, read, "RECONCILED");
+      const snapshot = await this.ledger.applyPlaidRead(itemId, read, "RECONCILED");
       throw new GatewayError("PLAID_ERROR", `Plaid still reports ${read.error.errorCode} for this Item, so the update did not repair it; it stays ${snapshot.status}`, {
         plaid: { errorType: read.error.errorType, errorCode: read.error.errorCode, displayMessage: read.error.displayMessage, requestId: null },
         itemStatus: snapshot.status,
       });
     }
-    const accounts = await this.items.learnFrom(itemId, () => this.plaid.getAccounts(accessToken));
-    const snapshot = await this.items.transition(itemId, (current, now) =>
+    const accounts = await this.gate.call(stored, (accessToken) => this.plaid.getAccounts(accessToken));
+    const snapshot = await this.ledger.transition(itemId, (current, now) =>
       applyUpdateCompleted(
         current.snapshot,
         read,
@@ -75,17 +76,16 @@ export class UpdateModeService {
         now,
       ),
     );
-    await this.items.keepAccounts(itemId, accounts);
+    await this.reads.keepAccounts(itemId, accounts);
     return snapshot;
   }
 
   /** Confirms the Item with Plaid now; a changed status is recorded and published as RECONCILED. */
   async refreshItem(scope: RequestScope, itemId: string): Promise<ItemSnapshot> {
-    const stored = await this.items.requireVisibleStored(scope, itemId);
+    const stored = await this.gate.require(scope, itemId);
     if (stored.snapshot.status === "REMOVED") return stored.snapshot;
-    const accessToken = this.items.accessToken(stored);
-    const read = await this.items.learnFrom(itemId, () => this.plaid.getItem(accessToken));
-    return this.items.applyPlaidRead(itemId, read, "RECONCILED");
+    const read = await this.gate.call(stored, (accessToken) => this.plaid.getItem(accessToken));
+    return this.ledger.applyPlaidRead(itemId, read, "RECONCILED");
   }
 
   /** The checked input as Plaid's request needs it (the mode becomes the request's target). */

@@ -17,6 +17,13 @@ export class UsersService {
     return this.store.users.findByClientUserId(clientUserId);
   }
 
+  /** Users by the gateway's id, in the order asked (null where there is none). */
+  async findMany(ids: readonly string[]): Promise<Array<UserRecord | null>> {
+    const rows = await this.store.users.findByIds(ids);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
   /** The user's Plaid user id (usr_…), created with /user/create the first time it is needed. */
   async ensurePlaidUser(user: UserRecord): Promise<string> {
     if (user.plaidUserId) return user.plaidUserId;

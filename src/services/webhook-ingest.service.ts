@@ -6,7 +6,7 @@ import type { WebhookOutcome } from "../datasources/store/webhook-receipts-repos
 import { applyItemWebhook, confirmedWithPlaid } from "../domain/item-webhooks.js";
 import type { Logger } from "../logger.js";
 import type { ItemReconciler } from "./item-reconciler.js";
-import type { ItemsService } from "./items.service.js";
+import type { ItemLedger } from "./item-ledger.js";
 
 export interface IngestResult {
   outcome: WebhookOutcome | "duplicate";
@@ -23,7 +23,7 @@ export interface IngestResult {
 export class WebhookIngestService {
   constructor(
     private readonly store: Store,
-    private readonly items: ItemsService,
+    private readonly ledger: ItemLedger,
     private readonly reconciler: ItemReconciler,
     private readonly logger: Logger,
     private readonly now: () => Date = () => new Date(),
@@ -45,7 +45,7 @@ export class WebhookIngestService {
       await this.store.webhookReceipts.setOutcome(bodySha256, decided.outcome, tx);
       return decided;
     });
-    if (event) await this.items.publishAll([event]);
+    if (event) await this.ledger.publishAll([event]);
     if (reconcile && envelope.itemId) this.reconciler.schedule(envelope.itemId);
     this.logger.info({ webhookType: envelope.webhookType, webhookCode: envelope.webhookCode, itemId: envelope.itemId, outcome }, "webhook received");
     return { outcome, webhookType: envelope.webhookType, webhookCode: envelope.webhookCode, itemId: envelope.itemId };
@@ -55,7 +55,7 @@ export class WebhookIngestService {
     if (envelope.webhookType !== "ITEM") return { outcome: "ignored_type", event: null, reconcile: false };
     if (!envelope.item || !envelope.itemId) return { outcome: "ignored_code", event: null, reconcile: false };
     const webhook = envelope.item;
-    const applied = await this.items.applyWithin(tx, envelope.itemId, now, (current, at) => applyItemWebhook(current.snapshot, webhook, at));
+    const applied = await this.ledger.applyWithin(tx, envelope.itemId, now, (current, at) => applyItemWebhook(current.snapshot, webhook, at));
     if (!applied) return { outcome: "unknown_item", event: null, reconcile: false };
     if (applied.current.snapshot.status === "REMOVED") return { outcome: "removed_item", event: null, reconcile: false };
     const changed = applied.snapshot !== applied.current.snapshot;

@@ -1,6 +1,7 @@
 import { passesFilters, sharedAccounts } from "./accounts.js";
 import { consentSnapshot, recordLinkConsent, recordUpdateConsent } from "./consent-events.js";
 import type { SimulatorContext } from "./context.js";
+import { ControlError } from "./control/control-route.js";
 import { PlaidApiError } from "./errors.js";
 import { DEFAULT_INSTITUTION_ID, findInstitution } from "./institutions.js";
 import { CONSENT_LIFETIME_MS, SANDBOX_LOGIN_LIFETIME_MS, createItem, institutionOf } from "./items.js";
@@ -8,16 +9,6 @@ import { dataScopesFor, isBilledOnInitialisation, useCasesFor } from "./products
 import { mostRecentlyBrokenItem } from "./routes/link.js";
 import { issuePublicToken } from "./tokens.js";
 import type { SimAccount, SimItem, SimLinkToken } from "./types.js";
-
-/** A control-API failure: answered as `{error}` with this status, never in Plaid's envelope. */
-export class ControlError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface LinkCompletionInput {
   link_token: string;

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { SimulatorContext } from "./context.js";
-import { controlRouter } from "./control-routes.js";
+import { controlRouter } from "./control/index.js";
 import { PlaidApiError, plaidError } from "./errors.js";
 import { newRequestId } from "./ids.js";
 import { checkCredentials, checkRequestBody } from "./request-checks.js";

@@ -1,6 +1,6 @@
 import type { SimulatorContext } from "./context.js";
 import { invalidField, missingFields, plaidError } from "./errors.js";
-import { hasTokenFormat, hasUserIdFormat, newPublicToken } from "./ids.js";
+import { hasTokenFormat, hasUserIdFormat, newPublicToken, type TokenPrefix } from "./ids.js";
 import { refreshItem } from "./item-lifecycle.js";
 import type { SimItem, SimPublicToken, SimUser } from "./types.js";
 
@@ -10,16 +10,19 @@ export const PUBLIC_TOKEN_LIFETIME_MS = 30 * 60 * 1000;
 export const LINK_TOKEN_LIFETIME_MS = 4 * 60 * 60 * 1000;
 export const UPDATE_LINK_TOKEN_LIFETIME_MS = 30 * 60 * 1000;
 
+/** Refuses a token that is not `<prefix>-<environment>-<identifier>` with Plaid's format message. */
+function requireTokenFormat(token: string, prefix: TokenPrefix, code: string): void {
+  if (!hasTokenFormat(token, prefix)) {
+    throw plaidError(code, { message: `provided ${prefix} token is in an invalid format. expected format: ${prefix}-<environment>-<identifier>` });
+  }
+}
+
 /**
  * Resolves an access_token to its Item: a malformed or unknown token is INVALID_ACCESS_TOKEN, a removed Item
  * is ITEM_NOT_FOUND. Time-based transitions (consent expiry, the Sandbox 30-day login) are applied first.
  */
 export function resolveAccessToken(ctx: SimulatorContext, accessToken: string): SimItem {
-  if (!hasTokenFormat(accessToken, "access")) {
-    throw plaidError("INVALID_ACCESS_TOKEN", {
-      message: "provided access token is in an invalid format. expected format: access-<environment>-<identifier>",
-    });
-  }
+  requireTokenFormat(accessToken, "access", "INVALID_ACCESS_TOKEN");
   const item = ctx.state.itemByAccessToken(accessToken);
   if (!item) throw plaidError("INVALID_ACCESS_TOKEN");
   if (item.removed_at_ms !== null) throw plaidError("ITEM_NOT_FOUND");
@@ -41,11 +44,7 @@ export function issuePublicToken(ctx: SimulatorContext, item: SimItem): SimPubli
 
 /** Exchanges (and so consumes) a public_token; reused, expired or unknown tokens are INVALID_PUBLIC_TOKEN. */
 export function consumePublicToken(ctx: SimulatorContext, publicToken: string): SimItem {
-  if (!hasTokenFormat(publicToken, "public")) {
-    throw plaidError("INVALID_PUBLIC_TOKEN", {
-      message: "provided public token is in an invalid format. expected format: public-<environment>-<identifier>",
-    });
-  }
+  requireTokenFormat(publicToken, "public", "INVALID_PUBLIC_TOKEN");
   const record = ctx.state.publicTokens.get(publicToken);
   if (!record) throw plaidError("INVALID_PUBLIC_TOKEN");
   if (ctx.clock.nowMs() >= record.expires_at_ms) {
@@ -68,11 +67,7 @@ export function resolveUserId(ctx: SimulatorContext, userId: string): SimUser {
 }
 
 export function resolveUserToken(ctx: SimulatorContext, userToken: string): SimUser {
-  if (!hasTokenFormat(userToken, "user")) {
-    throw plaidError("INVALID_USER_TOKEN", {
-      message: "provided user token is in an invalid format. expected format: user-<environment>-<identifier>",
-    });
-  }
+  requireTokenFormat(userToken, "user", "INVALID_USER_TOKEN");
   const user = ctx.state.userByToken(userToken);
   if (!user) throw plaidError("INVALID_USER_TOKEN");
   return user;

@@ -1,6 +1,7 @@
 import type { SigningOptions } from "./webhook-signer.js";
 
-export type WebhookFaultMode = "duplicate" | "reorder" | "delay" | "stale_iat" | "tamper" | "expired_key";
+export const WEBHOOK_FAULT_MODES = ["duplicate", "reorder", "delay", "stale_iat", "tamper", "expired_key"] as const;
+export type WebhookFaultMode = (typeof WEBHOOK_FAULT_MODES)[number];
 
 export interface WebhookFaultInput {
   mode: WebhookFaultMode;

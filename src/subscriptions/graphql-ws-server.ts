@@ -1,15 +1,15 @@
-import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
+import { GraphQLError } from "graphql";
+import type { ConnectionInitMessage, Context, ServerOptions } from "graphql-ws";
+import { useServer, type Extra } from "graphql-ws/use/ws";
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
-import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import type { Authenticator } from "../auth/authenticator.js";
-import type { GraphqlLimits } from "../config.js";
-import type { GatewayContext } from "../resolvers/context.js";
 import type { Viewer } from "../domain/viewer.js";
-import type { WsOperationObserver } from "../http/metrics.js";
-import { prepareOperation } from "../graphql/query-limits.js";
+import type { OperationRun } from "../graphql/operation-run.js";
+import type { GraphqlPipeline } from "../graphql/pipeline.js";
 import type { Logger } from "../logger.js";
+import type { GatewayContext } from "../resolvers/context.js";
 
 /** Largest WebSocket message accepted; GraphQL documents are small. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -18,107 +18,121 @@ const MAX_TIMER_MS = 2_147_483_647;
 
 export interface GraphqlWsOptions {
   httpServer: Server;
-  schema: GraphQLSchema;
+  pipeline: GraphqlPipeline;
   authenticator: Authenticator;
-  createContext: (viewer: Viewer, requestId: string) => GatewayContext;
-  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
-  /** The query limits, as over HTTP: Apollo's plugins and rules do not run for graphql-ws operations. */
-  limits: GraphqlLimits;
   logger: Logger;
-  /** Told how each operation starts and ends (metrics). */
-  operations?: WsOperationObserver;
+}
+
+interface RunningOperation {
+  run: OperationRun;
+  context: GatewayContext;
 }
 
 interface ConnectionState {
   viewer?: Viewer;
   expiry?: NodeJS.Timeout;
+  operations: Map<string, RunningOperation>;
 }
 
+/** graphql-ws's server hooks and the context they receive, as useServer types them for ws. */
+type WsExtra = Extra & Partial<Record<PropertyKey, never>>;
+type Hooks = ServerOptions<ConnectionInitMessage["payload"], WsExtra>;
+type WsContext = Context<ConnectionInitMessage["payload"], WsExtra>;
+
 /**
- * graphql-ws on the /graphql path: the bearer token comes in connection_init's payload
- * (`authorization: "Bearer …"`); a refused one closes the socket with 4403, and the connection ends
- * when the token expires. Every operation is parsed, validated and priced with the same query limits
- * as over HTTP before it runs, and errors are shaped by the same formatter.
+ * graphql-ws on the /graphql path, adapting the GraphQL pipeline as Apollo does over HTTP: the bearer
+ * token comes in connection_init's payload (`authorization: "Bearer …"`); a refused one closes the
+ * socket with 4403, and the connection ends when the token expires. Every operation is prepared by the
+ * pipeline (limits, cost, cached documents) and answered with its errors shaped and its request id.
  */
 export function attachGraphqlWs(options: GraphqlWsOptions): { close(): Promise<void> } {
-  const { schema, authenticator, createContext, formatError, limits, logger, operations } = options;
   const wss = new WebSocketServer({ server: options.httpServer, path: "/graphql", maxPayload: MAX_MESSAGE_BYTES });
   const states = new WeakMap<object, ConnectionState>();
-  const stateOf = (extra: object): ConnectionState => {
-    let state = states.get(extra);
-    if (!state) states.set(extra, (state = {}));
+  const stateOf = (ctx: WsContext): ConnectionState => {
+    let state = states.get(ctx.extra);
+    if (!state) states.set(ctx.extra, (state = { operations: new Map() }));
     return state;
   };
-
-  const server = useServer(
-    {
-      schema,
-      connectionInitWaitTimeout: 3_000,
-      onConnect: async (ctx) => {
-        const authorization = ctx.connectionParams?.authorization;
-        try {
-          // The same bearer rules as over HTTP: "Bearer <token>" in connection_init's authorization.
-          const verified = await authenticator.authenticate(typeof authorization === "string" ? authorization : undefined);
-          // A socket that closed while the token was being checked must not get an expiry timer.
-          if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
-          const state = stateOf(ctx.extra);
-          state.viewer = { clientUserId: verified.clientUserId, isAdmin: verified.isAdmin };
-          if (verified.expiresAt) {
-            const remaining = Math.min(Math.max(verified.expiresAt.getTime() - Date.now(), 0), MAX_TIMER_MS);
-            state.expiry = setTimeout(() => ctx.extra.socket.close(4403, "Token expired"), remaining);
-          }
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      onClose: (ctx) => {
-        clearTimeout(stateOf(ctx.extra).expiry);
-      },
-      // Replaces graphql-ws's own parse and validate; the errors go to the client through onError.
-      onSubscribe: (ctx, id, payload) => {
-        const prepared = prepareOperation(schema, limits, payload);
-        if ("errors" in prepared) {
-          operations?.refused(payload.operationName, payload.query);
-          return prepared.errors;
-        }
-        operations?.started(ctx.extra, id, prepared.document, payload.operationName);
-        return { schema, document: prepared.document, operationName: payload.operationName, variableValues: payload.variables };
-      },
-      context: (ctx) => {
-        const viewer = stateOf(ctx.extra).viewer;
-        if (!viewer) throw new Error("graphql-ws context without an authenticated viewer");
-        return createContext(viewer, randomUUID());
-      },
-      // As over HTTP: errors shaped by the shared formatter and carrying the operation's request id,
-      // and data served from stored answers reported in extensions.staleData.
-      onNext: (ctx, id, _payload, args, result) => {
-        const context = args.contextValue as GatewayContext | undefined;
-        const staleData = context && context.staleData.size > 0 ? context.staleData.list() : null;
-        if (!result.errors && !staleData) return;
-        if (result.errors) operations?.failed(ctx.extra, id);
-        const errors = result.errors?.map((error) => {
-          const formatted = formatError(error.toJSON(), error);
-          return context ? { ...formatted, extensions: { ...formatted.extensions, requestId: context.requestId } } : formatted;
-        });
-        return { ...result, ...(errors ? { errors } : {}), ...(staleData ? { extensions: { ...result.extensions, staleData } } : {}) };
-      },
-      onError: (ctx, id, _payload, errors) => {
-        operations?.failed(ctx.extra, id);
-        return errors.map((error) => formatError(error.toJSON(), error));
-      },
-      onComplete: (ctx, id) => {
-        operations?.completed(ctx.extra, id);
-      },
-    },
+  const server = useServer<ConnectionInitMessage["payload"], Record<PropertyKey, never>>(
+    { schema: options.pipeline.schema, connectionInitWaitTimeout: 3_000, ...connectionHooks(options.authenticator, stateOf), ...operationHooks(options.pipeline, stateOf) },
     wss,
   );
-  wss.on("error", (error) => logger.warn({ err: error }, "WebSocket server error"));
-
+  wss.on("error", (error) => options.logger.warn({ err: error }, "WebSocket server error"));
   return {
     async close() {
       await server.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/** connection_init: the same bearer rules as over HTTP, and the connection's end when the token expires. */
+function connectionHooks(authenticator: Authenticator, stateOf: (ctx: WsContext) => ConnectionState): Pick<Hooks, "onConnect" | "onClose"> {
+  return {
+    onConnect: async (ctx) => {
+      const authorization = ctx.connectionParams?.authorization;
+      try {
+        const verified = await authenticator.authenticate(typeof authorization === "string" ? authorization : undefined);
+        // A socket that closed while the token was being checked must not get an expiry timer.
+        if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
+        const state = stateOf(ctx);
+        state.viewer = { clientUserId: verified.clientUserId, isAdmin: verified.isAdmin };
+        if (verified.expiresAt) {
+          const remaining = Math.min(Math.max(verified.expiresAt.getTime() - Date.now(), 0), MAX_TIMER_MS);
+          state.expiry = setTimeout(() => ctx.extra.socket.close(4403, "Token expired"), remaining);
+        }
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    onClose: (ctx) => {
+      clearTimeout(stateOf(ctx).expiry);
+    },
+  };
+}
+
+/** Each operation through the pipeline: prepared (replacing graphql-ws's own parse and validate), observed and answered. */
+function operationHooks(pipeline: GraphqlPipeline, stateOf: (ctx: WsContext) => ConnectionState): Pick<Hooks, "onSubscribe" | "onNext" | "onError" | "onComplete"> {
+  return {
+    onSubscribe: (ctx, id, payload) => {
+      const state = stateOf(ctx);
+      if (!state.viewer) throw new Error("graphql-ws operation without an authenticated viewer");
+      const requestId = randomUUID();
+      const run = pipeline.startOperation(payload.operationName);
+      const prepared = pipeline.prepare(payload);
+      if ("errors" in prepared) {
+        run.refuse(payload.query);
+        return prepared.errors.map((error) => withRequestId(error, requestId));
+      }
+      const contextValue = pipeline.createContext(state.viewer, requestId);
+      // Without an operation by that name graphql-ws answers "Unable to identify operation" and never completes it.
+      if (run.identify(prepared.document)) state.operations.set(id, { run, context: contextValue });
+      else run.refuse();
+      return { schema: pipeline.schema, document: prepared.document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
+    },
+    onNext: (ctx, id, _payload, args, result) => {
+      const context = args.contextValue as GatewayContext;
+      if (!result.errors && context.staleData.size === 0) return;
+      if (result.errors) stateOf(ctx).operations.get(id)?.run.fail();
+      const errors = result.errors?.map((error) => pipeline.formatError(error.toJSON(), error));
+      return pipeline.completeResponse({ ...result, errors }, context);
+    },
+    onError: (ctx, id, _payload, errors) => {
+      const operation = stateOf(ctx).operations.get(id);
+      operation?.run.fail();
+      const formatted = errors.map((error) => pipeline.formatError(error.toJSON(), error));
+      return pipeline.completeResponse({ errors: formatted }, operation?.context).errors ?? formatted;
+    },
+    onComplete: (ctx, id) => {
+      const state = stateOf(ctx);
+      state.operations.get(id)?.run.end();
+      state.operations.delete(id);
+    },
+  };
+}
+
+/** The error with the operation's request id, which the error formatter keeps. */
+function withRequestId(error: GraphQLError, requestId: string): GraphQLError {
+  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions: { ...error.extensions, requestId } });
 }

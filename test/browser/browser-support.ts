@@ -2,6 +2,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe } from "vitest";
+import { expectCleanRun, startTestGateway, type TestGateway, type TestGatewayOptions } from "../support/gateway-harness.js";
 
 /** Debian's Chromium: the browser the browser tests drive (Playwright's own downloads are not used). */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -22,10 +24,49 @@ export function ensureChromium(): string | null {
     );
   } catch (error) {
     const reason = `Debian's chromium is not installed and could not be installed (apt-get install -y chromium): ${(error as Error).message.split("\n")[0]}`;
-    if (process.env.CI) throw new Error(reason);
+    if (process.env.CI) throw new Error(reason, { cause: error });
     return reason;
   }
   return existsSync(CHROMIUM) ? null : `apt-get did not install ${CHROMIUM}`;
+}
+
+/** A describe that drives Chromium: skipped, saying why, where the browser is missing (outside CI). */
+export function describeInChromium(name: string, body: () => void): void {
+  const missingBrowser = ensureChromium();
+  if (missingBrowser) console.warn(`SKIPPED browser tests: ${missingBrowser}`);
+  describe.skipIf(missingBrowser !== null)(name, body);
+}
+
+/** What a browser suite drives: a test gateway, Chromium and one page watched as if there were no internet. */
+export interface ChromiumOnGateway {
+  harness: TestGateway;
+  browser: Browser;
+  page: Page;
+  watch: PageWatch;
+}
+
+/**
+ * Starts a ChromiumOnGateway in the enclosing describe's beforeAll; its afterAll closes the browser,
+ * checks the gateway's run was clean (see expectCleanRun) and closes the gateway.
+ */
+export function useChromiumOnGateway(options: { gateway?: TestGatewayOptions; viewport: { width: number; height: number } }): ChromiumOnGateway {
+  const suite = {} as Partial<ChromiumOnGateway>;
+  beforeAll(async () => {
+    suite.harness = await startTestGateway(options.gateway);
+    suite.browser = await launchChromium();
+    suite.page = await suite.browser.newPage({ viewport: options.viewport });
+    suite.watch = await watchPage(suite.page, { localOnly: true });
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    if (!suite.harness) return;
+    try {
+      expectCleanRun(suite.harness);
+    } finally {
+      await suite.harness.close();
+    }
+  });
+  return suite as ChromiumOnGateway;
 }
 
 /** Headless Chromium with the flags this machine needs (no background traffic to Google's hosts); a fresh profile each time. */
@@ -78,6 +119,18 @@ export async function watchPage(page: Page, options: { localOnly?: boolean } = {
     });
   }
   return watch;
+}
+
+/** The variables of the next graphql-ws `subscribe` message the page sends (`{}` when it sends none). */
+export function nextSubscribeVariables(page: Page): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => {
+    page.on("websocket", (socket) =>
+      socket.on("framesent", (frame) => {
+        const message = JSON.parse(String(frame.payload)) as { type: string; payload?: { variables?: Record<string, unknown> } };
+        if (message.type === "subscribe") resolve(message.payload?.variables ?? {});
+      }),
+    );
+  });
 }
 
 /** The visible text of an element, with the editor's non-breaking spaces made plain. */

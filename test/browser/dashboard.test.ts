@@ -1,25 +1,14 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectCleanRun, startTestGateway, type TestGateway } from "../support/gateway-harness.js";
-import { ensureChromium, launchChromium, screenshot, watchPage, type PageWatch } from "./browser-support.js";
+import { beforeAll, expect, it } from "vitest";
+import { describeInChromium, nextSubscribeVariables, screenshot, useChromiumOnGateway, watchPage } from "./browser-support.js";
 
-const missingBrowser = ensureChromium();
-if (missingBrowser) console.warn(`SKIPPED browser tests: ${missingBrowser}`);
-
-describe.skipIf(missingBrowser !== null)("the live Item dashboard in Chromium (embedded default: PGlite and the in-process simulator)", () => {
-  let harness: TestGateway;
-  let browser: Browser;
-  let page: Page;
-  let watch: PageWatch;
+describeInChromium("the live Item dashboard in Chromium (embedded default: PGlite and the in-process simulator)", () => {
+  const chromium = useChromiumOnGateway({ viewport: { width: 1280, height: 800 } });
   let token: string;
 
   beforeAll(async () => {
-    harness = await startTestGateway();
-    token = await harness.token("developer", { admin: true });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    token = await chromium.harness.token("developer", { admin: true });
     // Keeps a handle on every WebSocket the page opens, so a test can drop the live connection.
-    await page.addInitScript({
+    await chromium.page.addInitScript({
       content: `(() => {
         const sockets = [];
         const Native = window.WebSocket;
@@ -32,17 +21,10 @@ describe.skipIf(missingBrowser !== null)("the live Item dashboard in Chromium (e
         window.openSockets = sockets;
       })();`,
     });
-    watch = await watchPage(page, { localOnly: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    if (harness) {
-      expectCleanRun(harness);
-      await harness.close();
-    }
   });
 
   it("signs in, creates an Item, follows it to LOGIN_REQUIRED and back to HEALTHY live, resuming after a dropped connection, without reloading", async () => {
+    const { harness, page, watch } = chromium;
     const response = await page.goto(`${harness.gateway.url}/dashboard`);
     expect(response?.status()).toBe(200);
     expect(response?.headers()["content-security-policy"]).toMatch(/script-src 'self';/);
@@ -78,14 +60,7 @@ describe.skipIf(missingBrowser !== null)("the live Item dashboard in Chromium (e
     // Drop the live connection: the dashboard reconnects and resumes after the last event it saw.
     const cursor = await page.getAttribute("#live-status", "data-cursor");
     expect(cursor).toBeTruthy();
-    const resumedWith = new Promise<unknown>((resolve) => {
-      page.on("websocket", (socket) =>
-        socket.on("framesent", (frame) => {
-          const message = JSON.parse(String(frame.payload)) as { type: string; payload?: { variables?: unknown } };
-          if (message.type === "subscribe") resolve(message.payload?.variables);
-        }),
-      );
-    });
+    const resumedWith = nextSubscribeVariables(page);
     await page.evaluate('window.openSockets.at(-1).close(4000, "dropped by the test")');
     expect(await resumedWith).toEqual({ after: cursor });
     await page.waitForSelector('#live-status[data-state="live"]');
@@ -107,19 +82,13 @@ describe.skipIf(missingBrowser !== null)("the live Item dashboard in Chromium (e
   });
 
   it("shows a user only their own Items, and subscribes after the newest event the list reflects", async () => {
+    const { harness, browser } = chromium;
     const bob = await harness.token("bob");
     const bobsItem = ((await harness.graphql("mutation { sandboxCreateItem { id } }", {}, bob)).data as { sandboxCreateItem: { id: string } }).sandboxCreateItem.id;
     const bobsPage = await browser.newPage();
     try {
       const bobsWatch = await watchPage(bobsPage, { localOnly: true });
-      const firstSubscribe = new Promise<{ after?: string }>((resolve) => {
-        bobsPage.on("websocket", (socket) =>
-          socket.on("framesent", (frame) => {
-            const message = JSON.parse(String(frame.payload)) as { type: string; payload?: { variables?: { after?: string } } };
-            if (message.type === "subscribe") resolve(message.payload?.variables ?? {});
-          }),
-        );
-      });
+      const firstSubscribe = nextSubscribeVariables(bobsPage);
       await bobsPage.goto(`${harness.gateway.url}/dashboard`);
       await bobsPage.fill("#token", bob);
       await bobsPage.click("#signin-button");

@@ -1,41 +1,23 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectCleanRun, startTestGateway, type TestGateway } from "../support/gateway-harness.js";
-import { ensureChromium, launchChromium, screenshot, textOf, watchPage, type PageWatch } from "./browser-support.js";
+import { beforeAll, expect, it } from "vitest";
+import { describeInChromium, screenshot, textOf, useChromiumOnGateway } from "./browser-support.js";
 
-const missingBrowser = ensureChromium();
-if (missingBrowser) console.warn(`SKIPPED browser tests: ${missingBrowser}`);
-
-describe.skipIf(missingBrowser !== null)("GraphiQL in Chromium with no internet (embedded default)", () => {
-  let harness: TestGateway;
-  let browser: Browser;
-  let page: Page;
-  let watch: PageWatch;
+describeInChromium("GraphiQL in Chromium with no internet (embedded default)", () => {
+  // No AUTH_JWT_SECRET: the embedded default, whose development token the page pre-fills (as `npm start` hands it over).
+  const chromium = useChromiumOnGateway({ gateway: { env: { AUTH_JWT_SECRET: "" } }, viewport: { width: 1400, height: 900 } });
   let devToken: string;
 
   beforeAll(async () => {
-    // No AUTH_JWT_SECRET: the embedded default, whose development token the page pre-fills (as `npm start` hands it over).
-    harness = await startTestGateway({ env: { AUTH_JWT_SECRET: "" } });
-    devToken = await harness.token("developer", { admin: true });
-    harness.gateway.showDevelopmentToken(devToken);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    watch = await watchPage(page, { localOnly: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    if (harness) {
-      expectCleanRun(harness);
-      await harness.close();
-    }
+    devToken = await chromium.harness.token("developer", { admin: true });
+    chromium.harness.gateway.showDevelopmentToken(devToken);
   });
 
-  const response = () => textOf(page, ".graphiql-response");
+  const response = () => textOf(chromium.page, ".graphiql-response");
   // Waits use selectors: a string predicate would be eval'd in the page, which its policy (rightly) forbids.
-  const editorShows = (selector: string, word: string) => page.locator(selector, { hasText: word }).waitFor();
+  const editorShows = (selector: string, word: string) => chromium.page.locator(selector, { hasText: word }).waitFor();
   const responseShows = (word: string) => editorShows(".graphiql-response", word);
 
   it("loads from the gateway alone and runs a query with the pre-filled development token", async () => {
+    const { harness, page, watch } = chromium;
     const itemId = (await harness.graphql("mutation { sandboxCreateItem { id } }", {}, devToken)).data as { sandboxCreateItem: { id: string } };
     const loaded = await page.goto(`${harness.gateway.url}/graphql`);
     expect(loaded?.status()).toBe(200);
@@ -58,6 +40,7 @@ describe.skipIf(missingBrowser !== null)("GraphiQL in Chromium with no internet 
   });
 
   it("runs a subscription over graphql-ws: missed events after a cursor first, then an event as it happens", async () => {
+    const { harness, page, watch } = chromium;
     const createItem = async () =>
       ((await harness.graphql("mutation { sandboxCreateItem { id } }", {}, devToken)).data as { sandboxCreateItem: { id: string } }).sandboxCreateItem.id;
     const items = (await harness.graphql("{ items(first: 1) { edges { node { history(first: 1) { edges { node { cursor } } } } } } }", {}, devToken)).data as {

@@ -1,7 +1,11 @@
 import type { Request } from "express";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Script } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
-import { fromLoopback } from "../../src/http/page-assets.js";
+import { BROWSER_BUNDLES_DIR, fromLoopback } from "../../src/http/page-assets.js";
 import { CreateLinkTokenDocument, CreateUpdateLinkTokenDocument, SandboxResetLoginDocument } from "../generated/graphql.js";
 import { expectCleanRun, startTestGateway, type TestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";
@@ -75,15 +79,7 @@ describe("the browser pages over HTTP", () => {
     const pages = await Promise.all(["/", "/dashboard"].map(async (path) => (await fetch(`${url}${path}`, { headers: HTML })).text()));
     const assets = [...new Set(pages.flatMap(assetUrls))];
     expect(assets.map((asset) => asset.replace(/\?.*/, "")).sort()).toEqual(
-      [
-        "/assets/dashboard.css",
-        "/assets/dashboard.js",
-        "/assets/graphiql-favicon.ico",
-        "/assets/graphiql-start.js",
-        "/assets/graphiql.css",
-        "/assets/graphiql.js",
-        "/assets/graphql-ws.js",
-      ].sort(),
+      ["/assets/dashboard.css", "/assets/dashboard.js", "/assets/graphiql-favicon.ico", "/assets/graphiql-start.js", "/assets/graphiql.css", "/assets/graphiql.js"].sort(),
     );
     for (const asset of assets) {
       const response = await fetch(`${url}${asset}`);
@@ -107,6 +103,28 @@ describe("the browser pages over HTTP", () => {
     expect(gzipped.headers.get("content-encoding")).toBe("gzip");
     expect(Number(gzipped.headers.get("content-length"))).toBeLessThan(3_000_000);
     expect((await fetch(`${url}/assets/nothing.js`)).status).toBe(404);
+  });
+
+  it("serves the pages' own bundles (src/browser, built by esbuild) as built, under URLs carrying their content hash", async () => {
+    const pages = await Promise.all(["/", "/dashboard"].map(async (path) => (await fetch(`${url}${path}`, { headers: HTML })).text()));
+    const urls = new Map(pages.flatMap(assetUrls).map((asset) => [asset.replace(/^\/assets\/|\?.*$/g, ""), asset]));
+    for (const [name, type] of [
+      ["dashboard.js", /^text\/javascript/],
+      ["dashboard.css", /^text\/css/],
+      ["graphiql-start.js", /^text\/javascript/],
+    ] as const) {
+      const built = readFileSync(join(BROWSER_BUNDLES_DIR, name));
+      const asset = urls.get(name);
+      expect(asset, name).toBe(`/assets/${name}?v=${createHash("sha256").update(built).digest("hex").slice(0, 16)}`);
+      const response = await fetch(`${url}${asset}`);
+      expect(response.status, name).toBe(200);
+      expect(response.headers.get("content-type"), name).toMatch(type);
+      const body = await response.text();
+      expect(body, name).toBe(built.toString("utf8"));
+      // A classic script (IIFE): it compiles as one, with no module syntax a <script src> would refuse.
+      if (name.endsWith(".js")) expect(() => new Script(body, { filename: name }), name).not.toThrow();
+      else expect(body).toContain("#live-status");
+    }
   });
 
   it("serves the dashboard with a policy without inline styles, fonts or workers", async () => {

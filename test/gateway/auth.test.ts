@@ -1,27 +1,16 @@
 import { SignJWT } from "jose";
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { AdminItemsDocument, AdminUserDocument, ItemDetailsDocument, ItemHistoryDocument, ViewerDocument, ViewerItemsDocument } from "../generated/graphql.js";
-import { expectCleanRun, startTestGateway, type TestGateway } from "../support/gateway-harness.js";
+import { useTestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 
 describe("who may ask what", () => {
-  let harness: TestGateway;
-  let alice: string;
-  let bob: string;
-  let admin: string;
+  const { harness, tokens } = useTestGateway({ users: { alice: "user", bob: "user", ops: "admin" } });
   let aliceItem: string;
 
   beforeAll(async () => {
-    harness = await startTestGateway();
-    alice = await harness.token("alice");
-    bob = await harness.token("bob");
-    admin = await harness.token("ops", { admin: true });
-    aliceItem = await createSandboxItem(harness, alice);
-  });
-  afterAll(async () => {
-    expectCleanRun(harness);
-    await harness.close();
+    aliceItem = await createSandboxItem(harness, tokens.alice);
   });
 
   it("answers 401 UNAUTHENTICATED without a token", async () => {
@@ -49,53 +38,53 @@ describe("who may ask what", () => {
 
   it("a second user cannot read the first user's Item: it reads as null, exactly like a missing one, and costs no Plaid call", async () => {
     const before = harness.exchanges.length;
-    const foreign = await harness.graphql(ItemDetailsDocument, { id: aliceItem }, bob);
-    const missing = await harness.graphql(ItemDetailsDocument, { id: "no-such-item" }, bob);
+    const foreign = await harness.graphql(ItemDetailsDocument, { id: aliceItem }, tokens.bob);
+    const missing = await harness.graphql(ItemDetailsDocument, { id: "no-such-item" }, tokens.bob);
     expect(foreign.errors).toBeUndefined();
     expect(foreign.data).toEqual({ item: null });
     expect(missing).toEqual({ ...foreign, status: missing.status });
     expect(harness.exchanges.length).toBe(before);
-    const history = await harness.graphql(ItemHistoryDocument, { id: aliceItem }, bob);
+    const history = await harness.graphql(ItemHistoryDocument, { id: aliceItem }, tokens.bob);
     expect(history.data).toEqual({ item: null });
-    const bobsItems = await harness.graphql(ViewerItemsDocument, {}, bob);
+    const bobsItems = await harness.graphql(ViewerItemsDocument, {}, tokens.bob);
     expect(bobsItems.data?.viewer.items).toEqual([]);
   });
 
   it("the owner reads it", async () => {
-    const own = await harness.graphql(ItemDetailsDocument, { id: aliceItem }, alice);
+    const own = await harness.graphql(ItemDetailsDocument, { id: aliceItem }, tokens.alice);
     expect(own.data?.item?.id).toBe(aliceItem);
   });
 
   it("admins read any Item, every user's list, and a user by id", async () => {
-    const item = await harness.graphql(ItemDetailsDocument, { id: aliceItem }, admin);
+    const item = await harness.graphql(ItemDetailsDocument, { id: aliceItem }, tokens.ops);
     expect(item.data?.item?.owner.clientUserId).toBe("alice");
-    const all = await harness.graphql(AdminItemsDocument, {}, admin);
+    const all = await harness.graphql(AdminItemsDocument, {}, tokens.ops);
     expect(all.errors).toBeUndefined();
     expect(all.data?.items.edges.map((e) => e.node.id)).toContain(aliceItem);
-    const user = await harness.graphql(AdminUserDocument, { clientUserId: "alice" }, admin);
+    const user = await harness.graphql(AdminUserDocument, { clientUserId: "alice" }, tokens.ops);
     expect(user.data?.user).toMatchObject({ clientUserId: "alice", items: [{ id: aliceItem }] });
-    const nobody = await harness.graphql(AdminUserDocument, { clientUserId: "nobody-here" }, admin);
+    const nobody = await harness.graphql(AdminUserDocument, { clientUserId: "nobody-here" }, tokens.ops);
     expect(nobody.data?.user).toBeNull();
   });
 
   it("non-admins get FORBIDDEN from the admin queries", async () => {
-    const items = await harness.graphql(AdminItemsDocument, {}, bob);
+    const items = await harness.graphql(AdminItemsDocument, {}, tokens.bob);
     expect(items.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     expect(items.data).toBeNull();
-    const user = await harness.graphql(AdminUserDocument, { clientUserId: "alice" }, bob);
+    const user = await harness.graphql(AdminUserDocument, { clientUserId: "alice" }, tokens.bob);
     expect(user.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     expect(user.data).toEqual({ user: null });
   });
 
   it("the admin list filters by status and pages without repeats", async () => {
-    await createSandboxItem(harness, bob);
-    await createSandboxItem(harness, bob);
+    await createSandboxItem(harness, tokens.bob);
+    await createSandboxItem(harness, tokens.bob);
     const ids: string[] = [];
     let after: string | null | undefined = null;
     for (let page = 0; page < 10; page++) {
       const result: Awaited<
         ReturnType<typeof harness.graphql<{ items: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor?: string | null }; edges: Array<{ node: { id: string } }> } }>>
-      > = await harness.graphql(AdminItemsDocument, { first: 1, after }, admin);
+      > = await harness.graphql(AdminItemsDocument, { first: 1, after }, tokens.ops);
       ids.push(...result.data!.items.edges.map((e) => e.node.id));
       expect(result.data!.items.totalCount).toBe(3);
       if (!result.data!.items.pageInfo.hasNextPage) break;
@@ -103,7 +92,7 @@ describe("who may ask what", () => {
     }
     expect(ids).toHaveLength(3);
     expect(new Set(ids).size).toBe(3);
-    const loginRequired = await harness.graphql(AdminItemsDocument, { status: ["LOGIN_REQUIRED"] }, admin);
+    const loginRequired = await harness.graphql(AdminItemsDocument, { status: ["LOGIN_REQUIRED"] }, tokens.ops);
     expect(loginRequired.data?.items).toMatchObject({ totalCount: 0, edges: [] });
   });
 });

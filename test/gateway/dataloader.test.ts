@@ -1,29 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ItemsOverviewDocument } from "../generated/graphql.js";
-import { expectCleanRun, startTestGateway, type TestGateway } from "../support/gateway-harness.js";
+import { useTestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 
 const ITEMS = 10;
 
 describe("Plaid calls per query", () => {
-  let harness: TestGateway;
-  let token: string;
-  let itemIds: string[];
+  const { harness, tokens } = useTestGateway({ users: { manyItems: "user" } });
+  const itemIds: string[] = [];
 
   beforeAll(async () => {
-    harness = await startTestGateway();
-    token = await harness.token("many-items");
-    itemIds = [];
-    for (let i = 0; i < ITEMS; i++) itemIds.push(await createSandboxItem(harness, token));
-  });
-  afterAll(async () => {
-    expectCleanRun(harness);
-    await harness.close();
+    for (let i = 0; i < ITEMS; i++) itemIds.push(await createSandboxItem(harness, tokens.manyItems));
   });
 
   it("a query over 10 Items calls each distinct endpoint once per Item, and /item/get not at all while snapshots are fresh", async () => {
     const before = harness.exchanges.length;
-    const result = await harness.graphql(ItemsOverviewDocument, {}, token);
+    const result = await harness.graphql(ItemsOverviewDocument, {}, tokens.manyItems);
     expect(result.errors).toBeUndefined();
     expect(result.data!.viewer.items).toHaveLength(ITEMS);
     for (const id of itemIds) {
@@ -44,7 +36,7 @@ describe("Plaid calls per query", () => {
       viewer { items { id accounts { mask } } }
     }`;
     const before = harness.exchanges.length;
-    const result = await harness.graphql(query, { id }, token);
+    const result = await harness.graphql(query, { id }, tokens.manyItems);
     expect(result.errors).toBeUndefined();
     expect(harness.callsTo("/accounts/get", before, id)).toBe(1);
     expect(harness.callsTo("/consent/events/get", before, id)).toBe(1);
@@ -54,29 +46,20 @@ describe("Plaid calls per query", () => {
   it("a new request calls Plaid again: loaders live for one request only", async () => {
     const id = itemIds[1]!;
     const before = harness.exchanges.length;
-    await harness.graphql(`query($id: ID!) { item(id: $id) { accounts { id } } }`, { id }, token);
-    await harness.graphql(`query($id: ID!) { item(id: $id) { accounts { id } } }`, { id }, token);
+    await harness.graphql(`query($id: ID!) { item(id: $id) { accounts { id } } }`, { id }, tokens.manyItems);
+    await harness.graphql(`query($id: ID!) { item(id: $id) { accounts { id } } }`, { id }, tokens.manyItems);
     expect(harness.callsTo("/accounts/get", before, id)).toBe(2);
   });
 });
 
 describe("snapshot refresh", () => {
-  let harness: TestGateway;
-
-  beforeAll(async () => {
-    harness = await startTestGateway({ env: { ITEM_SNAPSHOT_MAX_AGE_SECONDS: "0" } });
-  });
-  afterAll(async () => {
-    expectCleanRun(harness);
-    await harness.close();
-  });
+  const { harness, tokens } = useTestGateway({ env: { ITEM_SNAPSHOT_MAX_AGE_SECONDS: "0" }, users: { stale: "user" } });
 
   it("re-reads a stale snapshot from /item/get once per Item per request, and records when", async () => {
-    const token = await harness.token("stale");
-    const ids = [await createSandboxItem(harness, token), await createSandboxItem(harness, token)];
+    const ids = [await createSandboxItem(harness, tokens.stale), await createSandboxItem(harness, tokens.stale)];
     const before = harness.exchanges.length;
     const query = `{ viewer { items { id status syncedAt } } a: viewer { items { id } } }`;
-    const result = await harness.graphql<{ viewer: { items: Array<{ id: string; syncedAt: string }> } }>(query, {}, token);
+    const result = await harness.graphql<{ viewer: { items: Array<{ id: string; syncedAt: string }> } }>(query, {}, tokens.stale);
     expect(result.errors).toBeUndefined();
     for (const id of ids) expect(harness.callsTo("/item/get", before, id)).toBe(1);
     expect(harness.callsTo("/item/get", before)).toBe(2);

@@ -1,32 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ItemDetailsDocument, ViewerDocument, ViewerItemsDocument } from "../generated/graphql.js";
-import { expectCleanRun, startTestGateway, type TestGateway } from "../support/gateway-harness.js";
+import { useTestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 
 describe("a newcomer's first queries against the embedded default", () => {
-  let harness: TestGateway;
-  let token: string;
-
-  beforeAll(async () => {
-    harness = await startTestGateway();
-    token = await harness.token("developer", { admin: true });
-  });
-  afterAll(async () => {
-    expectCleanRun(harness);
-    await harness.close();
-  });
+  const { harness, tokens } = useTestGateway({ users: { developer: "admin" } });
 
   it("creates the user on first use", async () => {
-    const result = await harness.graphql(ViewerDocument, {}, token);
+    const result = await harness.graphql(ViewerDocument, {}, tokens.developer);
     expect(result.errors).toBeUndefined();
     expect(result.data?.viewer.clientUserId).toBe("developer");
-    const again = await harness.graphql(ViewerDocument, {}, token);
+    const again = await harness.graphql(ViewerDocument, {}, tokens.developer);
     expect(again.data?.viewer.id).toBe(result.data?.viewer.id);
   });
 
   it("sandboxCreateItem, then the viewer's Items: HEALTHY, with its institution and four consent events", async () => {
-    const itemId = await createSandboxItem(harness, token);
-    const result = await harness.graphql(ViewerItemsDocument, {}, token);
+    const itemId = await createSandboxItem(harness, tokens.developer);
+    const result = await harness.graphql(ViewerItemsDocument, {}, tokens.developer);
     expect(result.errors).toBeUndefined();
     const items = result.data!.viewer.items;
     expect(items).toHaveLength(1);
@@ -37,8 +27,8 @@ describe("a newcomer's first queries against the embedded default", () => {
   });
 
   it("serves every Item field from the stored snapshot and Plaid", async () => {
-    const itemId = await createSandboxItem(harness, token, { products: ["auth", "transactions"] });
-    const result = await harness.graphql(ItemDetailsDocument, { id: itemId }, token);
+    const itemId = await createSandboxItem(harness, tokens.developer, { products: ["auth", "transactions"] });
+    const result = await harness.graphql(ItemDetailsDocument, { id: itemId }, tokens.developer);
     expect(result.errors).toBeUndefined();
     const item = result.data!.item!;
     expect(item).toMatchObject({
@@ -65,7 +55,7 @@ describe("a newcomer's first queries against the embedded default", () => {
     for (const exchange of sandboxCreates) expect((exchange.request as { user_id?: string }).user_id).toBe(plaidUser);
     const listed = await harness.plaid<{ items: Array<{ item_id: string }> }>("/user/items/get", { user_id: plaidUser });
     expect(listed.status).toBe(200);
-    const mine = await harness.graphql(ViewerItemsDocument, {}, token);
+    const mine = await harness.graphql(ViewerItemsDocument, {}, tokens.developer);
     expect(listed.body.items.map((i) => i.item_id).sort()).toEqual(mine.data!.viewer.items.map((i) => i.id).sort());
     expect(harness.callsTo("/user/create")).toBe(1);
   });

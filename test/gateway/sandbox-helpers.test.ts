@@ -1,36 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RefreshItemDocument, SandboxCreateItemDocument, SandboxFireWebhookDocument, SandboxResetLoginDocument } from "../generated/graphql.js";
-import { expectCleanRun, startTestGateway, type TestGateway } from "../support/gateway-harness.js";
+import { useTestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 
 const CODES = ["NEW_ACCOUNTS_AVAILABLE", "LOGIN_REPAIRED", "PENDING_DISCONNECT", "PENDING_EXPIRATION", "USER_PERMISSION_REVOKED", "USER_ACCOUNT_REVOKED"] as const;
 
 describe("Sandbox helpers with the simulator", () => {
-  let harness: TestGateway;
-  let token: string;
-
-  beforeAll(async () => {
-    harness = await startTestGateway();
-    token = await harness.token("tester");
-  });
-  afterAll(async () => {
-    expectCleanRun(harness);
-    await harness.close();
-  });
+  const { harness, tokens } = useTestGateway({ users: { tester: "user", other: "user" } });
 
   it("sandboxResetLogin breaks the login at Plaid", async () => {
-    const itemId = await createSandboxItem(harness, token);
-    expect((await harness.graphql(SandboxResetLoginDocument, { itemId }, token)).data?.sandboxResetLogin).toBe(true);
+    const itemId = await createSandboxItem(harness, tokens.tester);
+    expect((await harness.graphql(SandboxResetLoginDocument, { itemId }, tokens.tester)).data?.sandboxResetLogin).toBe(true);
     const atPlaid = (await (await fetch(`${harness.simulatorUrl}/simulator/items/${itemId}`)).json()) as { error: { error_code?: string; code?: string } | null };
     expect(JSON.stringify(atPlaid.error)).toContain("ITEM_LOGIN_REQUIRED");
-    const refreshed = await harness.graphql(RefreshItemDocument, { itemId }, token);
+    const refreshed = await harness.graphql(RefreshItemDocument, { itemId }, tokens.tester);
     expect(refreshed.data?.refreshItem.status).toBe("LOGIN_REQUIRED");
   });
 
   it.each(CODES)("sandboxFireWebhook %s has Plaid fire it", async (code) => {
-    const itemId = await createSandboxItem(harness, token);
+    const itemId = await createSandboxItem(harness, tokens.tester);
     const before = harness.exchanges.length;
-    const result = await harness.graphql(SandboxFireWebhookDocument, { itemId, code }, token);
+    const result = await harness.graphql(SandboxFireWebhookDocument, { itemId, code }, tokens.tester);
     expect(result.errors).toBeUndefined();
     expect(result.data?.sandboxFireWebhook).toBe(true);
     if (code !== "PENDING_EXPIRATION") {
@@ -44,53 +34,48 @@ describe("Sandbox helpers with the simulator", () => {
   });
 
   it("a second user cannot reset or fire webhooks for the first user's Item", async () => {
-    const itemId = await createSandboxItem(harness, token);
-    const other = await harness.token("other");
+    const itemId = await createSandboxItem(harness, tokens.tester);
     for (const [document, variables] of [
       [SandboxResetLoginDocument, { itemId }],
       [SandboxFireWebhookDocument, { itemId, code: "LOGIN_REPAIRED" }],
     ] as const) {
-      const result = await harness.graphql(document, variables as never, other);
+      const result = await harness.graphql(document, variables as never, tokens.other);
       expect(result.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
     }
   });
 
   it("an unknown webhook code is refused by the schema", async () => {
-    const itemId = await createSandboxItem(harness, token);
-    const result = await harness.graphql(SandboxFireWebhookDocument, { itemId, code: "ERROR" as never }, token);
+    const itemId = await createSandboxItem(harness, tokens.tester);
+    const result = await harness.graphql(SandboxFireWebhookDocument, { itemId, code: "ERROR" as never }, tokens.tester);
     expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
 });
 
 describe("Sandbox helpers against Plaid's own Sandbox", () => {
-  let harness: TestGateway;
-  beforeAll(async () => {
-    harness = await startTestGateway({ env: { PLAID_ENV: "sandbox", PLAID_CLIENT_ID: "sandbox-client", PLAID_SECRET: "sandbox-secret-value" } });
+  const { harness, tokens } = useTestGateway({
+    env: { PLAID_ENV: "sandbox", PLAID_CLIENT_ID: "sandbox-client", PLAID_SECRET: "sandbox-secret-value" },
+    users: { someone: "user" },
   });
-  afterAll(() => harness.close());
 
   it("PENDING_EXPIRATION cannot be fired by Plaid's Sandbox: a clear error, no Plaid call", async () => {
-    const token = await harness.token("someone");
-    const result = await harness.graphql(SandboxFireWebhookDocument, { itemId: "any-item", code: "PENDING_EXPIRATION" }, token);
+    const result = await harness.graphql(SandboxFireWebhookDocument, { itemId: "any-item", code: "PENDING_EXPIRATION" }, tokens.someone);
     expect(result.errors?.[0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT" }, message: expect.stringMatching(/Plaid's Sandbox cannot fire PENDING_EXPIRATION/) });
     expect(harness.plaidCalls).toEqual([]);
   });
 });
 
 describe("Sandbox helpers against Plaid production", () => {
-  let harness: TestGateway;
-  beforeAll(async () => {
-    harness = await startTestGateway({ env: { PLAID_ENV: "production", PLAID_CLIENT_ID: "prod-client", PLAID_SECRET: "prod-secret-value" } });
+  const { harness, tokens } = useTestGateway({
+    env: { PLAID_ENV: "production", PLAID_CLIENT_ID: "prod-client", PLAID_SECRET: "prod-secret-value" },
+    users: { someone: "user" },
   });
-  afterAll(() => harness.close());
 
   it.each([
     ["sandboxCreateItem", SandboxCreateItemDocument, {}],
     ["sandboxResetLogin", SandboxResetLoginDocument, { itemId: "any" }],
     ["sandboxFireWebhook", SandboxFireWebhookDocument, { itemId: "any", code: "LOGIN_REPAIRED" }],
   ] as const)("%s is refused with a clear error and no Plaid call", async (name, document, variables) => {
-    const token = await harness.token("someone");
-    const result = await harness.graphql(document, variables as never, token);
+    const result = await harness.graphql(document, variables as never, tokens.someone);
     expect(result.errors?.[0]).toMatchObject({ extensions: { code: "FORBIDDEN" }, message: `${name} is only available when PLAID_ENV is sandbox or simulator` });
     expect(harness.plaidCalls).toEqual([]);
   });

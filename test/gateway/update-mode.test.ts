@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { UpdateLinkTokenInput } from "../../src/domain/update-mode-rules.js";
 import {
   CompleteUpdateDocument,
@@ -10,7 +10,7 @@ import {
   type CreateUpdateLinkTokenInput,
 } from "../generated/graphql.js";
 import { UPDATE_MODE_RULES } from "../support/update-mode-cases.js";
-import { expectCleanRun, startTestGateway, type TestGateway } from "../support/gateway-harness.js";
+import { useTestGateway, type TestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 
 /** The access token the simulator handed out for an Item (tests only: the gateway never shows it). */
@@ -38,33 +38,24 @@ function plaidRequestFor(input: UpdateLinkTokenInput, accessToken: string) {
 }
 
 describe("Link update mode end to end", () => {
-  let harness: TestGateway;
-  let alice: string;
-  let bob: string;
+  const { harness, tokens } = useTestGateway({ users: { alice: "user", bob: "user", carol: "user", newcomer: "user" } });
   let itemId: string;
 
   beforeAll(async () => {
-    harness = await startTestGateway();
-    alice = await harness.token("alice");
-    bob = await harness.token("bob");
-    itemId = await createSandboxItem(harness, alice);
-  });
-  afterAll(async () => {
-    expectCleanRun(harness);
-    await harness.close();
+    itemId = await createSandboxItem(harness, tokens.alice);
   });
 
   it("repairs a broken login: reset, refresh, update link token, Link, completeUpdate, with the same access token", async () => {
     const before = await harness.gateway.store.items.findById(itemId);
 
-    const reset = await harness.graphql(SandboxResetLoginDocument, { itemId }, alice);
+    const reset = await harness.graphql(SandboxResetLoginDocument, { itemId }, tokens.alice);
     expect(reset.data?.sandboxResetLogin).toBe(true);
     await harness.settle();
-    const refreshed = await harness.graphql(RefreshItemDocument, { itemId }, alice);
+    const refreshed = await harness.graphql(RefreshItemDocument, { itemId }, tokens.alice);
     expect(refreshed.errors).toBeUndefined();
     expect(refreshed.data?.refreshItem).toMatchObject({ status: "LOGIN_REQUIRED", recommendedAction: "UPDATE_LOGIN", error: { errorCode: "ITEM_LOGIN_REQUIRED" } });
 
-    const created = await harness.graphql(CreateUpdateLinkTokenDocument, { input: { itemId } }, alice);
+    const created = await harness.graphql(CreateUpdateLinkTokenDocument, { input: { itemId } }, tokens.alice);
     expect(created.errors).toBeUndefined();
     const token = created.data!.createUpdateLinkToken;
     const lifetime = new Date(token.expiration).getTime() - Date.now();
@@ -76,13 +67,13 @@ describe("Link update mode end to end", () => {
     expect(plaidRequest).not.toHaveProperty("webhook");
 
     await harness.control("/simulator/link/complete", { link_token: token.linkToken });
-    const completed = await harness.graphql(CompleteUpdateDocument, { itemId }, alice);
+    const completed = await harness.graphql(CompleteUpdateDocument, { itemId }, tokens.alice);
     expect(completed.errors).toBeUndefined();
     expect(completed.data?.completeUpdate).toMatchObject({ id: itemId, status: "HEALTHY", recommendedAction: "NONE", error: null });
 
     const after = await harness.gateway.store.items.findById(itemId);
     expect(after!.accessToken).toEqual(before!.accessToken);
-    const history = await harness.graphql(ItemHistoryDocument, { id: itemId, first: 3 }, alice);
+    const history = await harness.graphql(ItemHistoryDocument, { id: itemId, first: 3 }, tokens.alice);
     // Plaid's ITEM/ERROR webhook told the gateway first; the refresh and the webhook's confirmation found nothing new.
     expect(history.data!.item!.history.edges.map((e) => [e.node.cause, e.node.previousStatus, e.node.status])).toEqual([
       ["UPDATE_COMPLETED", "LOGIN_REQUIRED", "HEALTHY"],
@@ -92,67 +83,65 @@ describe("Link update mode end to end", () => {
   });
 
   it("completeUpdate before the user finished Link says Plaid still reports the error, and the Item keeps its status", async () => {
-    await harness.graphql(SandboxResetLoginDocument, { itemId }, alice);
+    await harness.graphql(SandboxResetLoginDocument, { itemId }, tokens.alice);
     await harness.settle();
-    const result = await harness.graphql(CompleteUpdateDocument, { itemId }, alice);
+    const result = await harness.graphql(CompleteUpdateDocument, { itemId }, tokens.alice);
     expect(result.errors?.[0]).toMatchObject({
       message: expect.stringMatching(/still reports ITEM_LOGIN_REQUIRED.*stays LOGIN_REQUIRED/),
       extensions: { code: "PLAID_ERROR", itemStatus: "LOGIN_REQUIRED", plaid: { errorCode: "ITEM_LOGIN_REQUIRED" } },
     });
-    const item = await harness.graphql(ItemDetailsDocument, { id: itemId }, alice);
+    const item = await harness.graphql(ItemDetailsDocument, { id: itemId }, tokens.alice);
     expect(item.data?.item?.status).toBe("LOGIN_REQUIRED");
   });
 
   it("learns from any call: an accounts read that answers ITEM_LOGIN_REQUIRED moves the Item, recorded once, and the last accounts are served", async () => {
-    const fresh = await createSandboxItem(harness, alice);
-    const linked = await harness.graphql(ItemDetailsDocument, { id: fresh }, alice);
+    const fresh = await createSandboxItem(harness, tokens.alice);
+    const linked = await harness.graphql(ItemDetailsDocument, { id: fresh }, tokens.alice);
     // Hold Plaid's ITEM/ERROR webhook back, so only the failed call can tell the gateway.
     await harness.control("/simulator/webhooks/faults", { mode: "reorder", count: 2 });
-    await harness.graphql(SandboxResetLoginDocument, { itemId: fresh }, alice);
+    await harness.graphql(SandboxResetLoginDocument, { itemId: fresh }, tokens.alice);
     const before = harness.exchanges.length;
-    const first = await harness.graphql(ItemDetailsDocument, { id: fresh }, alice);
+    const first = await harness.graphql(ItemDetailsDocument, { id: fresh }, tokens.alice);
     expect(harness.exchanges.slice(before).find((e) => e.path === "/accounts/get")).toMatchObject({ status: 400, response: { error_code: "ITEM_LOGIN_REQUIRED" } });
     expect(first.errors).toBeUndefined();
     expect(first.data!.item!.accounts).toEqual(linked.data!.item!.accounts);
-    const second = await harness.graphql(ItemDetailsDocument, { id: fresh }, alice);
+    const second = await harness.graphql(ItemDetailsDocument, { id: fresh }, tokens.alice);
     expect(second.data!.item).toMatchObject({ status: "LOGIN_REQUIRED", recommendedAction: "UPDATE_LOGIN", error: { errorCode: "ITEM_LOGIN_REQUIRED" } });
     const stored = await harness.gateway.store.items.findById(fresh);
     expect(stored!.snapshot.status).toBe("LOGIN_REQUIRED");
     await harness.control("/simulator/webhooks/flush", {});
     await fetch(`${harness.simulatorUrl}/simulator/webhooks/faults`, { method: "DELETE" });
     await harness.settle();
-    const history = await harness.graphql(ItemHistoryDocument, { id: fresh }, alice);
+    const history = await harness.graphql(ItemHistoryDocument, { id: fresh }, tokens.alice);
     expect(history.data!.item!.history.edges.map((e) => e.node.cause)).toEqual(["ITEM_LOGIN_REQUIRED", "LINKED"]);
   });
 
   it("user mode repairs the viewer's most recently broken Item", async () => {
-    const carol = await harness.token("carol");
-    const carolsItem = await createSandboxItem(harness, carol);
-    await harness.graphql(SandboxResetLoginDocument, { itemId: carolsItem }, carol);
-    const created = await harness.graphql(CreateUpdateLinkTokenDocument, { input: { user: true } }, carol);
+    const carolsItem = await createSandboxItem(harness, tokens.carol);
+    await harness.graphql(SandboxResetLoginDocument, { itemId: carolsItem }, tokens.carol);
+    const created = await harness.graphql(CreateUpdateLinkTokenDocument, { input: { user: true } }, tokens.carol);
     expect(created.errors).toBeUndefined();
     const request = harness.exchanges.filter((e) => e.path === "/link/token/create").at(-1)!.request as Record<string, unknown>;
     expect(request).toMatchObject({ update: { user: true }, user_id: expect.stringMatching(/^usr_/) });
     expect(request).not.toHaveProperty("access_token");
     await harness.control("/simulator/link/complete", { link_token: created.data!.createUpdateLinkToken.linkToken });
-    const completed = await harness.graphql(CompleteUpdateDocument, { itemId: carolsItem }, carol);
+    const completed = await harness.graphql(CompleteUpdateDocument, { itemId: carolsItem }, tokens.carol);
     expect(completed.data?.completeUpdate.status).toBe("HEALTHY");
   });
 
   it("user mode needs a Plaid user", async () => {
-    const newcomer = await harness.token("newcomer");
-    const result = await harness.graphql(CreateUpdateLinkTokenDocument, { input: { user: true } }, newcomer);
+    const result = await harness.graphql(CreateUpdateLinkTokenDocument, { input: { user: true } }, tokens.newcomer);
     expect(result.errors?.[0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT" }, message: expect.stringMatching(/link an Item first/) });
   });
 
   it("account selection in update mode changes the shared accounts", async () => {
-    const itemForSelection = await createSandboxItem(harness, alice);
-    const created = await harness.graphql(CreateUpdateLinkTokenDocument, { input: { itemId: itemForSelection, accountSelectionEnabled: true } }, alice);
+    const itemForSelection = await createSandboxItem(harness, tokens.alice);
+    const created = await harness.graphql(CreateUpdateLinkTokenDocument, { input: { itemId: itemForSelection, accountSelectionEnabled: true } }, tokens.alice);
     expect(created.errors).toBeUndefined();
-    const accounts = (await harness.graphql(ItemDetailsDocument, { id: itemForSelection }, alice)).data!.item!.accounts;
+    const accounts = (await harness.graphql(ItemDetailsDocument, { id: itemForSelection }, tokens.alice)).data!.item!.accounts;
     expect(accounts.length).toBeGreaterThan(1);
     await harness.control("/simulator/link/complete", { link_token: created.data!.createUpdateLinkToken.linkToken, account_ids: [accounts[0]!.id] });
-    const completed = await harness.graphql(CompleteUpdateDocument, { itemId: itemForSelection }, alice);
+    const completed = await harness.graphql(CompleteUpdateDocument, { itemId: itemForSelection }, tokens.alice);
     expect(completed.errors).toBeUndefined();
     const stored = await harness.gateway.store.items.findById(itemForSelection);
     expect(stored!.snapshot.accountIds).toEqual([accounts[0]!.id]);
@@ -161,7 +150,7 @@ describe("Link update mode end to end", () => {
   describe("every update-mode rule, end to end", () => {
     let ruleItem: string;
     beforeAll(async () => {
-      ruleItem = await createSandboxItem(harness, alice, { products: ["transactions"] });
+      ruleItem = await createSandboxItem(harness, tokens.alice, { products: ["transactions"] });
     });
 
     for (const { rule, allowed, refused } of UPDATE_MODE_RULES) {
@@ -169,7 +158,7 @@ describe("Link update mode end to end", () => {
         for (const template of refused) {
           const input = template.itemId ? { ...template, itemId: ruleItem } : template;
           const before = harness.exchanges.length;
-          const result = await harness.graphql(CreateUpdateLinkTokenDocument, { input: input as CreateUpdateLinkTokenInput }, alice);
+          const result = await harness.graphql(CreateUpdateLinkTokenDocument, { input: input as CreateUpdateLinkTokenInput }, tokens.alice);
           expect(result.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", rule });
           expect(result.errors?.[0]?.message).toContain(rule);
           expect(harness.exchanges.length).toBe(before);
@@ -184,7 +173,7 @@ describe("Link update mode end to end", () => {
       it(`${rule}: allowed inputs get an update link token`, async () => {
         for (const template of allowed.filter((input) => input.itemId)) {
           const input = { ...template, itemId: ruleItem } as CreateUpdateLinkTokenInput;
-          const result = await harness.graphql(CreateUpdateLinkTokenDocument, { input }, alice);
+          const result = await harness.graphql(CreateUpdateLinkTokenDocument, { input }, tokens.alice);
           expect(result.errors, JSON.stringify(input)).toBeUndefined();
           expect(result.data?.createUpdateLinkToken.linkToken).toMatch(/^link-/);
         }
@@ -193,8 +182,8 @@ describe("Link update mode end to end", () => {
 
     it("a rule the gateway leaves to Plaid still fails as Plaid fails it, as PLAID_ERROR", async () => {
       // Account Select update is not offered for Assets Items; only Plaid knows the Item's products for sure.
-      const assetsItem = await createSandboxItem(harness, alice, { products: ["assets"] });
-      const result = await harness.graphql(CreateUpdateLinkTokenDocument, { input: { itemId: assetsItem, accountSelectionEnabled: true } }, alice);
+      const assetsItem = await createSandboxItem(harness, tokens.alice, { products: ["assets"] });
+      const result = await harness.graphql(CreateUpdateLinkTokenDocument, { input: { itemId: assetsItem, accountSelectionEnabled: true } }, tokens.alice);
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: "PLAID_ERROR", plaid: { errorCode: "PRODUCTS_NOT_SUPPORTED" } });
     });
   });
@@ -207,7 +196,7 @@ describe("Link update mode end to end", () => {
       [CreateUpdateLinkTokenDocument, { input: { itemId } }],
       [SandboxResetLoginDocument, { itemId }],
     ] as const) {
-      const result = await harness.graphql(document, variables as never, bob);
+      const result = await harness.graphql(document, variables as never, tokens.bob);
       expect(result.errors?.[0]).toMatchObject({ message: "Item not found", extensions: { code: "NOT_FOUND" } });
     }
     expect(harness.exchanges.length).toBe(before);

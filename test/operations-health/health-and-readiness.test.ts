@@ -3,43 +3,24 @@
  * every migration is applied, and Redis is connected when REDIS_URL is set. A 503 names the failing
  * check and nothing else (no error text, host, port or connection string).
  */
-import net from "node:net";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { postgresAvailable } from "../support/databases.js";
-import { expectCleanRun, startTestGateway, waitUntil, type TestGateway } from "../support/gateway-harness.js";
-import { type TcpProxy, openStoreBehindProxy } from "../support/tcp-proxy.js";
+import { useTestGateway, type TestGateway } from "../support/gateway-harness.js";
+import { waitUntil } from "../support/wait-until.js";
+import { closedPort, useGatewayOnCuttablePostgres } from "../support/tcp-proxy.js";
 import { randomChannelPrefix, REDIS_URL, redisAvailable } from "../subscriptions/event-bus-support.js";
 
 const withPostgres = await postgresAvailable();
 const withRedis = await redisAvailable();
 
-async function probe(harness: TestGateway, path: "/healthz" | "/readyz"): Promise<{ status: number; text: string; body: any }> {
+async function probe(harness: TestGateway, path: "/healthz" | "/readyz"): Promise<{ status: number; text: string; body: unknown }> {
   const response = await fetch(`${harness.gateway.url}${path}`);
   const text = await response.text();
   return { status: response.status, text, body: JSON.parse(text) };
 }
 
-/** A local port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 describe("health and readiness on the embedded store", () => {
-  let harness: TestGateway;
-
-  beforeAll(async () => {
-    harness = await startTestGateway();
-  });
-  afterAll(async () => {
-    if (!harness) return;
-    expectCleanRun(harness);
-    await harness.close();
-  });
+  const { harness } = useTestGateway();
 
   it("/healthz answers 200 while the process is up", async () => {
     const healthz = await probe(harness, "/healthz");
@@ -70,17 +51,10 @@ describe("health and readiness on the embedded store", () => {
 });
 
 describe("readiness with REDIS_URL set but Redis unreachable", () => {
-  let harness: TestGateway;
   let port: number;
-
-  beforeAll(async () => {
+  const { harness } = useTestGateway(async () => {
     port = await closedPort();
-    harness = await startTestGateway({ env: { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_CHANNEL_PREFIX: randomChannelPrefix() } });
-  });
-  afterAll(async () => {
-    if (!harness) return;
-    expectCleanRun(harness);
-    await harness.close();
+    return { env: { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_CHANNEL_PREFIX: randomChannelPrefix() } };
   });
 
   it("/readyz answers 503 naming Redis, without its address; /healthz still 200", async () => {
@@ -94,16 +68,7 @@ describe("readiness with REDIS_URL set but Redis unreachable", () => {
 });
 
 describe.skipIf(!withRedis)("readiness with REDIS_URL set and Redis up", () => {
-  let harness: TestGateway;
-
-  beforeAll(async () => {
-    harness = await startTestGateway({ env: { REDIS_URL, REDIS_CHANNEL_PREFIX: randomChannelPrefix() } });
-  });
-  afterAll(async () => {
-    if (!harness) return;
-    expectCleanRun(harness);
-    await harness.close();
-  });
+  const { harness } = useTestGateway({ env: { REDIS_URL, REDIS_CHANNEL_PREFIX: randomChannelPrefix() } });
 
   it("/readyz answers 200 with Redis among the checks", async () => {
     const readyz = await probe(harness, "/readyz");
@@ -113,22 +78,7 @@ describe.skipIf(!withRedis)("readiness with REDIS_URL set and Redis up", () => {
 });
 
 describe.skipIf(!withPostgres)("readiness while PostgreSQL goes away and comes back", () => {
-  let proxy: TcpProxy;
-  let harness: TestGateway;
-
-  beforeAll(async () => {
-    const opened = await openStoreBehindProxy();
-    proxy = opened.proxy;
-    harness = await startTestGateway({ store: { store: opened.store, cleanup: opened.cleanup } });
-  });
-  afterAll(async () => {
-    proxy?.restore();
-    if (harness) {
-      expectCleanRun(harness);
-      await harness.close();
-    }
-    await proxy?.close();
-  });
+  const { harness, proxy } = useGatewayOnCuttablePostgres();
 
   it("is ready, answers 503 naming the store (and nothing about it) while it is cut off, and is ready again after", async () => {
     expect((await probe(harness, "/readyz")).status).toBe(200);
@@ -144,7 +94,7 @@ describe.skipIf(!withPostgres)("readiness while PostgreSQL goes away and comes b
     expect(proxy.refused + proxy.forwarded).toBeGreaterThan(0);
 
     proxy.restore();
-    await waitUntil(async () => (await probe(harness, "/readyz")).status === 200, 15_000, "/readyz to be 200 again");
+    await waitUntil(async () => (await probe(harness, "/readyz")).status === 200, { timeoutMs: 15_000, what: "/readyz to be 200 again" });
     expect((await probe(harness, "/readyz")).body).toEqual({ status: "ready", checks: { store: "ok", migrations: "complete" } });
   });
 });

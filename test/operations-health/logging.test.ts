@@ -4,11 +4,11 @@
  * serving it and in the errors the client sees, and Plaid's request_id on every upstream call's line.
  * Human-readable lines for the embedded default, JSON otherwise, redacted either way.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
 import { createLogger, runInRequestScope } from "../../src/logger.js";
 import { ViewerDocument } from "../generated/graphql.js";
-import { expectCleanRun, startTestGateway, type TestGateway } from "../support/gateway-harness.js";
+import { useTestGateway, type TestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 import { accessTokenOf, logEntries } from "../webhooks/webhook-support.js";
 
@@ -19,25 +19,17 @@ const accessLines = (harness: TestGateway, requestId: string) =>
   logEntries(harness).filter((entry) => entry.component === "http" && entry.msg === "request" && entry.requestId === requestId);
 
 describe("request logging", () => {
-  let harness: TestGateway;
-  let token: string;
+  const { harness, tokens } = useTestGateway({ users: { visitor: "user" } });
 
   beforeAll(async () => {
-    harness = await startTestGateway();
-    token = await harness.token("logging-user");
-    await harness.graphql(ViewerDocument, {}, token);
-  });
-  afterAll(async () => {
-    if (!harness) return;
-    expectCleanRun(harness);
-    await harness.close();
+    await harness.graphql(ViewerDocument, {}, tokens.visitor);
   });
 
   it("puts the caller's request id on the response, the error, the access line and the Plaid failure logged while serving it", async () => {
     const requestId = "ops-health-0001-abcdef";
     const response = await fetch(harness.gateway.graphqlUrl, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "x-request-id": requestId },
+      headers: { "content-type": "application/json", authorization: `Bearer ${tokens.visitor}`, "x-request-id": requestId },
       body: JSON.stringify({ query: "mutation Exchange($t: String!) { exchangePublicToken(publicToken: $t) { id } }", variables: { t: UNKNOWN_PUBLIC_TOKEN } }),
     });
     const body = (await response.json()) as { errors: Array<{ extensions: { code: string; requestId: string; plaid: { requestId: string } } }> };
@@ -81,7 +73,7 @@ describe("request logging", () => {
 
   it("logs Plaid's request_id on the line of every Plaid call, under the id of the request that made it", async () => {
     const since = harness.plaidCalls.length;
-    const itemId = await createSandboxItem(harness, token);
+    const itemId = await createSandboxItem(harness, tokens.visitor);
     await harness.settle();
     const calls = harness.plaidCalls.slice(since);
     expect(calls.map((call) => call.endpoint)).toEqual(expect.arrayContaining(["/sandbox/public_token/create", "/item/public_token/exchange"]));
@@ -115,7 +107,7 @@ describe("request logging", () => {
   });
 
   it("GraphQL errors from the HTTP layer carry the same id as the access line", async () => {
-    const result = await harness.graphql("query Broken { nope }", {}, token, { "x-request-id": "ops-health-0006-broken" });
+    const result = await harness.graphql("query Broken { nope }", {}, tokens.visitor, { "x-request-id": "ops-health-0006-broken" });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: "GRAPHQL_VALIDATION_FAILED", requestId: "ops-health-0006-broken" });
     expect(accessLines(harness, "ops-health-0006-broken")).toMatchObject([{ status: 400 }]);
   });

@@ -3,20 +3,19 @@
  * output through a strict parser of the text format, and compares counts before and after the traffic
  * that should move them.
  */
-import { createClient } from "graphql-ws";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
+import { describe, expect, it } from "vitest";
 import { ExchangePublicTokenDocument, SandboxResetLoginDocument, ViewerDocument } from "../generated/graphql.js";
-import { expectCleanRun, startTestGateway, waitUntil, type TestGateway } from "../support/gateway-harness.js";
-import { subscribeToItemStatus, websocketUrl } from "../support/item-status-subscriptions.js";
+import { useTestGateway, withTestGateway } from "../support/gateway-harness.js";
+import { waitUntil } from "../support/wait-until.js";
+import { graphqlWsClient, subscribeToItemStatus } from "../support/item-status-subscriptions.js";
 import { createSandboxItem } from "../support/link-helpers.js";
-import { startWebhookReceiver, type WebhookReceiver } from "../simulator/support.js";
+import { useWebhookReceiver } from "../simulator/support.js";
 import { accessTokenOf, captureLoginError, listenToBus, postWebhook, redirectWebhooks } from "../webhooks/webhook-support.js";
 import { parseExposition, scrape, type Exposition } from "./prometheus-text.js";
 
 /** Runs one operation over graphql-ws and returns what came back. */
 async function overWebSocket(graphqlUrl: string, token: string, query: string): Promise<{ data?: unknown; errors?: unknown[] }> {
-  const client = createClient({ url: websocketUrl(graphqlUrl), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+  const client = graphqlWsClient(graphqlUrl, token);
   try {
     return await new Promise((resolve) => {
       let result: { data?: unknown; errors?: unknown[] } = {};
@@ -54,24 +53,10 @@ describe("the Prometheus text format reader used here", () => {
 });
 
 describe("/metrics", () => {
-  let harness: TestGateway;
-  let token: string;
-  let receiver: WebhookReceiver;
+  const { harness, tokens } = useTestGateway({ users: { watcher: "user" } });
+  const receiver = useWebhookReceiver();
 
   const metrics = async (): Promise<Exposition> => (await scrape(harness.gateway.url)).metrics;
-
-  beforeAll(async () => {
-    harness = await startTestGateway();
-    token = await harness.token("metrics-user");
-    receiver = await startWebhookReceiver();
-  });
-  afterAll(async () => {
-    await receiver?.close();
-    if (harness) {
-      expectCleanRun(harness);
-      await harness.close();
-    }
-  });
 
   it("serves the Prometheus text format, with the process metrics, from a registry of each gateway's own", async () => {
     const { contentType, metrics: exposition } = await scrape(harness.gateway.url);
@@ -91,24 +76,21 @@ describe("/metrics", () => {
     }
 
     // A second gateway in the same process counts only its own traffic.
-    await harness.graphql(ViewerDocument, {}, token);
-    const other = await startTestGateway();
-    try {
+    await harness.graphql(ViewerDocument, {}, tokens.watcher);
+    await withTestGateway({}, async (other) => {
       const theirs = (await scrape(other.gateway.url)).metrics;
       expect(theirs.value("graphql_operations_total")).toBe(0);
       expect((await metrics()).value("graphql_operations_total")).toBeGreaterThan(0);
       expect(theirs.families.get("process_cpu_user_seconds_total")).toBeDefined();
-    } finally {
-      await other.close();
-    }
+    });
   });
 
   it("counts GraphQL operations over HTTP by name, type and outcome, and times them", async () => {
     const before = await metrics();
-    expect((await harness.graphql(ViewerDocument, {}, token)).errors).toBeUndefined();
-    expect((await harness.graphql("{ viewer { id } }", {}, token)).errors).toBeUndefined();
-    expect((await harness.graphql("query BrokenOnPurpose { nope }", {}, token)).errors).toBeDefined();
-    const exchange = await harness.graphql(ExchangePublicTokenDocument, { publicToken: "public-sandbox-00000000-0000-4000-8000-000000000000" }, token);
+    expect((await harness.graphql(ViewerDocument, {}, tokens.watcher)).errors).toBeUndefined();
+    expect((await harness.graphql("{ viewer { id } }", {}, tokens.watcher)).errors).toBeUndefined();
+    expect((await harness.graphql("query BrokenOnPurpose { nope }", {}, tokens.watcher)).errors).toBeDefined();
+    const exchange = await harness.graphql(ExchangePublicTokenDocument, { publicToken: "public-sandbox-00000000-0000-4000-8000-000000000000" }, tokens.watcher);
     expect(exchange.errors?.[0]?.extensions?.code).toBe("PLAID_ERROR");
     const after = await metrics();
 
@@ -128,7 +110,7 @@ describe("/metrics", () => {
   });
 
   it("counts Plaid calls by endpoint exactly as the gateway made them", async () => {
-    const itemId = await createSandboxItem(harness, token);
+    const itemId = await createSandboxItem(harness, tokens.watcher);
     await harness.settle();
     const exposition = await metrics();
     const byEndpoint = new Map<string, { ok: number; all: number }>();
@@ -153,14 +135,14 @@ describe("/metrics", () => {
   });
 
   it("counts a webhook Plaid sends as accepted, and the events it publishes", async () => {
-    const itemId = await createSandboxItem(harness, token);
+    const itemId = await createSandboxItem(harness, tokens.watcher);
     await harness.settle();
     const bus = listenToBus(harness, null);
     const before = await metrics();
-    const reset = await harness.graphql(SandboxResetLoginDocument, { itemId }, token);
+    const reset = await harness.graphql(SandboxResetLoginDocument, { itemId }, tokens.watcher);
     expect(reset.errors).toBeUndefined();
     await harness.settle();
-    await waitUntil(() => bus.events.some((event) => event.itemId === itemId && event.status === "LOGIN_REQUIRED"), 10_000, "the LOGIN_REQUIRED event");
+    await waitUntil(() => bus.events.some((event) => event.itemId === itemId && event.status === "LOGIN_REQUIRED"), { what: "the LOGIN_REQUIRED event" });
     const after = await metrics();
     bus.unsubscribe();
 
@@ -172,7 +154,7 @@ describe("/metrics", () => {
   });
 
   it("counts forged webhooks as rejected with their reason, and a replay as a duplicate", async () => {
-    const itemId = await createSandboxItem(harness, token);
+    const itemId = await createSandboxItem(harness, tokens.watcher);
     await harness.settle();
     await redirectWebhooks(harness, receiver, itemId);
     const signed = await captureLoginError(harness, receiver, itemId);
@@ -202,23 +184,23 @@ describe("/metrics", () => {
     const before = await metrics();
     const base = before.value("graphql_active_subscriptions");
 
-    const first = subscribeToItemStatus(harness.gateway.graphqlUrl, token);
-    const second = subscribeToItemStatus(harness.gateway.graphqlUrl, token);
-    await waitUntil(async () => (await gauge()) === base + 2, 10_000, "two live subscriptions in the gauge");
+    const first = subscribeToItemStatus(harness.gateway.graphqlUrl, tokens.watcher);
+    const second = subscribeToItemStatus(harness.gateway.graphqlUrl, tokens.watcher);
+    await waitUntil(async () => (await gauge()) === base + 2, { what: "two live subscriptions in the gauge" });
     expect(harness.gateway.events.activeSubscriptions()).toBe(base + 2);
     await first.close();
-    await waitUntil(async () => (await gauge()) === base + 1, 10_000, "one live subscription in the gauge");
+    await waitUntil(async () => (await gauge()) === base + 1, { what: "one live subscription in the gauge" });
     await second.close();
-    await waitUntil(async () => (await gauge()) === base, 10_000, "no live subscription in the gauge");
+    await waitUntil(async () => (await gauge()) === base, { what: "no live subscription in the gauge" });
 
-    const viewer = await overWebSocket(harness.gateway.graphqlUrl, token, "query WsViewer { viewer { id } }");
+    const viewer = await overWebSocket(harness.gateway.graphqlUrl, tokens.watcher, "query WsViewer { viewer { id } }");
     expect(viewer.errors).toBeUndefined();
-    const broken = await overWebSocket(harness.gateway.graphqlUrl, token, "query WsBrokenOnPurpose { nope }");
+    const broken = await overWebSocket(harness.gateway.graphqlUrl, tokens.watcher, "query WsBrokenOnPurpose { nope }");
     expect(broken.errors?.length).toBeGreaterThan(0);
 
     const subscription = { operation: "ItemStatusChanged", type: "subscription", outcome: "ok" };
     const counted = (after: Exposition, labels: Record<string, string>) => after.value("graphql_operations_total", labels) - before.value("graphql_operations_total", labels);
-    await waitUntil(async () => counted(await metrics(), subscription) === 2, 10_000, "both subscriptions counted once ended");
+    await waitUntil(async () => counted(await metrics(), subscription) === 2, { what: "both subscriptions counted once ended" });
     const after = await metrics();
     expect(counted(after, { operation: "WsViewer", type: "query", outcome: "ok" })).toBe(1);
     expect(counted(after, { operation: "WsBrokenOnPurpose", type: "unknown", outcome: "error" })).toBe(1);

@@ -1,7 +1,8 @@
 import { createServer, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitUntil, expectCleanRun } from "../support/gateway-harness.js";
+import { expectCleanRun } from "../support/gateway-harness.js";
+import { waitUntil } from "../support/wait-until.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 import { CreateLinkTokenDocument, ExchangePublicTokenDocument, RemoveItemDocument, RemoveUserItemsDocument } from "../generated/graphql.js";
 import { startResilienceGateway, type ResilienceGateway } from "./resilience-harness.js";
@@ -180,7 +181,7 @@ describe("slow Plaid: per-endpoint timeouts that abort the request", () => {
     expect(result.extensions?.staleData).toHaveLength(2);
 
     // A timed-out read is not sent again: one request per endpoint reached the simulator in the end.
-    await waitUntil(() => harness.exchanges.length - since >= 3, 15_000, "the slow answers");
+    await waitUntil(() => harness.exchanges.length - since >= 3, { timeoutMs: 15_000, what: "the slow answers" });
     expect(harness.callsTo("/item/get", since)).toBe(1);
     expect(harness.callsTo("/accounts/get", since)).toBe(1);
     expect(harness.callsTo("/consent/events/get", since)).toBe(1);
@@ -222,7 +223,7 @@ describe("Plaid that accepts connections and never answers", () => {
     expect(harness.plaidCalls.filter((call) => call.endpoint === "/user/create")).toHaveLength(1);
     expect(sockets).toHaveLength(1);
     // The request was aborted, not left hanging: the gateway closed its socket.
-    await waitUntil(() => closedByGateway === sockets.length, 5_000, "the gateway to close its socket");
+    await waitUntil(() => closedByGateway === sockets.length, { timeoutMs: 5_000, what: "the gateway to close its socket" });
   });
 });
 
@@ -272,7 +273,7 @@ describe("circuit breaker per endpoint family", () => {
 
     // Later one call is let through (half-open); it succeeds and the circuit closes.
     const beforeProbe = harness.callsTo("/consent/events/get");
-    await waitUntil(async () => (await harness.query(CONSENT, { id: itemId }, alice)).errors === undefined, 10_000, "the circuit to half-open");
+    await waitUntil(async () => (await harness.query(CONSENT, { id: itemId }, alice)).errors === undefined, { what: "the circuit to half-open" });
     expect(harness.callsTo("/consent/events/get") - beforeProbe).toBe(1);
     const closed = await harness.query(CONSENT, { id: itemId }, alice);
     expect(closed.errors).toBeUndefined();
@@ -292,15 +293,14 @@ describe("circuit breaker per endpoint family", () => {
         expect(result.errors?.[0]?.extensions?.code).toMatch(/UPSTREAM_UNAVAILABLE|PLAID_ERROR/);
         return harness.callsTo("/consent/events/get") > opened;
       },
-      10_000,
-      "the half-open probe",
+      { what: "the half-open probe" },
     );
     expect(harness.callsTo("/consent/events/get") - opened).toBe(1);
     const again = await harness.query(CONSENT, { id: itemId }, alice);
     expect(again.errors?.[0]?.extensions?.code).toBe("UPSTREAM_UNAVAILABLE");
     expect(harness.callsTo("/consent/events/get") - opened).toBe(1);
 
-    await waitUntil(async () => (await harness.query(CONSENT, { id: itemId }, alice)).errors === undefined, 10_000, "the circuit to close");
+    await waitUntil(async () => (await harness.query(CONSENT, { id: itemId }, alice)).errors === undefined, { what: "the circuit to close" });
   });
 });
 

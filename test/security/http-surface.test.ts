@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectCleanRun, startTestGateway, type TestGateway } from "../support/gateway-harness.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useTestGateway, withTestGateway } from "../support/gateway-harness.js";
 
 const APP_ORIGIN = "https://app.example.com";
 const CSP = "default-src 'none';base-uri 'none';form-action 'none';frame-ancestors 'none'";
@@ -28,29 +28,22 @@ async function expectPlainJsonError(response: Response, status: number): Promise
 }
 
 describe("the HTTP surface", () => {
-  let harness: TestGateway;
-  let token: string;
+  const { harness, tokens } = useTestGateway({ users: { alice: "user" } });
   let graphqlUrl: string;
   let webhookUrl: string;
 
   const createItemCalls = () => harness.callsTo("/sandbox/public_token/create");
 
-  beforeAll(async () => {
-    harness = await startTestGateway();
-    token = await harness.token("alice");
+  beforeAll(() => {
     graphqlUrl = harness.gateway.graphqlUrl;
     webhookUrl = `${harness.gateway.url}/webhooks/plaid`;
-  });
-  afterAll(async () => {
-    expectCleanRun(harness);
-    await harness.close();
   });
 
   describe("security headers", () => {
     it("are on a GraphQL answer, and the GraphQL endpoint still works under the strict policy", async () => {
       const response = await fetch(graphqlUrl, {
         method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        headers: { "content-type": "application/json", authorization: `Bearer ${tokens.alice}` },
         body: JSON.stringify({ query: "{ viewer { clientUserId } }" }),
       });
       expect(response.status).toBe(200);
@@ -80,15 +73,14 @@ describe("the HTTP surface", () => {
       expect(preflight.headers.get("access-control-allow-origin")).toBeNull();
       const post = await fetch(graphqlUrl, {
         method: "POST",
-        headers: { origin: APP_ORIGIN, "content-type": "application/json", authorization: `Bearer ${token}` },
+        headers: { origin: APP_ORIGIN, "content-type": "application/json", authorization: `Bearer ${tokens.alice}` },
         body: JSON.stringify({ query: "{ viewer { id } }" }),
       });
       expect(post.headers.get("access-control-allow-origin")).toBeNull();
     });
 
     it("allows exactly the origins in CORS_ORIGINS, without credentials", async () => {
-      const allowed = await startTestGateway({ env: { CORS_ORIGINS: `${APP_ORIGIN},http://localhost:3000` } });
-      try {
+      await withTestGateway({ env: { CORS_ORIGINS: `${APP_ORIGIN},http://localhost:3000` } }, async (allowed) => {
         const preflight = await fetch(allowed.gateway.graphqlUrl, {
           method: "OPTIONS",
           headers: { origin: APP_ORIGIN, "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" },
@@ -113,10 +105,7 @@ describe("the HTTP surface", () => {
           const other = await fetch(allowed.gateway.graphqlUrl, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST" } });
           expect(other.headers.get("access-control-allow-origin"), origin).toBeNull();
         }
-        expectCleanRun(allowed);
-      } finally {
-        await allowed.close();
-      }
+      });
     });
   });
 
@@ -128,7 +117,7 @@ describe("the HTTP surface", () => {
         ["text/plain", JSON.stringify({ query: CREATE_ITEM })],
         ["multipart/form-data; boundary=x", `--x\r\nContent-Disposition: form-data; name="query"\r\n\r\n${CREATE_ITEM}\r\n--x--\r\n`],
       ]) {
-        const response = await fetch(graphqlUrl, { method: "POST", headers: { "content-type": contentType!, authorization: `Bearer ${token}` }, body });
+        const response = await fetch(graphqlUrl, { method: "POST", headers: { "content-type": contentType!, authorization: `Bearer ${tokens.alice}` }, body });
         expect(response.status, contentType).toBe(400);
         expect(await response.text()).toMatch(/Cross-Site Request Forgery/);
       }
@@ -138,10 +127,10 @@ describe("the HTTP surface", () => {
     it("refuses a mutation sent with GET, with or without the preflight header", async () => {
       const before = createItemCalls();
       const url = `${graphqlUrl}?query=${encodeURIComponent(CREATE_ITEM)}`;
-      const simple = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      const simple = await fetch(url, { headers: { authorization: `Bearer ${tokens.alice}` } });
       expect(simple.status).toBe(400);
       expect(await simple.text()).toMatch(/Cross-Site Request Forgery/);
-      const preflighted = await fetch(url, { headers: { authorization: `Bearer ${token}`, "apollo-require-preflight": "true" } });
+      const preflighted = await fetch(url, { headers: { authorization: `Bearer ${tokens.alice}`, "apollo-require-preflight": "true" } });
       expect(preflighted.status).toBe(405);
       expect(await preflighted.text()).toMatch(/GET requests only support query operations/);
       expect(createItemCalls()).toBe(before);
@@ -153,7 +142,7 @@ describe("the HTTP surface", () => {
       const post = (padding: number) =>
         fetch(graphqlUrl, {
           method: "POST",
-          headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+          headers: { "content-type": "application/json", authorization: `Bearer ${tokens.alice}` },
           body: JSON.stringify({ query: "{ viewer { clientUserId } }", variables: { padding: "x".repeat(padding) } }),
         });
       const within = await post(90_000);
@@ -169,7 +158,7 @@ describe("the HTTP surface", () => {
     });
 
     it("malformed JSON is a 400 without a stack trace", async () => {
-      const response = await fetch(graphqlUrl, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: '{"query": ' });
+      const response = await fetch(graphqlUrl, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${tokens.alice}` }, body: '{"query": ' });
       await expectPlainJsonError(response, 400);
     });
   });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { ItemEvent } from "../../src/domain/item-event.js";
 import {
   AdminItemsDocument,
@@ -15,7 +15,8 @@ import {
   SandboxResetLoginDocument,
   ViewerItemsDocument,
 } from "../generated/graphql.js";
-import { expectCleanRun, startTestGateway, waitUntil, type TestGateway } from "../support/gateway-harness.js";
+import { useTestGateway } from "../support/gateway-harness.js";
+import { waitUntil } from "../support/wait-until.js";
 import { subscribeToItemStatus } from "../support/item-status-subscriptions.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 
@@ -24,26 +25,16 @@ import { createSandboxItem } from "../support/link-helpers.js";
  * an Item: each reads exactly like a missing Item, and nothing reaches Plaid, the store or subscribers.
  */
 describe("a second user against the first user's Item", () => {
-  let harness: TestGateway;
-  let alice: string;
-  let bob: string;
+  const { harness, tokens } = useTestGateway({ users: { alice: "user", bob: "user" } });
   let aliceItem: string;
-  let aliceUserId: string;
   const published: ItemEvent[] = [];
 
   beforeAll(async () => {
-    harness = await startTestGateway();
-    alice = await harness.token("alice");
-    bob = await harness.token("bob");
-    aliceItem = await createSandboxItem(harness, alice);
-    await createSandboxItem(harness, bob);
+    aliceItem = await createSandboxItem(harness, tokens.alice);
+    await createSandboxItem(harness, tokens.bob);
     await harness.settle();
-    aliceUserId = (await harness.gateway.store.users.findByClientUserId("alice"))!.id;
+    const aliceUserId = (await harness.gateway.store.users.findByClientUserId("alice"))!.id;
     harness.gateway.events.subscribe(aliceUserId, (event) => published.push(event));
-  });
-  afterAll(async () => {
-    expectCleanRun(harness);
-    await harness.close();
   });
 
   /** Everything an attempt could have changed. */
@@ -62,8 +53,8 @@ describe("a second user against the first user's Item", () => {
     ["item.history", ItemHistoryDocument, (id: string) => ({ id })],
   ] as const)("query %s reads as null, like a missing Item", async (_name, document, variables) => {
     const before = await footprint();
-    const foreign = await harness.graphql(document, variables(aliceItem) as never, bob);
-    const absent = await harness.graphql(document, variables(missing) as never, bob);
+    const foreign = await harness.graphql(document, variables(aliceItem) as never, tokens.bob);
+    const absent = await harness.graphql(document, variables(missing) as never, tokens.bob);
     expect(foreign.errors).toBeUndefined();
     expect(foreign.data).toEqual({ item: null });
     expect(foreign.data).toEqual(absent.data);
@@ -71,14 +62,14 @@ describe("a second user against the first user's Item", () => {
   });
 
   it("the viewer's own lists never contain it", async () => {
-    const result = await harness.graphql(ViewerItemsDocument, {}, bob);
+    const result = await harness.graphql(ViewerItemsDocument, {}, tokens.bob);
     expect(result.data!.viewer.items.map((item) => item.id)).not.toContain(aliceItem);
   });
 
   it("admin views are FORBIDDEN to a non-admin", async () => {
     const before = await footprint();
-    expect((await harness.graphql(AdminItemsDocument, {}, bob)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
-    expect((await harness.graphql(AdminUserDocument, { clientUserId: "alice" }, bob)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect((await harness.graphql(AdminItemsDocument, {}, tokens.bob)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect((await harness.graphql(AdminUserDocument, { clientUserId: "alice" }, tokens.bob)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     expect(await footprint()).toEqual(before);
   });
 
@@ -91,8 +82,8 @@ describe("a second user against the first user's Item", () => {
     ["sandboxFireWebhook", SandboxFireWebhookDocument, (itemId: string) => ({ itemId, code: "NEW_ACCOUNTS_AVAILABLE" })],
   ] as const)("mutation %s is NOT_FOUND exactly as for a missing Item, and changes nothing", async (_name, document, variables) => {
     const before = await footprint();
-    const foreign = await harness.graphql(document, variables(aliceItem) as never, bob);
-    const absent = await harness.graphql(document, variables(missing) as never, bob);
+    const foreign = await harness.graphql(document, variables(aliceItem) as never, tokens.bob);
+    const absent = await harness.graphql(document, variables(missing) as never, tokens.bob);
     expect(foreign.errors?.[0]).toMatchObject({ message: "Item not found", extensions: { code: "NOT_FOUND" } });
     expect(foreign.errors?.[0]?.message).toBe(absent.errors?.[0]?.message);
     expect(foreign.errors?.[0]?.extensions?.code).toBe(absent.errors?.[0]?.extensions?.code);
@@ -102,21 +93,21 @@ describe("a second user against the first user's Item", () => {
 
   it("removeUserItems names the id without telling whose it is, and removes nothing", async () => {
     const before = await footprint();
-    const foreign = await harness.graphql(RemoveUserItemsDocument, { itemIds: [aliceItem] }, bob);
-    const absent = await harness.graphql(RemoveUserItemsDocument, { itemIds: [missing] }, bob);
+    const foreign = await harness.graphql(RemoveUserItemsDocument, { itemIds: [aliceItem] }, tokens.bob);
+    const absent = await harness.graphql(RemoveUserItemsDocument, { itemIds: [missing] }, tokens.bob);
     expect(foreign.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", itemIds: [aliceItem] });
     expect(foreign.errors?.[0]?.message.replace(aliceItem, "ID")).toBe(absent.errors?.[0]?.message.replace(missing, "ID"));
     expect(await footprint()).toEqual(before);
   });
 
   it("a subscription naming the Item never receives its events", async () => {
-    const spy = subscribeToItemStatus(harness.gateway.graphqlUrl, bob, { itemIds: [aliceItem] });
-    const own = subscribeToItemStatus(harness.gateway.graphqlUrl, alice, { itemIds: [aliceItem] });
+    const spy = subscribeToItemStatus(harness.gateway.graphqlUrl, tokens.bob, { itemIds: [aliceItem] });
+    const own = subscribeToItemStatus(harness.gateway.graphqlUrl, tokens.alice, { itemIds: [aliceItem] });
     try {
-      await waitUntil(() => spy.acknowledged && own.acknowledged, 10_000, "both subscriptions");
-      await waitUntil(() => harness.gateway.events.activeSubscriptions() >= 3, 10_000, "both subscriptions registered");
-      await harness.graphql(SandboxFireWebhookDocument, { itemId: aliceItem, code: "NEW_ACCOUNTS_AVAILABLE" }, alice);
-      await waitUntil(() => own.events.length > 0, 10_000, "the owner's event");
+      await waitUntil(() => spy.acknowledged && own.acknowledged, { what: "both subscriptions" });
+      await waitUntil(() => harness.gateway.events.activeSubscriptions() >= 3, { what: "both subscriptions registered" });
+      await harness.graphql(SandboxFireWebhookDocument, { itemId: aliceItem, code: "NEW_ACCOUNTS_AVAILABLE" }, tokens.alice);
+      await waitUntil(() => own.events.length > 0, { what: "the owner's event" });
       await harness.settle();
       expect(spy.events).toEqual([]);
       expect(spy.errors).toEqual([]);

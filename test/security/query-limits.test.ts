@@ -15,18 +15,19 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
 } from "graphql";
-import { createClient, type Client } from "graphql-ws";
+import type { Client } from "graphql-ws";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { COST, operationCost } from "../../src/graphql/query-cost.js";
 import { prepareOperation } from "../../src/graphql/query-limits.js";
 import { buildGatewaySchema } from "../../src/graphql/schema.js";
 import { MAX_PAGE_SIZE } from "../../src/services/pagination.js";
 import { ItemHistoryDocument, ItemsOverviewDocument, SandboxResetLoginDocument } from "../generated/graphql.js";
-import { expectCleanRun, startTestGateway, type GraphQLResult, type TestGateway } from "../support/gateway-harness.js";
+import { useTestGateway, type GraphQLResult, type TestGateway } from "../support/gateway-harness.js";
+import { useInSuite } from "../support/suite-fixture.js";
+import { graphqlWsClient } from "../support/item-status-subscriptions.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 
 // ---------------------------------------------------------------------------------------------------
@@ -101,13 +102,15 @@ const COSTLY = {
 // ---------------------------------------------------------------------------------------------------
 // Clients
 
-function wsClient(harness: TestGateway, token: string): Client {
-  return createClient({
-    url: harness.gateway.graphqlUrl.replace(/^http/, "ws"),
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${token}` },
-    retryAttempts: 0,
-  });
+/** A graphql-ws client of the suite's gateway for the whole describe, signed in with `token()`. */
+function useWsClient(harness: TestGateway, token: () => string): Client {
+  return useInSuite(
+    "the WebSocket client",
+    async () => graphqlWsClient(harness.gateway.graphqlUrl, token()),
+    async (client) => {
+      await client.dispose();
+    },
+  );
 }
 
 interface WsOutcome {
@@ -151,26 +154,13 @@ const NO_STACK = /stacktrace|\bat .+:\d+:\d+|\.ts:\d+/;
 // ---------------------------------------------------------------------------------------------------
 
 describe("query limits with the default configuration", () => {
-  let harness: TestGateway;
-  let userToken: string;
-  let adminToken: string;
+  const { harness, tokens } = useTestGateway({ users: { limited: "user", overseer: "admin", subscriber: "user" } });
+  const user = useWsClient(harness, () => tokens.limited);
+  const admin = useWsClient(harness, () => tokens.overseer);
   let itemId: string;
-  let user: Client;
-  let admin: Client;
 
   beforeAll(async () => {
-    harness = await startTestGateway();
-    userToken = await harness.token("limits-user");
-    adminToken = await harness.token("limits-admin", { admin: true });
-    itemId = await createSandboxItem(harness, userToken);
-    user = wsClient(harness, userToken);
-    admin = wsClient(harness, adminToken);
-  });
-  afterAll(async () => {
-    await user?.dispose();
-    await admin?.dispose();
-    expectCleanRun(harness);
-    await harness.close();
+    itemId = await createSandboxItem(harness, tokens.limited);
   });
 
   describe.each(EXCESS)("$name", ({ within, over, message }) => {
@@ -189,7 +179,7 @@ describe("query limits with the default configuration", () => {
 
     it("is refused over HTTP in validation, before any resolver or Plaid call", async () => {
       const before = harness.exchanges.length;
-      expectRefusedOverHttp(await harness.graphql(over(overHttp), {}, userToken), message);
+      expectRefusedOverHttp(await harness.graphql(over(overHttp), {}, tokens.limited), message);
       expect(harness.exchanges.length).toBe(before);
     });
 
@@ -201,7 +191,7 @@ describe("query limits with the default configuration", () => {
 
     it("one step less runs, over HTTP and over WebSocket, and calls Plaid", async () => {
       const before = harness.exchanges.length;
-      const result = await harness.graphql(within(overHttp), {}, userToken);
+      const result = await harness.graphql(within(overHttp), {}, tokens.limited);
       expect(result.errors).toBeUndefined();
       expect(result.data).toMatchObject({ viewer: { items: [expect.anything()] } });
       expect(harness.callsTo("/accounts/get", before)).toBe(1);
@@ -217,7 +207,7 @@ describe("query limits with the default configuration", () => {
 
   it("the cost limit refuses a user's Items with 100 consent events each, over HTTP and WebSocket, without calling Plaid", async () => {
     const before = harness.exchanges.length;
-    expectRefusedOverHttp(await harness.graphql(COSTLY.userHttp, {}, userToken), /^Query cost limit of 5000 exceeded, found 8101\.$/);
+    expectRefusedOverHttp(await harness.graphql(COSTLY.userHttp, {}, tokens.limited), /^Query cost limit of 5000 exceeded, found 8101\.$/);
     expectRefusedOverWs(await overSocket(user, COSTLY.userWs), /^Query cost limit of 5000 exceeded, found 8103\.$/);
     expectRefusedOverWs(await overSocket(user, COSTLY.userHttp), /^Query cost limit of 5000 exceeded, found 8101\.$/);
     expect(harness.exchanges.length).toBe(before);
@@ -225,16 +215,16 @@ describe("query limits with the default configuration", () => {
 
   it("the cost limit refuses an admin's page of 100 Items with nested connections, over HTTP and WebSocket", async () => {
     const before = harness.exchanges.length;
-    expectRefusedOverHttp(await harness.graphql(COSTLY.adminHttp, {}, adminToken), /^Query cost limit of 5000 exceeded, found 13701\.$/);
+    expectRefusedOverHttp(await harness.graphql(COSTLY.adminHttp, {}, tokens.overseer), /^Query cost limit of 5000 exceeded, found 13701\.$/);
     expectRefusedOverWs(await overSocket(admin, COSTLY.adminWs), /^Query cost limit of 5000 exceeded, found 10303\.$/);
     expect(harness.exchanges.length).toBe(before);
   });
 
   it("the cost follows `first` from variables, on every request of the same document", async () => {
-    const small = await harness.graphql(COSTLY.adminPaged, { n: 5 }, adminToken);
+    const small = await harness.graphql(COSTLY.adminPaged, { n: 5 }, tokens.overseer);
     expect(small.errors).toBeUndefined();
     const before = harness.exchanges.length;
-    expectRefusedOverHttp(await harness.graphql(COSTLY.adminPaged, { n: 100 }, adminToken), /^Query cost limit of 5000 exceeded, found 13701\.$/);
+    expectRefusedOverHttp(await harness.graphql(COSTLY.adminPaged, { n: 100 }, tokens.overseer), /^Query cost limit of 5000 exceeded, found 13701\.$/);
     expectRefusedOverWs(await overSocket(admin, COSTLY.adminPaged, { n: 100 }), /^Query cost limit of 5000 exceeded, found 13701\.$/);
     expect(harness.exchanges.length).toBe(before);
     const again = await overSocket(admin, COSTLY.adminPaged, { n: 5 });
@@ -243,12 +233,12 @@ describe("query limits with the default configuration", () => {
   });
 
   it("variables that do not fit are still BAD_USER_INPUT, not a cost error", async () => {
-    const result = await harness.graphql(COSTLY.adminPaged, { n: "many" }, adminToken);
+    const result = await harness.graphql(COSTLY.adminPaged, { n: "many" }, tokens.overseer);
     expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
 
   it("the dashboard query runs over HTTP and over WebSocket", async () => {
-    const result = await harness.graphql(ItemsOverviewDocument, {}, userToken);
+    const result = await harness.graphql(ItemsOverviewDocument, {}, tokens.limited);
     expect(result.errors).toBeUndefined();
     expect(result.data?.viewer.items.map((item) => item.id)).toEqual([itemId]);
     expect(result.data?.viewer.items[0]?.accounts.length).toBeGreaterThan(0);
@@ -258,14 +248,13 @@ describe("query limits with the default configuration", () => {
 
   it("a subscription within the limits is served", async () => {
     // Another user, so that this Item's new status leaves the other tests' Item alone.
-    const token = await harness.token("limits-subscriber");
-    const subscriber = wsClient(harness, token);
+    const subscriber = graphqlWsClient(harness.gateway.graphqlUrl, tokens.subscriber);
     try {
-      const subscribedItem = await createSandboxItem(harness, token);
-      const history = await harness.graphql(ItemHistoryDocument, { id: subscribedItem, first: 1 }, token);
+      const subscribedItem = await createSandboxItem(harness, tokens.subscriber);
+      const history = await harness.graphql(ItemHistoryDocument, { id: subscribedItem, first: 1 }, tokens.subscriber);
       const after = history.data?.item?.history.edges[0]?.node.cursor;
       expect(after).toEqual(expect.any(String));
-      expect((await harness.graphql(SandboxResetLoginDocument, { itemId: subscribedItem }, token)).data?.sandboxResetLogin).toBe(true);
+      expect((await harness.graphql(SandboxResetLoginDocument, { itemId: subscribedItem }, tokens.subscriber)).data?.sandboxResetLogin).toBe(true);
       await harness.settle();
 
       // Replayed from `after`, so the event is there whenever the subscription starts.
@@ -284,7 +273,7 @@ describe("query limits with the default configuration", () => {
 
   it("introspection is allowed outside production, over HTTP and WebSocket", async () => {
     const query = `{ __schema { queryType { name } } __type(name: "Item") { name } }`;
-    const result = await harness.graphql(query, {}, userToken);
+    const result = await harness.graphql(query, {}, tokens.limited);
     expect(result.data).toEqual({ __schema: { queryType: { name: "Query" } }, __type: { name: "Item" } });
     const outcome = await overSocket(user, query);
     expect(outcome.results).toEqual([{ data: result.data }]);
@@ -292,7 +281,7 @@ describe("query limits with the default configuration", () => {
 
   it("development tools' full introspection query fits within the limits", async () => {
     const query = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true });
-    const result = await harness.graphql<{ __schema: { types: unknown[] } }>(query, {}, userToken);
+    const result = await harness.graphql<{ __schema: { types: unknown[] } }>(query, {}, tokens.limited);
     expect(result.errors).toBeUndefined();
     expect(result.data?.__schema.types.length).toBeGreaterThan(10);
   });
@@ -300,7 +289,7 @@ describe("query limits with the default configuration", () => {
   it("a document past the parser's token cap (the larger of the token and size limits) is refused while parsing, on both transports", async () => {
     const query = `{ viewer { ${"id ".repeat(15_000)}} }`;
     expect(query.length).toBeLessThan(64 * 1024);
-    const result = await harness.graphql(query, {}, userToken);
+    const result = await harness.graphql(query, {}, tokens.limited);
     expect(result.status).toBe(400);
     expect(result.errors?.[0]).toMatchObject({ message: expect.stringMatching(/more that 15000 tokens/), extensions: { code: "GRAPHQL_PARSE_FAILED" } });
     const outcome = await overSocket(user, query);
@@ -308,7 +297,7 @@ describe("query limits with the default configuration", () => {
   });
 
   it("field suggestions are given outside production", async () => {
-    const result = await harness.graphql(`{ viewer { itemz { id } } }`, {}, userToken);
+    const result = await harness.graphql(`{ viewer { itemz { id } } }`, {}, tokens.limited);
     expect(result.errors?.[0]?.message).toMatch(/Did you mean "items"\?/);
   });
 
@@ -316,62 +305,41 @@ describe("query limits with the default configuration", () => {
     const outcome = await overSocket(user, "{ viewer { id ");
     expect(outcome.errors?.[0]?.extensions?.code).toBe("GRAPHQL_PARSE_FAILED");
     const next = await overSocket(user, "{ viewer { clientUserId } }");
-    expect(next.results).toEqual([{ data: { viewer: { clientUserId: "limits-user" } } }]);
+    expect(next.results).toEqual([{ data: { viewer: { clientUserId: "limited" } } }]);
   });
 });
 
 describe("query limits from the environment", () => {
-  let harness: TestGateway;
-  let token: string;
-  let client: Client;
+  const { harness, tokens } = useTestGateway({ env: { GRAPHQL_MAX_DEPTH: "9", GRAPHQL_MAX_COST: "3000" }, users: { tight: "user" } });
+  const client = useWsClient(harness, () => tokens.tight);
 
   beforeAll(async () => {
-    harness = await startTestGateway({ env: { GRAPHQL_MAX_DEPTH: "9", GRAPHQL_MAX_COST: "3000" } });
-    token = await harness.token("limits-tight");
-    await createSandboxItem(harness, token);
-    client = wsClient(harness, token);
-  });
-  afterAll(async () => {
-    await client?.dispose();
-    expectCleanRun(harness);
-    await harness.close();
+    await createSandboxItem(harness, tokens.tight);
   });
 
   it("a tighter GRAPHQL_MAX_DEPTH refuses what the default allows, over HTTP and WebSocket", async () => {
     const before = harness.exchanges.length;
-    expectRefusedOverHttp(await harness.graphql(overHttp(depth(10)), {}, token), /^Query depth limit of 9 exceeded, found 10\.$/);
+    expectRefusedOverHttp(await harness.graphql(overHttp(depth(10)), {}, tokens.tight), /^Query depth limit of 9 exceeded, found 10\.$/);
     expectRefusedOverWs(await overSocket(client, overWs(depth(10))), /^Query depth limit of 9 exceeded, found 10\.$/);
     expect(harness.exchanges.length).toBe(before);
   });
 
   it("a tighter GRAPHQL_MAX_COST refuses the dashboard query (cost 3,201), over HTTP and WebSocket", async () => {
     const before = harness.exchanges.length;
-    expectRefusedOverHttp(await harness.graphql(ItemsOverviewDocument, {}, token), /^Query cost limit of 3000 exceeded, found 3201\.$/);
+    expectRefusedOverHttp(await harness.graphql(ItemsOverviewDocument, {}, tokens.tight), /^Query cost limit of 3000 exceeded, found 3201\.$/);
     expectRefusedOverWs(await overSocket(client, readOperation("items-overview.graphql")), /^Query cost limit of 3000 exceeded, found 3201\.$/);
     expect(harness.exchanges.length).toBe(before);
   });
 });
 
 describe("NODE_ENV=production", () => {
-  let harness: TestGateway;
-  let token: string;
-  let client: Client;
-
-  beforeAll(async () => {
-    harness = await startTestGateway({ env: { NODE_ENV: "production" } });
-    token = await harness.token("limits-production");
-    client = wsClient(harness, token);
-  });
-  afterAll(async () => {
-    await client?.dispose();
-    expectCleanRun(harness);
-    await harness.close();
-  });
+  const { harness, tokens } = useTestGateway({ env: { NODE_ENV: "production" }, users: { production: "user" } });
+  const client = useWsClient(harness, () => tokens.production);
 
   it.each([`{ __schema { queryType { name } } }`, `{ __type(name: "Item") { name fields { name } } }`, `query { viewer { id } __schema { types { name } } }`])(
     "introspection %s is refused over HTTP and WebSocket",
     async (query) => {
-      const result = await harness.graphql(query, {}, token);
+      const result = await harness.graphql(query, {}, tokens.production);
       expect(result.status).toBe(400);
       expect(result.data).toBeUndefined();
       expect(result.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
@@ -385,7 +353,7 @@ describe("NODE_ENV=production", () => {
 
   it("a typo'd field gets no 'Did you mean', over HTTP and WebSocket", async () => {
     for (const query of [`{ viewer { itemz { id } } }`, `{ viewer { items { acounts { id } } } }`]) {
-      const result = await harness.graphql(query, {}, token);
+      const result = await harness.graphql(query, {}, tokens.production);
       expect(result.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
       expect(result.errors?.[0]?.message).toMatch(/^Cannot query field "(itemz|acounts)" on type "(User|Item)"\.$/);
       const outcome = await overSocket(client, query);
@@ -396,14 +364,14 @@ describe("NODE_ENV=production", () => {
   });
 
   it("the limits hold as in development", async () => {
-    expectRefusedOverHttp(await harness.graphql(overHttp(depth(11)), {}, token), /^Query depth limit of 10 exceeded, found 11\.$/);
+    expectRefusedOverHttp(await harness.graphql(overHttp(depth(11)), {}, tokens.production), /^Query depth limit of 10 exceeded, found 11\.$/);
     expectRefusedOverWs(await overSocket(client, overWs(aliases(16))), /^Aliases limit of 15 exceeded, found 16\.$/);
   });
 
   it("a resolver's unexpected error is masked, without a stack trace, over HTTP and WebSocket", async () => {
     await harness.gateway.store.db.query("ALTER TABLE users RENAME TO users_elsewhere");
     try {
-      const result = await harness.graphql(`{ viewer { id clientUserId } }`, {}, token);
+      const result = await harness.graphql(`{ viewer { id clientUserId } }`, {}, tokens.production);
       const outcome = await overSocket(client, `{ viewer { id clientUserId } }`);
       for (const errors of [result.errors, outcome.results[0]?.errors]) {
         expect(errors).toHaveLength(1);
@@ -416,7 +384,7 @@ describe("NODE_ENV=production", () => {
     } finally {
       await harness.gateway.store.db.query("ALTER TABLE users_elsewhere RENAME TO users");
     }
-    expect((await harness.graphql(`{ viewer { clientUserId } }`, {}, token)).data).toEqual({ viewer: { clientUserId: "limits-production" } });
+    expect((await harness.graphql(`{ viewer { clientUserId } }`, {}, tokens.production)).data).toEqual({ viewer: { clientUserId: "production" } });
   });
 });
 

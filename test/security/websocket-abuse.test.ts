@@ -1,41 +1,29 @@
-import { createClient } from "graphql-ws";
 import WebSocket from "ws";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectCleanRun, startTestGateway, waitUntil, type TestGateway } from "../support/gateway-harness.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useTestGateway } from "../support/gateway-harness.js";
+import { waitUntil } from "../support/wait-until.js";
 import { createSandboxItem } from "../support/link-helpers.js";
-import { websocketUrl } from "../support/item-status-subscriptions.js";
+import { graphqlWsClient, websocketUrl } from "../support/item-status-subscriptions.js";
 
 describe("WebSocket abuse", () => {
-  let harness: TestGateway;
-  let token: string;
+  const { harness, tokens } = useTestGateway({ users: { churner: "user" } });
 
   beforeAll(async () => {
-    harness = await startTestGateway();
-    token = await harness.token("churner");
-    await createSandboxItem(harness, token);
-  });
-  afterAll(async () => {
-    expectCleanRun(harness);
-    await harness.close();
+    await createSandboxItem(harness, tokens.churner);
   });
 
   it("1,000 subscribe/complete cycles leave no subscription behind and the connection keeps working", async () => {
     const baseline = harness.gateway.events.activeSubscriptions();
-    const client = createClient({
-      url: websocketUrl(harness.gateway.graphqlUrl),
-      webSocketImpl: WebSocket,
-      connectionParams: { authorization: `Bearer ${token}` },
-      retryAttempts: 0,
-    });
+    const client = graphqlWsClient(harness.gateway.graphqlUrl, tokens.churner);
     try {
       for (let round = 0; round < 10; round++) {
         const stops = Array.from({ length: 100 }, () =>
           client.subscribe({ query: "subscription { itemStatusChanged { cursor } }" }, { next: () => {}, error: () => {}, complete: () => {} }),
         );
-        await waitUntil(() => harness.gateway.events.activeSubscriptions() >= baseline + 1, 10_000, "subscriptions registered");
+        await waitUntil(() => harness.gateway.events.activeSubscriptions() >= baseline + 1, { what: "subscriptions registered" });
         for (const stop of stops) stop();
       }
-      await waitUntil(() => harness.gateway.events.activeSubscriptions() === baseline, 10_000, "every subscription released");
+      await waitUntil(() => harness.gateway.events.activeSubscriptions() === baseline, { what: "every subscription released" });
       const answer = await new Promise<unknown>((resolve, reject) => {
         client.subscribe({ query: "{ viewer { clientUserId } }" }, { next: resolve, error: reject, complete: () => {} });
       });
@@ -53,7 +41,7 @@ describe("WebSocket abuse", () => {
       socket.on("open", () => resolve());
       socket.on("error", reject);
     });
-    socket.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${token}`, padding: "x".repeat(200_000) } }));
+    socket.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${tokens.churner}`, padding: "x".repeat(200_000) } }));
     expect(await closed).toBe(1009);
     expect(harness.exchanges.length).toBe(before);
   });

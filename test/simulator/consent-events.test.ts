@@ -1,21 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { expectNoFidelityViolations, startTestSimulator, type SimulatorHarness } from "../support/simulator-harness.js";
-import { linkSandboxItem, linkTokenBase, updateLinkToken } from "./support.js";
+import type { ConsentedAccount, ConsentEvent } from "plaid";
+import { afterEach, describe, expect, it } from "vitest";
+import { linkSandboxItem, linkTokenBase, updateLinkToken, useSimulator } from "./support.js";
 
-let h: SimulatorHarness;
-
-beforeAll(async () => {
-  h = await startTestSimulator();
-});
+const h = useSimulator();
 
 afterEach(async () => {
   await h.control("POST", "/settings", { consent_events_delay_hours: 0 });
   await h.control("POST", "/clock", { offset_seconds: 0 });
-});
-
-afterAll(async () => {
-  expectNoFidelityViolations(h);
-  await h.close();
 });
 
 const events = async (accessToken: string) => (await h.plaid("/consent/events/get", { access_token: accessToken })).body.consent_events;
@@ -28,7 +19,7 @@ describe("/consent/events/get", () => {
     });
     const { access_token, item_id } = (await h.plaid("/item/public_token/exchange", { public_token: done.body.public_token })).body;
     const list = await events(access_token);
-    expect(list.map((e: any) => [e.event_type, e.event_code])).toEqual([
+    expect(list.map((e: ConsentEvent) => [e.event_type, e.event_code])).toEqual([
       ["CONSENT_GRANTED", "USER_AGREEMENT"],
       ["CONSENT_GRANTED", "USE_CASES"],
       ["CONSENT_GRANTED", "DATA_SCOPES"],
@@ -60,12 +51,12 @@ describe("/consent/events/get", () => {
     const accounts = (await h.plaid("/accounts/get", { access_token: item.access_token })).body.accounts;
     await h.control("POST", "/link/complete", { link_token: token, account_ids: [accounts[0].account_id] });
     const updates = (await events(item.access_token)).slice(4);
-    expect(updates.map((e: any) => [e.event_type, e.event_code])).toEqual([
+    expect(updates.map((e: ConsentEvent) => [e.event_type, e.event_code])).toEqual([
       ["CONSENT_UPDATED", "USE_CASES"],
       ["CONSENT_UPDATED", "DATA_SCOPES"],
       ["CONSENT_UPDATED", "ACCOUNT_SCOPES"],
     ]);
-    expect(updates[2].consented_accounts.map((a: any) => a.account_id)).toEqual([accounts[0].account_id]);
+    expect(updates[2].consented_accounts.map((a: ConsentedAccount) => a.account_id)).toEqual([accounts[0].account_id]);
   });
 
   it("records a renewed user agreement when a GB Item's consent is renewed", async () => {

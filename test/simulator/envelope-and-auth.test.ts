@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectNoFidelityViolations, startTestSimulator, type SimulatorHarness } from "../support/simulator-harness.js";
-import { REQUEST_ID, linkSandboxItem, linkTokenBase } from "./support.js";
+import { describe, expect, it } from "vitest";
+import type { SimulatorCallResult } from "../support/simulator-harness.js";
+import { REQUEST_ID, linkSandboxItem, linkTokenBase, useSimulator } from "./support.js";
 
-let h: SimulatorHarness;
+const h = useSimulator();
 
-beforeAll(async () => {
-  h = await startTestSimulator();
-});
-
-afterAll(async () => {
-  expectNoFidelityViolations(h);
-  await h.close();
-});
-
-function expectPlaidError(res: { status: number; body: any }, status: number, type: string, code: string) {
+function expectPlaidError(res: SimulatorCallResult, status: number, type: string, code: string) {
   expect(res.status).toBe(status);
   expect(res.body).toMatchObject({ error_type: type, error_code: code, display_message: null });
   expect(typeof res.body.error_message).toBe("string");

@@ -2,24 +2,13 @@
  * Exercises every simulated endpoint on its success and error paths and checks that everything the
  * simulator answered conforms to Plaid's OpenAPI spec.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PLAID_ROUTES } from "../../src/simulator/routes/index.js";
 import { loadPlaidSpec } from "../support/plaid-openapi.js";
-import { startTestSimulator, type SimulatorHarness } from "../support/simulator-harness.js";
-import { createUser, linkSandboxItem, linkTokenBase, startWebhookReceiver, updateLinkToken, type WebhookReceiver } from "./support.js";
+import { createUser, linkSandboxItem, linkTokenBase, updateLinkToken, useSimulator, useWebhookReceiver } from "./support.js";
 
-let h: SimulatorHarness;
-let receiver: WebhookReceiver;
-
-beforeAll(async () => {
-  h = await startTestSimulator();
-  receiver = await startWebhookReceiver();
-});
-
-afterAll(async () => {
-  await h.close();
-  await receiver.close();
-});
+const h = useSimulator();
+const receiver = useWebhookReceiver();
 
 const UNKNOWN_ACCESS = "access-sandbox-00000000-1111-4222-8333-444444444444";
 

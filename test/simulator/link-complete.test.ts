@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectNoFidelityViolations, startTestSimulator, type SimulatorHarness } from "../support/simulator-harness.js";
-import { createUser, linkSandboxItem, linkTokenBase, sleep, startWebhookReceiver, updateLinkToken, waitUntil, type WebhookReceiver } from "./support.js";
+import type { AccountBase, Item } from "plaid";
+import { describe, expect, it } from "vitest";
+import type { DeliveryRecord } from "../../src/simulator/webhook-delivery.js";
+import { sleep, waitUntil } from "../support/wait-until.js";
+import { createUser, linkSandboxItem, linkTokenBase, updateLinkToken, useSimulator, useWebhookReceiver, type LinkAccount } from "./support.js";
 
-let h: SimulatorHarness;
-let receiver: WebhookReceiver;
-
-beforeAll(async () => {
-  h = await startTestSimulator();
-  receiver = await startWebhookReceiver();
-});
-
-afterAll(async () => {
-  expectNoFidelityViolations(h);
-  await h.close();
-  await receiver.close();
-});
+const h = useSimulator();
+const receiver = useWebhookReceiver();
 
 async function newItemToken(extra: object = {}): Promise<string> {
   const res = await h.plaid("/link/token/create", { ...linkTokenBase, products: ["transactions"], ...extra });
@@ -27,10 +18,10 @@ describe("finishing Link for a new Item", () => {
     const done = await h.control("POST", "/link/complete", { link_token: await newItemToken() });
     expect(done.status).toBe(200);
     expect(done.body.institution).toEqual({ institution_id: "ins_109508", name: "First Platypus Bank" });
-    expect(done.body.accounts.map((a: any) => a.mask)).toEqual(expect.arrayContaining(["0000", "1111", "2222", "3333"]));
+    expect(done.body.accounts.map((a: LinkAccount) => a.mask)).toEqual(expect.arrayContaining(["0000", "1111", "2222", "3333"]));
     const exchanged = await h.plaid("/item/public_token/exchange", { public_token: done.body.public_token });
     const accounts = await h.plaid("/accounts/get", { access_token: exchanged.body.access_token });
-    expect(accounts.body.accounts.map((a: any) => a.account_id).sort()).toEqual(done.body.accounts.map((a: any) => a.id).sort());
+    expect(accounts.body.accounts.map((a: AccountBase) => a.account_id).sort()).toEqual(done.body.accounts.map((a: LinkAccount) => a.id).sort());
   });
 
   it("uses the chosen institution, the selected accounts, the token's webhook and its user", async () => {
@@ -38,18 +29,18 @@ describe("finishing Link for a new Item", () => {
     const token = await newItemToken({ user_id: userId, webhook: receiver.url });
     const done = await h.control("POST", "/link/complete", { link_token: token, institution_id: "ins_109511", account_masks: ["0000", "3333"] });
     expect(done.body.institution.name).toBe("Tartan Bank");
-    expect(done.body.accounts.map((a: any) => a.name)).toEqual(["Plaid Checking", "Plaid Credit Card"]);
+    expect(done.body.accounts.map((a: LinkAccount) => a.name)).toEqual(["Plaid Checking", "Plaid Credit Card"]);
     const exchanged = await h.plaid("/item/public_token/exchange", { public_token: done.body.public_token });
     const item = await h.plaid("/item/get", { access_token: exchanged.body.access_token });
     expect(item.body.item).toMatchObject({ institution_id: "ins_109511", webhook: receiver.url });
     const userItems = await h.plaid("/user/items/get", { user_id: userId });
-    expect(userItems.body.items.map((i: any) => i.item_id)).toEqual([exchanged.body.item_id]);
+    expect(userItems.body.items.map((i: Item) => i.item_id)).toEqual([exchanged.body.item_id]);
   });
 
   it("applies the token's account_filters", async () => {
     const token = await newItemToken({ account_filters: { credit: { account_subtypes: ["credit card"] } } });
     const done = await h.control("POST", "/link/complete", { link_token: token });
-    expect(done.body.accounts.map((a: any) => a.subtype)).toEqual(["credit card"]);
+    expect(done.body.accounts.map((a: LinkAccount) => a.subtype)).toEqual(["credit card"]);
   });
 
   it("refuses an institution outside the token's country codes and an unknown link token", async () => {
@@ -66,15 +57,15 @@ describe("finishing Link in update mode", () => {
     const item = await linkSandboxItem(h, { webhook: receiver.url });
     await h.plaid("/sandbox/item/reset_login", { access_token: item.access_token });
     const forItem = () => receiver.received.filter((w) => w.json.item_id === item.item_id);
-    await waitUntil(() => forItem().length === 1);
+    await waitUntil(() => forItem().length === 1, { what: "the ITEM/ERROR webhook" });
     const done = await h.control("POST", "/link/complete", { link_token: await updateLinkToken(h, item.access_token) });
     expect(done.status).toBe(200);
     expect(done.body.item_id).toBe(item.item_id);
     const got = await h.plaid("/item/get", { access_token: item.access_token });
     expect(got.body.item.error).toBeNull();
     expect((await h.plaid("/accounts/get", { access_token: item.access_token })).status).toBe(200);
-    const deliveries = (await h.control("GET", "/webhooks/deliveries")).body.deliveries.filter((d: any) => d.item_id === item.item_id);
-    expect(deliveries.map((d: any) => d.webhook_code)).toEqual(["ERROR"]);
+    const deliveries = (await h.control("GET", "/webhooks/deliveries")).body.deliveries.filter((d: DeliveryRecord) => d.item_id === item.item_id);
+    expect(deliveries.map((d: DeliveryRecord) => d.webhook_code)).toEqual(["ERROR"]);
     await sleep(50);
     expect(forItem().map((w) => w.json.webhook_code)).toEqual(["ERROR"]);
   });
@@ -102,12 +93,12 @@ describe("finishing Link in update mode", () => {
     const item = await linkSandboxItem(h);
     const opened = await h.control("POST", `/items/${item.item_id}/new-accounts`, {});
     const newId = opened.body.new_accounts[0].account_id;
-    const shared = (await h.plaid("/accounts/get", { access_token: item.access_token })).body.accounts.map((a: any) => a.account_id);
+    const shared = (await h.plaid("/accounts/get", { access_token: item.access_token })).body.accounts.map((a: AccountBase) => a.account_id);
     expect(shared).not.toContain(newId);
     const token = await updateLinkToken(h, item.access_token, { update: { account_selection_enabled: true } });
     const done = await h.control("POST", "/link/complete", { link_token: token, account_ids: [shared[0], newId] });
-    expect(done.body.accounts.map((a: any) => a.id)).toEqual([shared[0], newId]);
-    const after = (await h.plaid("/accounts/get", { access_token: item.access_token })).body.accounts.map((a: any) => a.account_id);
+    expect(done.body.accounts.map((a: LinkAccount) => a.id)).toEqual([shared[0], newId]);
+    const after = (await h.plaid("/accounts/get", { access_token: item.access_token })).body.accounts.map((a: AccountBase) => a.account_id);
     expect(after.sort()).toEqual([shared[0], newId].sort());
   });
 
@@ -140,7 +131,7 @@ describe("finishing Link in update mode", () => {
     expect((await h.control("POST", "/link/complete", { link_token: token })).body.item_id).toBe(first.item_id);
     expect((await h.control("POST", "/link/complete", { link_token: token })).status).toBe(400);
     const items = (await h.plaid("/user/items/get", { user_id: userId })).body.items;
-    expect(items.map((i: any) => i.error)).toEqual([null, null]);
+    expect(items.map((i: Item) => i.error)).toEqual([null, null]);
     await h.control("POST", "/clock", { offset_seconds: 0 });
   });
 });

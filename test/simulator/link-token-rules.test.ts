@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectNoFidelityViolations, startTestSimulator, type SimulatorHarness } from "../support/simulator-harness.js";
-import { createUser, linkSandboxItem, linkTokenBase, type LinkedItem } from "./support.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createUser, linkSandboxItem, linkTokenBase, useSimulator, type LinkedItem } from "./support.js";
 
-let h: SimulatorHarness;
+const h = useSimulator();
 let usItem: LinkedItem;
 let gbItem: LinkedItem;
 let assetsItem: LinkedItem;
@@ -10,7 +9,6 @@ let userId: string;
 let brokenUserId: string;
 
 beforeAll(async () => {
-  h = await startTestSimulator();
   usItem = await linkSandboxItem(h, { initial_products: ["transactions"] });
   gbItem = await linkSandboxItem(h, { institution_id: "ins_117650", initial_products: ["transactions"] });
   assetsItem = await linkSandboxItem(h, { initial_products: ["assets"] });
@@ -19,11 +17,6 @@ beforeAll(async () => {
   brokenUserId = await createUser(h, "rules-broken-user");
   const broken = await linkSandboxItem(h, { user_id: brokenUserId });
   await h.plaid("/sandbox/item/reset_login", { access_token: broken.access_token });
-});
-
-afterAll(async () => {
-  expectNoFidelityViolations(h);
-  await h.close();
 });
 
 type Target = "us" | "gb" | "assets" | "none";

@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Item } from "plaid";
 import { afterAll, describe, expect, it } from "vitest";
 import { expectNoFidelityViolations, startTestSimulator, type SimulatorHarness } from "../support/simulator-harness.js";
 import { createUser, linkSandboxItem } from "./support.js";
@@ -39,7 +40,7 @@ describe("stateFile", () => {
       expect(got.body.item).toMatchObject({ item_id: item.item_id, error: { error_code: "ITEM_LOGIN_REQUIRED" } });
       const again = await second.plaid("/user/create", { client_user_id: "persistent-user" });
       expect(again.body.user_id).toBe(userId);
-      expect((await second.plaid("/user/items/get", { user_id: userId })).body.items.map((i: any) => i.item_id)).toEqual([item.item_id]);
+      expect((await second.plaid("/user/items/get", { user_id: userId })).body.items.map((i: Item) => i.item_id)).toEqual([item.item_id]);
       expect((await second.plaid("/item/public_token/exchange", { public_token: pending })).status).toBe(200);
       expect((await second.plaid("/webhook_verification_key/get", { key_id: keyId })).status).toBe(200);
       expect((await second.control("GET", `/items/${item.item_id}/consent-events`)).body.consent_events).toEqual(eventsBefore);

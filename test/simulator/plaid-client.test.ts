@@ -1,21 +1,9 @@
 import { CountryCode, Products, SandboxItemFireWebhookRequestWebhookCodeEnum, type PlaidError } from "plaid";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectNoFidelityViolations, startTestSimulator, type SimulatorHarness } from "../support/simulator-harness.js";
-import { plaidClient, startWebhookReceiver, type WebhookReceiver } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { plaidClient, useSimulator, useWebhookReceiver } from "./support.js";
 
-let h: SimulatorHarness;
-let receiver: WebhookReceiver;
-
-beforeAll(async () => {
-  h = await startTestSimulator();
-  receiver = await startWebhookReceiver();
-});
-
-afterAll(async () => {
-  expectNoFidelityViolations(h);
-  await h.close();
-  await receiver.close();
-});
+const h = useSimulator();
+const receiver = useWebhookReceiver();
 
 describe("the official plaid client against the simulator", () => {
   it("runs the whole Item lifecycle the gateway uses", async () => {

@@ -1,22 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { expectNoFidelityViolations, startTestSimulator, type SimulatorHarness } from "../support/simulator-harness.js";
-import { linkSandboxItem } from "./support.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { linkSandboxItem, useSimulator } from "./support.js";
 
-let h: SimulatorHarness;
-
-beforeAll(async () => {
-  h = await startTestSimulator();
-});
+const h = useSimulator();
 
 afterEach(async () => {
   await h.control("POST", "/settings", { rate_limits: { "/item/get": 40, "/accounts/get": 100, "/item/remove": 100 } });
   await h.control("DELETE", "/faults");
   await h.control("POST", "/clock", { offset_seconds: 0 });
-});
-
-afterAll(async () => {
-  expectNoFidelityViolations(h);
-  await h.close();
 });
 
 describe("per-Item rate limits", () => {

@@ -1,24 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { expectNoFidelityViolations, startTestSimulator, type SimulatorHarness } from "../support/simulator-harness.js";
-import { createUser, linkSandboxItem, startWebhookReceiver, updateLinkToken, waitUntil, type WebhookReceiver } from "./support.js";
+import type { AccountBase } from "plaid";
+import { afterEach, describe, expect, it } from "vitest";
+import { waitUntil } from "../support/wait-until.js";
+import { createUser, linkSandboxItem, updateLinkToken, useSimulator, useWebhookReceiver, type BankAccount } from "./support.js";
 
-let h: SimulatorHarness;
-let receiver: WebhookReceiver;
+const h = useSimulator();
+const receiver = useWebhookReceiver();
 const DAY = 86_400;
-
-beforeAll(async () => {
-  h = await startTestSimulator();
-  receiver = await startWebhookReceiver();
-});
 
 afterEach(async () => {
   await h.control("POST", "/clock", { offset_seconds: 0 });
-});
-
-afterAll(async () => {
-  expectNoFidelityViolations(h);
-  await h.close();
-  await receiver.close();
 });
 
 const webhooksFor = (itemId: string) => receiver.received.filter((w) => w.json.item_id === itemId).map((w) => w.json);
@@ -28,7 +18,7 @@ async function fire(accessToken: string, itemId: string, code: string, extra: ob
   const res = await h.plaid("/sandbox/item/fire_webhook", { access_token: accessToken, webhook_code: code, ...extra });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   expect(res.body.webhook_fired).toBe(true);
-  return waitUntil(() => webhooksFor(itemId)[before]);
+  return waitUntil(() => webhooksFor(itemId)[before], { what: `the ${code} webhook` });
 }
 
 describe("/sandbox/item/fire_webhook", () => {
@@ -38,18 +28,18 @@ describe("/sandbox/item/fire_webhook", () => {
     const webhook = await fire(item.access_token, item.item_id, "NEW_ACCOUNTS_AVAILABLE");
     expect(webhook).toEqual({ webhook_type: "ITEM", webhook_code: "NEW_ACCOUNTS_AVAILABLE", item_id: item.item_id, user_id: userId, error: null, environment: "sandbox" });
     const bank = (await h.control("GET", `/items/${item.item_id}`)).body.accounts;
-    const unshared = bank.filter((a: any) => !a.shared);
+    const unshared = bank.filter((a: BankAccount) => !a.shared);
     expect(unshared).toHaveLength(1);
     const token = await updateLinkToken(h, item.access_token, { update: { account_selection_enabled: true } });
-    await h.control("POST", "/link/complete", { link_token: token, account_ids: bank.map((a: any) => a.account_id) });
-    const shared = (await h.plaid("/accounts/get", { access_token: item.access_token })).body.accounts.map((a: any) => a.account_id);
+    await h.control("POST", "/link/complete", { link_token: token, account_ids: bank.map((a: BankAccount) => a.account_id) });
+    const shared = (await h.plaid("/accounts/get", { access_token: item.access_token })).body.accounts.map((a: AccountBase) => a.account_id);
     expect(shared).toContain(unshared[0].account_id);
   });
 
   it("LOGIN_REPAIRED clears the login error, as a repair elsewhere would", async () => {
     const item = await linkSandboxItem(h, { webhook: receiver.url });
     await h.plaid("/sandbox/item/reset_login", { access_token: item.access_token });
-    await waitUntil(() => webhooksFor(item.item_id).length === 1);
+    await waitUntil(() => webhooksFor(item.item_id).length === 1, { what: "the ITEM/ERROR webhook" });
     const webhook = await fire(item.access_token, item.item_id, "LOGIN_REPAIRED");
     expect(webhook).toEqual({ webhook_type: "ITEM", webhook_code: "LOGIN_REPAIRED", item_id: item.item_id, environment: "sandbox" });
     expect((await h.plaid("/item/get", { access_token: item.access_token })).body.item.error).toBeNull();
@@ -60,10 +50,10 @@ describe("/sandbox/item/fire_webhook", () => {
     const { now } = (await h.control("GET", "/clock")).body;
     const webhook = await fire(item.access_token, item.item_id, "PENDING_DISCONNECT");
     expect(webhook).toMatchObject({ webhook_type: "ITEM", webhook_code: "PENDING_DISCONNECT", reason: "INSTITUTION_MIGRATION", environment: "sandbox" });
-    expect((Date.parse(webhook.disconnect_time) - Date.parse(now)) / 1000 / DAY).toBeCloseTo(7, 1);
+    expect((Date.parse(String(webhook.disconnect_time)) - Date.parse(now)) / 1000 / DAY).toBeCloseTo(7, 1);
     await h.control("POST", "/clock", { offset_seconds: 7 * DAY + 60 });
-    const error = await waitUntil(() => webhooksFor(item.item_id).find((w) => w.webhook_code === "ERROR"));
-    expect(error.error.error_code).toBe("ITEM_LOGIN_REQUIRED");
+    const error = await waitUntil(() => webhooksFor(item.item_id).find((w) => w.webhook_code === "ERROR"), { what: "the ITEM/ERROR webhook" });
+    expect(error.error?.error_code).toBe("ITEM_LOGIN_REQUIRED");
     expect((await h.plaid("/accounts/get", { access_token: item.access_token })).body.error_code).toBe("ITEM_LOGIN_REQUIRED");
   });
 
@@ -78,10 +68,10 @@ describe("/sandbox/item/fire_webhook", () => {
 
   it("USER_ACCOUNT_REVOKED takes one account away", async () => {
     const item = await linkSandboxItem(h, { webhook: receiver.url });
-    const before = (await h.plaid("/accounts/get", { access_token: item.access_token })).body.accounts.map((a: any) => a.account_id);
+    const before = (await h.plaid("/accounts/get", { access_token: item.access_token })).body.accounts.map((a: AccountBase) => a.account_id);
     const webhook = await fire(item.access_token, item.item_id, "USER_ACCOUNT_REVOKED");
     expect(before).toContain(webhook.account_id);
-    const after = (await h.plaid("/accounts/get", { access_token: item.access_token })).body.accounts.map((a: any) => a.account_id);
+    const after = (await h.plaid("/accounts/get", { access_token: item.access_token })).body.accounts.map((a: AccountBase) => a.account_id);
     expect(after).toEqual(before.filter((id: string) => id !== webhook.account_id));
     const last = (await h.plaid("/consent/events/get", { access_token: item.access_token })).body.consent_events.at(-1);
     expect(last).toMatchObject({ event_type: "CONSENT_UPDATED", event_code: "ACCOUNT_SCOPES", initiator: "DATA_PROVIDER" });
@@ -121,7 +111,7 @@ describe("time-driven Item webhooks", () => {
     const item = await linkSandboxItem(h, { webhook: receiver.url, institution_id: "ins_117650" });
     const expiry = (await h.plaid("/item/get", { access_token: item.access_token })).body.item.consent_expiration_time;
     await h.control("POST", "/clock", { offset_seconds: 360 * DAY });
-    const notice = await waitUntil(() => webhooksFor(item.item_id).find((w) => w.webhook_code === "PENDING_EXPIRATION"));
+    const notice = await waitUntil(() => webhooksFor(item.item_id).find((w) => w.webhook_code === "PENDING_EXPIRATION"), { what: "the PENDING_EXPIRATION webhook" });
     expect(notice).toEqual({ webhook_type: "ITEM", webhook_code: "PENDING_EXPIRATION", item_id: item.item_id, consent_expiration_time: expiry, environment: "sandbox" });
     await h.control("POST", "/clock", { offset_seconds: 366 * DAY });
     const got = (await h.plaid("/item/get", { access_token: item.access_token })).body.item;

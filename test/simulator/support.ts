@@ -1,13 +1,25 @@
-/** Helpers shared by the simulator tests: a local webhook receiver and short-hands for common Plaid flows. */
-import { createServer, type IncomingHttpHeaders } from "node:http";
+/** What the simulator suites share: a simulator per suite, a local webhook receiver and short-hands for common Plaid flows. */
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Configuration, PlaidApi } from "plaid";
-import type { SimulatorHarness } from "../support/simulator-harness.js";
+import { text } from "node:stream/consumers";
+import { Configuration, PlaidApi, type PlaidError } from "plaid";
+import { expectNoFidelityViolations, startTestSimulator, type SimulatorHarness, type TestSimulatorOptions } from "../support/simulator-harness.js";
+import { useInSuite } from "../support/suite-fixture.js";
+import { waitUntil } from "../support/wait-until.js";
+
+/** A webhook body: the fields every Item webhook has, and whatever its code adds. */
+export interface WebhookJson {
+  webhook_type: string;
+  webhook_code: string;
+  item_id?: string;
+  error?: PlaidError | null;
+  [field: string]: unknown;
+}
 
 export interface ReceivedWebhook {
   rawBody: string;
   headers: IncomingHttpHeaders;
-  json: any;
+  json: WebhookJson;
 }
 
 export interface WebhookReceiver {
@@ -21,21 +33,17 @@ export interface WebhookReceiver {
 /** An HTTP receiver; `respond` picks the status for the n-th webhook (0-based) and may delay its answer. */
 export async function startWebhookReceiver(respond: (index: number, webhook: ReceivedWebhook) => number | Promise<number> = () => 200): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
+  const answer = async (req: IncomingMessage, res: ServerResponse) => {
+    const rawBody = await text(req);
+    const webhook = { rawBody, headers: req.headers, json: JSON.parse(rawBody) as WebhookJson };
+    received.push(webhook);
+    const status = await respond(received.length - 1, webhook);
+    if (!res.destroyed) res.writeHead(status).end();
+  };
   const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", async () => {
-      const rawBody = Buffer.concat(chunks).toString("utf8");
-      let json: unknown = undefined;
-      try {
-        json = JSON.parse(rawBody);
-      } catch {
-        json = undefined;
-      }
-      const webhook = { rawBody, headers: req.headers, json };
-      received.push(webhook);
-      const status = await respond(received.length - 1, webhook);
-      if (!res.destroyed) res.writeHead(status).end();
+    // A body that is not JSON is refused, as a receiver that cannot read a webhook would.
+    answer(req, res).catch(() => {
+      if (!res.destroyed) res.writeHead(400).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -44,11 +52,7 @@ export async function startWebhookReceiver(respond: (index: number, webhook: Rec
     url: `http://127.0.0.1:${port}/plaid/webhooks`,
     received,
     async waitFor(count, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (received.length < count) {
-        if (Date.now() > deadline) throw new Error(`expected ${count} webhooks, received ${received.length}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await waitUntil(() => received.length >= count, { timeoutMs, what: `${count} webhooks` });
       return received;
     },
     close: () =>
@@ -59,17 +63,28 @@ export async function startWebhookReceiver(respond: (index: number, webhook: Rec
   };
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A simulator for the whole suite; when the suite ends, everything it answered must have kept to Plaid's spec. */
+export function useSimulator(options: TestSimulatorOptions = {}): SimulatorHarness {
+  return useInSuite(
+    "the simulator",
+    () => startTestSimulator(options),
+    async (h) => {
+      try {
+        expectNoFidelityViolations(h);
+      } finally {
+        await h.close();
+      }
+    },
+  );
+}
 
-/** Polls until `check` returns a truthy value (rejects after `timeoutMs`). */
-export async function waitUntil<T>(check: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await sleep(10);
-  }
+/** A webhook receiver answering 200 for the whole suite. */
+export function useWebhookReceiver(): WebhookReceiver {
+  return useInSuite(
+    "the webhook receiver",
+    () => startWebhookReceiver(),
+    (receiver) => receiver.close(),
+  );
 }
 
 export interface LinkedItem {
@@ -117,6 +132,21 @@ export async function updateLinkToken(h: SimulatorHarness, accessToken: string, 
   const res = await h.plaid("/link/token/create", { ...linkTokenBase, access_token: accessToken, ...extra });
   if (res.status !== 200) throw new Error(`link token: ${JSON.stringify(res.body)}`);
   return res.body.link_token as string;
+}
+
+/** An account as `POST /simulator/link/complete` hands it over (Link's onSuccess metadata). */
+export interface LinkAccount {
+  id: string;
+  name: string;
+  mask: string;
+  type: string;
+  subtype: string | null;
+}
+
+/** An account at the bank, as `GET /simulator/items/:item_id` lists it. */
+export interface BankAccount {
+  account_id: string;
+  shared: boolean;
 }
 
 /** The official Plaid client pointed at the simulator, as the gateway configures it. */

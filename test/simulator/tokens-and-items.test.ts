@@ -1,21 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { expectNoFidelityViolations, startTestSimulator, type SimulatorHarness } from "../support/simulator-harness.js";
-import { PLAID_ID, UUID, linkSandboxItem, linkTokenBase, updateLinkToken } from "./support.js";
+import type { AccountBase } from "plaid";
+import { afterEach, describe, expect, it } from "vitest";
+import { PLAID_ID, UUID, linkSandboxItem, linkTokenBase, updateLinkToken, useSimulator } from "./support.js";
 
-let h: SimulatorHarness;
+const h = useSimulator();
 const MINUTE = 60;
-
-beforeAll(async () => {
-  h = await startTestSimulator();
-});
 
 afterEach(async () => {
   await h.control("POST", "/clock", { offset_seconds: 0 });
-});
-
-afterAll(async () => {
-  expectNoFidelityViolations(h);
-  await h.close();
 });
 
 describe("token formats", () => {
@@ -123,21 +114,12 @@ describe("link tokens", () => {
 
 describe("Items", () => {
   it("come back from /item/get with consent fields and a status", async () => {
-    const item = await linkSandboxItem(h, { initial_products: ["auth", "transactions"] });
+    const linked = ["auth", "transactions"];
+    const item = await linkSandboxItem(h, { initial_products: linked });
     const res = await h.plaid("/item/get", { access_token: item.access_token });
-    expect(res.body.item).toMatchObject({
-      item_id: item.item_id,
-      institution_id: "ins_109508",
-      institution_name: "First Platypus Bank",
-      webhook: null,
-      error: null,
-      billed_products: ["auth", "transactions"],
-      products: ["auth", "transactions"],
-      consented_products: ["auth", "transactions"],
-      consent_expiration_time: null,
-      update_type: "background",
-      consented_data_scopes: ["account_balance_info", "account_routing_number", "transactions"],
-    });
+    expect(res.body.item).toMatchObject({ item_id: item.item_id, institution_id: "ins_109508", institution_name: "First Platypus Bank", webhook: null, error: null });
+    expect(res.body.item).toMatchObject({ billed_products: linked, products: linked, consented_products: linked, consent_expiration_time: null, update_type: "background" });
+    expect(res.body.item.consented_data_scopes).toEqual(["account_balance_info", "account_routing_number", "transactions"]);
     expect(res.body.item.available_products).toContain("balance");
     expect(res.body.item.available_products).not.toContain("auth");
     expect(res.body.item.consented_use_cases.length).toBeGreaterThan(0);
@@ -186,7 +168,7 @@ describe("accounts", () => {
   it("are Plaid's Sandbox accounts with balances", async () => {
     const item = await linkSandboxItem(h);
     const res = await h.plaid("/accounts/get", { access_token: item.access_token });
-    const byMask = Object.fromEntries(res.body.accounts.map((a: any) => [a.mask, a]));
+    const byMask = Object.fromEntries(res.body.accounts.map((a: AccountBase) => [a.mask, a]));
     expect(byMask["0000"]).toMatchObject({ name: "Plaid Checking", type: "depository", subtype: "checking", balances: { available: 100, current: 110, iso_currency_code: "USD" } });
     expect(byMask["1111"]).toMatchObject({ name: "Plaid Saving", type: "depository", subtype: "savings" });
     expect(byMask["2222"]).toMatchObject({ name: "Plaid CD", subtype: "cd" });
@@ -200,7 +182,7 @@ describe("accounts", () => {
     const all = await h.plaid("/accounts/get", { access_token: item.access_token });
     const one = all.body.accounts[1].account_id;
     const filtered = await h.plaid("/accounts/get", { access_token: item.access_token, options: { account_ids: [one] } });
-    expect(filtered.body.accounts.map((a: any) => a.account_id)).toEqual([one]);
+    expect(filtered.body.accounts.map((a: AccountBase) => a.account_id)).toEqual([one]);
     const bad = await h.plaid("/accounts/get", { access_token: item.access_token, options: { account_ids: ["nope"] } });
     expect(bad.body).toMatchObject({ error_type: "INVALID_INPUT", error_code: "INVALID_ACCOUNT_ID" });
   });

@@ -1,17 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectNoFidelityViolations, startTestSimulator, type SimulatorHarness } from "../support/simulator-harness.js";
-import { createUser, linkSandboxItem } from "./support.js";
+import type { Item } from "plaid";
+import { describe, expect, it } from "vitest";
+import { createUser, linkSandboxItem, useSimulator } from "./support.js";
 
-let h: SimulatorHarness;
-
-beforeAll(async () => {
-  h = await startTestSimulator();
-});
-
-afterAll(async () => {
-  expectNoFidelityViolations(h);
-  await h.close();
-});
+const h = useSimulator();
 
 describe("/user/create", () => {
   it("is idempotent per client_user_id", async () => {
@@ -34,7 +25,7 @@ describe("/user/items/get", () => {
     await h.plaid("/sandbox/item/reset_login", { access_token: broken.access_token });
     const res = await h.plaid("/user/items/get", { user_id: userId });
     expect(res.status).toBe(200);
-    const byId = Object.fromEntries(res.body.items.map((i: any) => [i.item_id, i]));
+    const byId = Object.fromEntries(res.body.items.map((i: Item) => [i.item_id, i]));
     expect(Object.keys(byId).sort()).toEqual([healthy.item_id, broken.item_id].sort());
     expect(byId[healthy.item_id].error).toBeNull();
     expect(byId[broken.item_id].error).toMatchObject({ error_code: "ITEM_LOGIN_REQUIRED" });
@@ -66,7 +57,7 @@ describe("/user/items/remove", () => {
     const res = await h.plaid("/user/items/remove", { user_id: userId, item_ids: [a.item_id] });
     expect(res.status).toBe(200);
     expect((await h.plaid("/item/get", { access_token: a.access_token })).body.error_code).toBe("ITEM_NOT_FOUND");
-    expect((await h.plaid("/user/items/get", { user_id: userId })).body.items.map((i: any) => i.item_id)).toEqual([b.item_id]);
+    expect((await h.plaid("/user/items/get", { user_id: userId })).body.items.map((i: Item) => i.item_id)).toEqual([b.item_id]);
   });
 
   it("is all or nothing: one foreign item_id removes nothing", async () => {
@@ -96,7 +87,7 @@ describe("/sandbox/user/reset_login", () => {
     await linkSandboxItem(h, { user_id: userId });
     expect((await h.plaid("/sandbox/user/reset_login", { user_id: userId })).status).toBe(200);
     const items = (await h.plaid("/user/items/get", { user_id: userId })).body.items;
-    expect(items.map((i: any) => i.error?.error_code)).toEqual(["ITEM_LOGIN_REQUIRED", "ITEM_LOGIN_REQUIRED"]);
+    expect(items.map((i: Item) => i.error?.error_code)).toEqual(["ITEM_LOGIN_REQUIRED", "ITEM_LOGIN_REQUIRED"]);
   });
 
   it("breaks only the item_ids given", async () => {
@@ -104,7 +95,7 @@ describe("/sandbox/user/reset_login", () => {
     const a = await linkSandboxItem(h, { user_id: userId });
     const b = await linkSandboxItem(h, { user_id: userId });
     await h.plaid("/sandbox/user/reset_login", { user_id: userId, item_ids: [b.item_id] });
-    const items = Object.fromEntries((await h.plaid("/user/items/get", { user_id: userId })).body.items.map((i: any) => [i.item_id, i.error]));
+    const items = Object.fromEntries((await h.plaid("/user/items/get", { user_id: userId })).body.items.map((i: Item) => [i.item_id, i.error]));
     expect(items[a.item_id]).toBeNull();
     expect(items[b.item_id]).toMatchObject({ error_code: "ITEM_LOGIN_REQUIRED" });
   });

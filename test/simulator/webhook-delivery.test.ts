@@ -1,9 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { expectNoFidelityViolations, startTestSimulator, type SimulatorHarness } from "../support/simulator-harness.js";
-import { linkSandboxItem, sleep, startWebhookReceiver, waitUntil, type WebhookReceiver } from "./support.js";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import type { DeliveryRecord } from "../../src/simulator/webhook-delivery.js";
+import { expectNoFidelityViolations, startTestSimulator } from "../support/simulator-harness.js";
+import { sleep, waitUntil } from "../support/wait-until.js";
+import { linkSandboxItem, startWebhookReceiver, useSimulator, type WebhookReceiver } from "./support.js";
 
 const SCALE = 0.001;
-let h: SimulatorHarness;
+const h = useSimulator({ timeScale: SCALE });
 const receivers: WebhookReceiver[] = [];
 
 async function receiver(respond?: Parameters<typeof startWebhookReceiver>[0]): Promise<WebhookReceiver> {
@@ -12,11 +14,8 @@ async function receiver(respond?: Parameters<typeof startWebhookReceiver>[0]): P
   return r;
 }
 
-const deliveriesOf = async (itemId: string) => (await h.control("GET", "/webhooks/deliveries")).body.deliveries.filter((d: any) => d.item_id === itemId);
-
-beforeAll(async () => {
-  h = await startTestSimulator({ timeScale: SCALE });
-});
+const deliveriesOf = async (itemId: string): Promise<DeliveryRecord[]> =>
+  (await h.control("GET", "/webhooks/deliveries")).body.deliveries.filter((d: DeliveryRecord) => d.item_id === itemId);
 
 afterEach(async () => {
   await h.control("DELETE", "/webhooks/faults");
@@ -24,8 +23,6 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  expectNoFidelityViolations(h);
-  await h.close();
   await Promise.all(receivers.map((r) => r.close()));
 });
 
@@ -39,8 +36,8 @@ describe("Plaid's retry rule", () => {
       const ds = await deliveriesOf(item.item_id);
       return ds[0]?.state === "delivered" ? ds : null;
     });
-    expect(delivery.attempts.map((a: any) => a.status)).toEqual([500, 500, 500, 200]);
-    expect(delivery.attempts.map((a: any) => a.planned_delay_ms)).toEqual([0, 30_000 * SCALE, 120_000 * SCALE, 480_000 * SCALE]);
+    expect(delivery.attempts.map((a) => a.status)).toEqual([500, 500, 500, 200]);
+    expect(delivery.attempts.map((a) => a.planned_delay_ms)).toEqual([0, 30_000 * SCALE, 120_000 * SCALE, 480_000 * SCALE]);
     const bodies = new Set(failing.received.map((w) => w.rawBody));
     expect(bodies.size).toBe(1);
   });
@@ -86,7 +83,7 @@ describe("giving up", () => {
       for (let i = 0; i < 3; i++) await fast.plaid("/sandbox/item/fire_webhook", { access_token: item.access_token, webhook_code: "LOGIN_REPAIRED" });
       const abandoned = await waitUntil(async () => {
         const ds = (await fast.control("GET", "/webhooks/deliveries")).body.deliveries;
-        return ds.find((d: any) => d.state === "abandoned");
+        return ds.find((d: DeliveryRecord) => d.state === "abandoned");
       });
       expect(abandoned.attempts.length).toBeLessThan(7);
       expectNoFidelityViolations(fast);
@@ -128,9 +125,9 @@ describe("webhook faults", () => {
     await h.plaid("/sandbox/item/fire_webhook", { access_token: item.access_token, webhook_code: "LOGIN_REPAIRED" });
     await r.waitFor(2);
     expect(r.received.map((w) => w.json.webhook_code)).toEqual(["LOGIN_REPAIRED", "NEW_ACCOUNTS_AVAILABLE"]);
-    const delayed = (await deliveriesOf(item.item_id)).find((d: any) => d.webhook_code === "NEW_ACCOUNTS_AVAILABLE");
+    const delayed = (await deliveriesOf(item.item_id)).find((d) => d.webhook_code === "NEW_ACCOUNTS_AVAILABLE");
     expect(delayed).toMatchObject({ faults: ["delay"] });
-    expect(delayed.attempts[0].planned_delay_ms).toBe(3_000);
+    expect(delayed?.attempts[0]?.planned_delay_ms).toBe(3_000);
   });
 
   it("refuses an unknown mode", async () => {

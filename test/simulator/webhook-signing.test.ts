@@ -1,32 +1,21 @@
 import { createHash } from "node:crypto";
 import { decodeProtectedHeader, importJWK, jwtVerify } from "jose";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { expectNoFidelityViolations, startTestSimulator, type SimulatorHarness } from "../support/simulator-harness.js";
-import { linkSandboxItem, startWebhookReceiver, waitUntil, type ReceivedWebhook, type WebhookReceiver } from "./support.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { waitUntil } from "../support/wait-until.js";
+import { linkSandboxItem, useSimulator, useWebhookReceiver, type ReceivedWebhook } from "./support.js";
 
-let h: SimulatorHarness;
-let receiver: WebhookReceiver;
-
-beforeAll(async () => {
-  h = await startTestSimulator();
-  receiver = await startWebhookReceiver();
-});
+const h = useSimulator();
+const receiver = useWebhookReceiver();
 
 afterEach(async () => {
   await h.control("DELETE", "/webhooks/faults");
-});
-
-afterAll(async () => {
-  expectNoFidelityViolations(h);
-  await h.close();
-  await receiver.close();
 });
 
 /** Triggers an ITEM/ERROR webhook and returns what the receiver got. */
 async function nextErrorWebhook(): Promise<{ webhook: ReceivedWebhook; itemId: string; userId?: string }> {
   const item = await linkSandboxItem(h, { webhook: receiver.url });
   await h.plaid("/sandbox/item/reset_login", { access_token: item.access_token });
-  const webhook = await waitUntil(() => receiver.received.find((w) => w.json.item_id === item.item_id));
+  const webhook = await waitUntil(() => receiver.received.find((w) => w.json.item_id === item.item_id), { what: "the ITEM/ERROR webhook" });
   return { webhook, itemId: item.item_id };
 }
 

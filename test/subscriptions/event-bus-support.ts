@@ -37,16 +37,6 @@ export function randomUserId(): string {
   return `user-${randomBytes(4).toString("hex")}`;
 }
 
-/** Polls until the condition holds; fails with `what` when it still does not after timeoutMs. */
-export async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 let nextSequence = 1;
 
 export function itemEvent(userId: string, overrides: Partial<ItemEvent> = {}): ItemEvent {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { startTestGateway, waitUntil } from "../support/gateway-harness.js";
+import { startTestGateway } from "../support/gateway-harness.js";
+import { waitUntil } from "../support/wait-until.js";
 import { subscribeToItemStatus } from "../support/item-status-subscriptions.js";
 
 describe("stopping a gateway", () => {
@@ -8,9 +9,9 @@ describe("stopping a gateway", () => {
     const token = await harness.token("watcher");
     const subscription = subscribeToItemStatus(harness.gateway.graphqlUrl, token);
     try {
-      await waitUntil(() => subscription.acknowledged && harness.gateway.events.activeSubscriptions() > 0, 10_000, "the subscription");
+      await waitUntil(() => subscription.acknowledged && harness.gateway.events.activeSubscriptions() > 0, { what: "the subscription" });
       await harness.close();
-      await waitUntil(() => subscription.closed !== null, 10_000, "the socket to close");
+      await waitUntil(() => subscription.closed !== null, { what: "the socket to close" });
       expect(subscription.events).toEqual([]);
       expect(harness.gateway.events.activeSubscriptions()).toBe(0);
     } finally {

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { signDevToken } from "../../src/auth/dev-token.js";
 import type { Store } from "../../src/datasources/store/store.js";
 import { eventSequenceFromCursor } from "../../src/domain/cursor.js";
 import { ItemHistoryDocument, RemoveItemDocument, SandboxFireWebhookDocument, SandboxResetLoginDocument, type SandboxItemWebhookCode } from "../generated/graphql.js";
-import { expectCleanRun, startTestGateway, waitUntil, type TestGateway } from "../support/gateway-harness.js";
+import { useTestGateway } from "../support/gateway-harness.js";
+import { waitUntil } from "../support/wait-until.js";
 import { openSocketWithoutInit, subscribeToItemStatus, type ItemStatusSubscription, type SubscribeOptions } from "../support/item-status-subscriptions.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 
@@ -59,22 +60,17 @@ function watchStreamReads(store: Store) {
 }
 
 describe("Subscription.itemStatusChanged over a real WebSocket", () => {
-  let harness: TestGateway;
+  const { harness } = useTestGateway();
   let streams: ReturnType<typeof watchStreamReads>;
   const open: ItemStatusSubscription[] = [];
 
-  beforeAll(async () => {
-    harness = await startTestGateway();
+  beforeAll(() => {
     streams = watchStreamReads(harness.gateway.store);
   });
   afterEach(async () => {
     streams.start.open();
     streams.replay.open();
     await Promise.all(open.splice(0).map((subscription) => subscription.close()));
-  });
-  afterAll(async () => {
-    expectCleanRun(harness);
-    await harness.close();
   });
 
   function subscribe(token: string | null, options: SubscribeOptions = {}): ItemStatusSubscription {
@@ -87,9 +83,17 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
   async function subscribeFromNow(token: string, options: Omit<SubscribeOptions, "after"> = {}): Promise<ItemStatusSubscription> {
     const before = streams.started;
     const subscription = subscribe(token, options);
-    await waitUntil(() => streams.started > before || subscription.ended, 10_000, "the gateway to open the subscription");
+    await waitUntil(() => streams.started > before || subscription.ended, { what: "the gateway to open the subscription" });
     expect(subscription.ended, "the subscription ended before it started").toBe(false);
     return subscription;
+  }
+
+  /** A new user with one linked Item whose LINKED event is settled. */
+  async function userWithItem(user: string): Promise<{ token: string; itemId: string }> {
+    const token = await harness.token(user);
+    const itemId = await createSandboxItem(harness, token);
+    await harness.settle();
+    return { token, itemId };
   }
 
   /** Plaid's ITEM/ERROR webhook (ITEM_LOGIN_REQUIRED), taken in and confirmed. */
@@ -125,15 +129,13 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
 
   describe("live delivery", () => {
     it("a subscribed client receives its Item's new status when Plaid's signed ERROR webhook arrives", async () => {
-      const token = await harness.token("live-alice");
-      const itemId = await createSandboxItem(harness, token);
-      await harness.settle();
+      const { token, itemId } = await userWithItem("live-alice");
       const subscription = await subscribeFromNow(token);
       expect(subscription.acknowledged).toBe(true);
 
       const reset = await harness.graphql(SandboxResetLoginDocument, { itemId }, token);
       expect(reset.data?.sandboxResetLogin).toBe(true);
-      await waitUntil(() => subscription.events.length > 0, 10_000, "the ERROR event to reach the subscriber");
+      await waitUntil(() => subscription.events.length > 0, { what: "the ERROR event to reach the subscriber" });
 
       expect(subscription.events[0]).toEqual({
         cursor: expect.any(String),
@@ -162,9 +164,7 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
     // Plaid's ITEM webhooks carry no id or timestamp: the second ERROR webhook of an Item is byte for byte
     // the first one, yet it reports a new break.
     it("is reported again to the subscriber", async () => {
-      const token = await harness.token("live-bob");
-      const itemId = await createSandboxItem(harness, token);
-      await harness.settle();
+      const { token, itemId } = await userWithItem("live-bob");
       const subscription = await subscribeFromNow(token, { itemIds: [itemId] });
 
       await breakLogin(itemId, token);
@@ -179,7 +179,7 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
       ]);
       const closing = await harness.graphql(RemoveItemDocument, { itemId }, token);
       expect(closing.errors).toBeUndefined();
-      await waitUntil(() => subscription.events.some((event) => event.cause === "REMOVED"), 10_000, "the REMOVED event");
+      await waitUntil(() => subscription.events.some((event) => event.cause === "REMOVED"), { what: "the REMOVED event" });
 
       // The repeated body cannot be told from a retry by itself; the gateway confirms it with /item/get,
       // so the second break is recorded as RECONCILED.
@@ -212,7 +212,7 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
     ] as const)("refuses a connection with %s: the socket is closed with 4403 and nothing is sent", async (_case, makeToken) => {
       const token = await makeToken();
       const subscription = subscribe(token);
-      await waitUntil(() => subscription.closed !== null, 10_000, "the gateway to close the socket");
+      await waitUntil(() => subscription.closed !== null, { what: "the gateway to close the socket" });
       expect(subscription.closed!.code).toBe(4403);
       expect(subscription.acknowledged).toBe(false);
       expect(subscription.events).toEqual([]);
@@ -221,13 +221,13 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
     it("refuses a bare token without the Bearer scheme, as over HTTP", async () => {
       const token = await harness.token("bare");
       const subscription = subscribe(null, { authorization: token });
-      await waitUntil(() => subscription.closed !== null, 10_000, "the gateway to close the socket");
+      await waitUntil(() => subscription.closed !== null, { what: "the gateway to close the socket" });
       expect(subscription.closed!.code).toBe(4403);
     });
 
     it("refuses an authorization that is not a bearer token the gateway issued, even when it looks like one", async () => {
       const subscription = subscribe(null, { authorization: "Bearer not-a-jwt" });
-      await waitUntil(() => subscription.closed !== null, 10_000, "the gateway to close the socket");
+      await waitUntil(() => subscription.closed !== null, { what: "the gateway to close the socket" });
       expect(subscription.closed!.code).toBe(4403);
       expect(subscription.acknowledged).toBe(false);
     });
@@ -235,9 +235,9 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
     it('ends the connection with 4403 "Token expired" when the token expires while connected', async () => {
       const token = await harness.token("short-lived", { expiresIn: "3s" });
       const subscription = subscribe(token);
-      await waitUntil(() => subscription.acknowledged || subscription.closed !== null, 10_000, "the connection to be accepted");
+      await waitUntil(() => subscription.acknowledged || subscription.closed !== null, { what: "the connection to be accepted" });
       expect(subscription.acknowledged, "a token that is still valid is accepted").toBe(true);
-      await waitUntil(() => subscription.closed !== null, 15_000, "the gateway to end the connection when the token expires");
+      await waitUntil(() => subscription.closed !== null, { timeoutMs: 15_000, what: "the gateway to end the connection when the token expires" });
       expect(subscription.closed).toEqual({ code: 4403, reason: "Token expired" });
       expect(subscription.ended).toBe(true);
     });
@@ -260,7 +260,7 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
 
       await breakLogin(erinItem, erin);
       await breakLogin(daveItem, dave);
-      await waitUntil(() => daveSubscription.eventsOf(daveItem).length > 0, 10_000, "Dave's own event");
+      await waitUntil(() => daveSubscription.eventsOf(daveItem).length > 0, { what: "Dave's own event" });
 
       // Events arrive in log order, so Erin's (older) event would have come first had it been sent.
       expect(daveSubscription.events.map((event) => [event.itemId, event.cause])).toEqual([[daveItem, "ERROR"]]);
@@ -281,7 +281,7 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
 
       await breakLogin(graceItem, grace);
       await breakLogin(frankItem, frank);
-      await waitUntil(() => adminSubscription.eventsOf(frankItem).length > 0 && frankSubscription.eventsOf(frankItem).length > 0, 10_000, "both events at the admin");
+      await waitUntil(() => adminSubscription.eventsOf(frankItem).length > 0 && frankSubscription.eventsOf(frankItem).length > 0, { what: "both events at the admin" });
 
       expect(adminSubscription.events.map((event) => [event.itemId, event.cause, event.status])).toEqual([
         [graceItem, "ERROR", "LOGIN_REQUIRED"],
@@ -306,7 +306,7 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
       await breakLogin(ignored, heidi);
       await breakLogin(ivanItem, ivan);
       await breakLogin(watched, heidi);
-      await waitUntil(() => subscription.eventsOf(watched).length > 0, 10_000, "the watched Item's event");
+      await waitUntil(() => subscription.eventsOf(watched).length > 0, { what: "the watched Item's event" });
 
       expect(subscription.events.map((event) => event.itemId)).toEqual([watched]);
       expect(subscription.payloads).toHaveLength(1);
@@ -315,13 +315,11 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
 
   describe("resuming with after", () => {
     it("a subscriber that reconnects with the cursor of the last event it saw receives exactly the 3 it missed, in order, then live ones, none twice", async () => {
-      const token = await harness.token("judy");
-      const itemId = await createSandboxItem(harness, token);
-      await harness.settle();
+      const { token, itemId } = await userWithItem("judy");
 
       const first = await subscribeFromNow(token, { itemIds: [itemId] });
       await breakLogin(itemId, token);
-      await waitUntil(() => first.events.length > 0, 10_000, "the first event");
+      await waitUntil(() => first.events.length > 0, { what: "the first event" });
       expect(first.events.map((event) => event.cause)).toEqual(["ERROR"]);
       const lastSeen = first.events.at(-1)!;
       await first.close();
@@ -338,7 +336,7 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
       ]);
 
       const resumed = subscribe(token, { after: lastSeen.cursor });
-      await waitUntil(() => resumed.events.length >= 3, 10_000, "the 3 missed events");
+      await waitUntil(() => resumed.events.length >= 3, { what: "the 3 missed events" });
       expect(resumed.events.map((event) => event.cursor)).toEqual(missed.map((event) => event.cursor));
 
       // Then live ones; the last one closes the run, so a repeated event would have arrived before it.
@@ -346,7 +344,7 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
       const removed = await harness.graphql(RemoveItemDocument, { itemId }, token);
       expect(removed.errors).toBeUndefined();
       await harness.settle();
-      await waitUntil(() => resumed.events.length >= 5, 10_000, "the live events after the missed ones");
+      await waitUntil(() => resumed.events.length >= 5, { what: "the live events after the missed ones" });
 
       const history = await historyOf(itemId, token);
       const afterLastSeen = history.slice(history.findIndex((event) => event.cursor === lastSeen.cursor) + 1);
@@ -363,9 +361,7 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
     });
 
     it("resuming while new events keep arriving delivers every event after the cursor exactly once, in log order", async () => {
-      const token = await harness.token("kim");
-      const firstItem = await createSandboxItem(harness, token);
-      await harness.settle();
+      const { token, itemId: firstItem } = await userWithItem("kim");
       const [start] = (await historyOf(firstItem, token)).slice(-1);
 
       // The client reconnects while Items are being linked, so some events come from the log and some live.
@@ -373,7 +369,7 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
       const linked = await Promise.all(Array.from({ length: 6 }, () => createSandboxItem(harness, token)));
       await harness.settle();
       const closing = await createSandboxItem(harness, token);
-      await waitUntil(() => resumed.eventsOf(closing).length > 0, 10_000, "the event of the last Item linked");
+      await waitUntil(() => resumed.eventsOf(closing).length > 0, { what: "the event of the last Item linked" });
 
       const sequences = resumed.events.map((event) => eventSequenceFromCursor(event.cursor)!);
       expect(new Set(sequences).size, "no event is delivered twice").toBe(sequences.length);
@@ -384,19 +380,17 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
     });
 
     it("an event committed while a resuming subscriber reads the log is delivered once, not once from the log and once live", async () => {
-      const token = await harness.token("leo");
-      const firstItem = await createSandboxItem(harness, token);
-      await harness.settle();
+      const { token, itemId: firstItem } = await userWithItem("leo");
       const [start] = (await historyOf(firstItem, token)).slice(-1);
 
       streams.replay.close();
       const resumed = subscribe(token, { after: start!.cursor });
       // The stream listens for live events before it reads the log; hold it right there.
-      await waitUntil(() => streams.replay.waiting > 0, 10_000, "the stream to start reading the log");
+      await waitUntil(() => streams.replay.waiting > 0, { what: "the stream to start reading the log" });
       const during = await createSandboxItem(harness, token);
       streams.replay.open();
       const closing = await createSandboxItem(harness, token);
-      await waitUntil(() => resumed.eventsOf(closing).length > 0, 10_000, "the event after the switch-over");
+      await waitUntil(() => resumed.eventsOf(closing).length > 0, { what: "the event after the switch-over" });
 
       expect(resumed.events.map((event) => [event.itemId, event.cause])).toEqual([
         [during, "LINKED"],
@@ -413,11 +407,11 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
       streams.start.close();
       const subscription = subscribe(token);
       // The gateway has read where the stream starts but does not listen for live events yet.
-      await waitUntil(() => streams.start.waiting > 0, 10_000, "the gateway to read where the stream starts");
+      await waitUntil(() => streams.start.waiting > 0, { what: "the gateway to read where the stream starts" });
       const during = await createSandboxItem(harness, token);
       streams.start.open();
       const closing = await createSandboxItem(harness, token);
-      await waitUntil(() => subscription.eventsOf(closing).length > 0, 10_000, "the event after the subscription opened");
+      await waitUntil(() => subscription.eventsOf(closing).length > 0, { what: "the event after the subscription opened" });
 
       expect(subscription.events.map((event) => [event.itemId, event.cause])).toEqual([
         [during, "LINKED"],
@@ -435,7 +429,7 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
     ] as const)("%s: a BAD_USER_INPUT error over the socket, without a stack trace", async (_case, options, message) => {
       const token = await harness.token("careless");
       const subscription = subscribe(token, options as SubscribeOptions);
-      await waitUntil(() => subscription.ended, 10_000, "the subscription to be answered");
+      await waitUntil(() => subscription.ended, { what: "the subscription to be answered" });
       expect(subscription.errors).toHaveLength(1);
       expect(subscription.errors[0]).toMatchObject({ message: expect.stringMatching(message), extensions: { code: "BAD_USER_INPUT", requestId: expect.any(String) } });
       expect(subscription.events).toEqual([]);
@@ -449,7 +443,7 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
     it("variables of the wrong type: BAD_USER_INPUT, as over HTTP", async () => {
       const token = await harness.token("careless");
       const subscription = subscribe(token, { after: { not: "a cursor" } as unknown as string });
-      await waitUntil(() => subscription.ended, 10_000, "the subscription to be answered");
+      await waitUntil(() => subscription.ended, { what: "the subscription to be answered" });
       expect(subscription.errors[0]?.extensions?.code).toBe("BAD_USER_INPUT");
       const overHttp = await harness.graphql("query ($id: ID!) { item(id: $id) { id } }", { id: { not: "an id" } }, token);
       expect(overHttp.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");

@@ -4,10 +4,10 @@ import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { signDevToken } from "../../src/auth/dev-token.js";
 import { dropSchema, POSTGRES_URL, postgresAvailable, uniqueSchema } from "../support/databases.js";
-import { waitUntil } from "../support/gateway-harness.js";
 import { spawnGateway, type GatewayProcess } from "../support/gateway-process.js";
 import { subscribeToItemStatus, type ItemStatusSubscription, type SubscribeOptions } from "../support/item-status-subscriptions.js";
 import { expectNoFidelityViolations, startTestSimulator, type SimulatorHarness } from "../support/simulator-harness.js";
+import { waitUntil } from "../support/wait-until.js";
 import { REDIS_URL, redisAvailable, TcpProxy } from "./event-bus-support.js";
 
 const postgresUp = await postgresAvailable();
@@ -98,11 +98,10 @@ describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one Post
     expect(viewer.errors).toBeUndefined();
     const channel = userChannel(viewer.data!.viewer.id);
     const subscription = subscribeOn(b, token);
-    await waitUntil(
-      async () => subscription.ended || Number(((await redis.pubsub("NUMSUB", channel)) as [string, number])[1]) > 0,
-      15_000,
-      "instance B to listen for the user's events",
-    );
+    await waitUntil(async () => subscription.ended || Number(((await redis.pubsub("NUMSUB", channel)) as [string, number])[1]) > 0, {
+      timeoutMs: 15_000,
+      what: "instance B to listen for the user's events",
+    });
     expect(subscription.ended, `the subscription on B ended: ${JSON.stringify(subscription.payloads)}`).toBe(false);
     return subscription;
   }
@@ -127,7 +126,7 @@ describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one Post
   async function fireWebhook(itemId: string, code: string, token: string): Promise<void> {
     const before = (await historyOf(a, itemId, token)).length;
     await ask(a, FIRE_WEBHOOK, { itemId, code }, token);
-    await waitUntil(async () => (await historyOf(a, itemId, token)).length > before, 15_000, `the ${code} webhook's event in the log`);
+    await waitUntil(async () => (await historyOf(a, itemId, token)).length > before, { timeoutMs: 15_000, what: `the ${code} webhook's event in the log` });
   }
 
   it("an Item created and broken through instance A reaches a subscriber on instance B", async () => {
@@ -136,7 +135,7 @@ describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one Post
 
     const itemId = await createItemOn(a, token);
     expect(await ask(a, RESET_LOGIN, { itemId }, token)).toEqual({ sandboxResetLogin: true });
-    await waitUntil(() => subscription.eventsOf(itemId).length >= 2, 15_000, "the LINKED and ERROR events on B");
+    await waitUntil(() => subscription.eventsOf(itemId).length >= 2, { timeoutMs: 15_000, what: "the LINKED and ERROR events on B" });
 
     expect(subscription.events.map((event) => [event.itemId, event.cause, event.previousStatus, event.status])).toEqual([
       [itemId, "LINKED", null, "HEALTHY"],
@@ -158,7 +157,7 @@ describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one Post
     const token = await tokenFor("bob");
     const first = await subscribeOnBFromNow(token);
     const itemId = await createItemOn(a, token);
-    await waitUntil(() => first.events.length > 0, 15_000, "the LINKED event on B");
+    await waitUntil(() => first.events.length > 0, { timeoutMs: 15_000, what: "the LINKED event on B" });
     const lastSeen = first.events.at(-1)!;
     expect([lastSeen.itemId, lastSeen.cause]).toEqual([itemId, "LINKED"]);
     await first.close();
@@ -171,13 +170,13 @@ describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one Post
     expect(missed.map((event) => event.cause)).toEqual(["NEW_ACCOUNTS_AVAILABLE", "PENDING_DISCONNECT", "REMOVED"]);
 
     const resumed = subscribeOn(b, token, { after: lastSeen.cursor });
-    await waitUntil(() => resumed.events.length >= 3, 15_000, "the missed events on B");
+    await waitUntil(() => resumed.events.length >= 3, { timeoutMs: 15_000, what: "the missed events on B" });
     expect(resumed.events.map((event) => event.cursor)).toEqual(missed.map((event) => event.cursor));
 
     // Live ones from A; the last closes the run, so a repeated event would have arrived before it.
     const next = await createItemOn(a, token);
     await ask(a, REMOVE_ITEM, { itemId: next }, token);
-    await waitUntil(() => resumed.eventsOf(next).length >= 2, 15_000, "the live events on B");
+    await waitUntil(() => resumed.eventsOf(next).length >= 2, { timeoutMs: 15_000, what: "the live events on B" });
     expect(resumed.events.map((event) => [event.itemId, event.cause])).toEqual([
       [itemId, "NEW_ACCOUNTS_AVAILABLE"],
       [itemId, "PENDING_DISCONNECT"],
@@ -193,15 +192,15 @@ describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one Post
     const token = await tokenFor("carol");
     const subscription = await subscribeOnBFromNow(token);
     const itemId = await createItemOn(a, token);
-    await waitUntil(() => subscription.events.length > 0, 15_000, "the LINKED event on B");
+    await waitUntil(() => subscription.events.length > 0, { timeoutMs: 15_000, what: "the LINKED event on B" });
 
     await redisLink.cut();
     await fireWebhook(itemId, "NEW_ACCOUNTS_AVAILABLE", token);
     await redisLink.restore();
 
-    await waitUntil(() => subscription.events.length >= 2, 30_000, "the event made during the outage on B");
+    await waitUntil(() => subscription.events.length >= 2, { timeoutMs: 30_000, what: "the event made during the outage on B" });
     await ask(a, REMOVE_ITEM, { itemId }, token);
-    await waitUntil(() => subscription.events.length >= 3, 15_000, "the event made after the outage on B");
+    await waitUntil(() => subscription.events.length >= 3, { timeoutMs: 15_000, what: "the event made after the outage on B" });
     expect(subscription.events.map((event) => event.cause)).toEqual(["LINKED", "NEW_ACCOUNTS_AVAILABLE", "REMOVED"]);
     expect(subscription.payloads).toHaveLength(3);
     expect(subscription.events.map((event) => event.cursor)).toEqual((await historyOf(b, itemId, token)).map((event) => event.cursor));
@@ -212,25 +211,24 @@ describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one Post
     const subscription = await subscribeOnBFromNow(token);
     const onA = await createItemOn(a, token);
     const onB = await createItemOn(a, token);
-    await waitUntil(() => subscription.events.length >= 2, 15_000, "both LINKED events on B");
+    await waitUntil(() => subscription.events.length >= 2, { timeoutMs: 15_000, what: "both LINKED events on B" });
 
     await redisLink.cut();
     // A records an event first (its webhook goes to A) …
     await fireWebhook(onA, "NEW_ACCOUNTS_AVAILABLE", token);
     // … then B records one of its own, which its local subscriber gets at once.
     await ask(b, REMOVE_ITEM, { itemId: onB }, token);
-    await waitUntil(() => subscription.eventsOf(onB).length >= 2, 15_000, "B's own event on B");
+    await waitUntil(() => subscription.eventsOf(onB).length >= 2, { timeoutMs: 15_000, what: "B's own event on B" });
     await redisLink.restore();
 
     await ask(a, REMOVE_ITEM, { itemId: onA }, token);
     const logged = [...(await historyOf(b, onA, token)), ...(await historyOf(b, onB, token))].map((event) => event.cursor);
     expect(logged).toHaveLength(5);
-    await waitUntil(() => subscription.eventsOf(onA).some((event) => event.cause === "REMOVED"), 15_000, "A's event made after the outage on B");
-    await waitUntil(
-      () => logged.every((cursor) => subscription.events.some((event) => event.cursor === cursor)),
-      15_000,
-      `every logged event on B (B has ${JSON.stringify(subscription.events.map((event) => [event.itemId === onA ? "onA" : "onB", event.cause]))})`,
-    );
+    await waitUntil(() => subscription.eventsOf(onA).some((event) => event.cause === "REMOVED"), { timeoutMs: 15_000, what: "A's event made after the outage on B" });
+    await waitUntil(() => logged.every((cursor) => subscription.events.some((event) => event.cursor === cursor)), {
+      timeoutMs: 15_000,
+      what: `every logged event on B (B has ${JSON.stringify(subscription.events.map((event) => [event.itemId === onA ? "onA" : "onB", event.cause]))})`,
+    });
     const received = subscription.events.map((event) => event.cursor);
     expect(new Set(received).size, "no event twice").toBe(received.length);
     expect([...received].sort()).toEqual([...logged].sort());

@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ItemEvent } from "../../src/domain/item-event.js";
 import type { ItemEventBus } from "../../src/subscriptions/item-event-bus.js";
 import { createRedisEventBus } from "../../src/subscriptions/redis-item-event-bus.js";
-import { REDIS_URL, TcpProxy, itemEvent, randomChannelPrefix, randomUserId, recordingLogger, redisAvailable, waitUntil } from "./event-bus-support.js";
+import { waitUntil } from "../support/wait-until.js";
+import { REDIS_URL, TcpProxy, itemEvent, randomChannelPrefix, randomUserId, recordingLogger, redisAvailable } from "./event-bus-support.js";
 
 const available = await redisAvailable();
 const channelPrefix = randomChannelPrefix();
@@ -79,12 +80,12 @@ describe.skipIf(!available)("Redis Item event bus (two gateway instances in one 
     const first = itemEvent(owner);
     await a.publish(first);
     expect(onA).toEqual([first]); // local delivery does not wait for Redis
-    await waitUntil(() => onB.length === 1, "the other instance receives the event");
+    await waitUntil(() => onB.length === 1, { what: "the other instance receives the event" });
 
     // Redis delivers in order on A's subscriber connection: once B's next event is there, A's own echo of the first has been handled too.
     const second = itemEvent(owner);
     await b.publish(second);
-    await waitUntil(() => onA.length >= 2, "the event published on B reaches A");
+    await waitUntil(() => onA.length >= 2, { what: "the event published on B reaches A" });
 
     expect(sequences(onA)).toEqual([first.sequence, second.sequence]);
     expect(sequences(onB)).toEqual([first.sequence, second.sequence]);
@@ -105,10 +106,10 @@ describe.skipIf(!available)("Redis Item event bus (two gateway instances in one 
 
     const events = [itemEvent(first), itemEvent(second), itemEvent(third)];
     for (const event of events) await a.publish(event);
-    await waitUntil(() => adminOnB.length >= events.length, "B's admin receives all three events");
+    await waitUntil(() => adminOnB.length >= events.length, { what: "B's admin receives all three events" });
     const fromB = itemEvent(first);
     await b.publish(fromB);
-    await waitUntil(() => adminOnA.length >= events.length + 1, "A's admin receives B's event");
+    await waitUntil(() => adminOnA.length >= events.length + 1, { what: "A's admin receives B's event" });
 
     expect(sequences(adminOnB)).toEqual([...sequences(events), fromB.sequence]);
     expect(sequences(adminOnA)).toEqual([...sequences(events), fromB.sequence]);
@@ -135,7 +136,7 @@ describe.skipIf(!available)("Redis Item event bus (two gateway instances in one 
       },
     });
     await a.publish(event);
-    await waitUntil(() => onB.length === 1, "the event arrives on B");
+    await waitUntil(() => onB.length === 1, { what: "the event arrives on B" });
 
     expect(onB[0]).toEqual(event);
     expect(onB[0]!.occurredAt).toBeInstanceOf(Date);
@@ -153,7 +154,7 @@ describe.skipIf(!available)("Redis Item event bus (two gateway instances in one 
     await b.whenSubscribed();
 
     await a.publish(itemEvent(owner));
-    await waitUntil(() => onB.length === 1, "the second listener receives the event");
+    await waitUntil(() => onB.length === 1, { what: "the second listener receives the event" });
     expect(logger.entries).toContainEqual(expect.objectContaining({ level: "error", msg: "an Item event listener threw" }));
   });
 
@@ -197,7 +198,7 @@ describe.skipIf(!available)("Redis Item event bus (two gateway instances in one 
     await redis.publish(`${channelPrefix}:user:${owner}`, JSON.stringify({ v: 1, kind: "event", origin: "elsewhere", event: { sequence: "x" } }));
     const event = itemEvent(owner);
     await a.publish(event);
-    await waitUntil(() => onB.length === 1, "the valid event arrives");
+    await waitUntil(() => onB.length === 1, { what: "the valid event arrives" });
 
     expect(onB).toEqual([event]);
     expect(logger.entries.filter((entry) => entry.msg === "ignored a malformed Item event message from Redis")).toHaveLength(2);
@@ -216,10 +217,10 @@ describe.skipIf(!available)("Redis Item event bus (two gateway instances in one 
 
     const before = itemEvent(owner);
     await a.publish(before);
-    await waitUntil(() => onB.length === 1, "B receives the event before the outage");
+    await waitUntil(() => onB.length === 1, { what: "B receives the event before the outage" });
 
     await link.cut();
-    await waitUntil(() => b.health() === "degraded", "B notices it lost Redis");
+    await waitUntil(() => b.health() === "degraded", { what: "B notices it lost Redis" });
     const during = itemEvent(owner);
     await a.publish(during);
     expect(sequences(onA)).toEqual([before.sequence, during.sequence]);
@@ -227,12 +228,12 @@ describe.skipIf(!available)("Redis Item event bus (two gateway instances in one 
     expect(resyncsOfB()).toBe(0);
 
     await link.restore();
-    await waitUntil(() => resyncsOfB() > 0, "B resyncs after reconnecting");
-    await waitUntil(() => b.health() === "ok", "B reports healthy again");
+    await waitUntil(() => resyncsOfB() > 0, { what: "B resyncs after reconnecting" });
+    await waitUntil(() => b.health() === "ok", { what: "B reports healthy again" });
 
     const after = itemEvent(owner);
     await a.publish(after);
-    await waitUntil(() => onB.length === 2, "B receives events again");
+    await waitUntil(() => onB.length === 2, { what: "B receives events again" });
 
     // Redis pub/sub does not keep messages: what B missed comes from the event log after the resync.
     expect(sequences(onB)).toEqual([before.sequence, after.sequence]);
@@ -252,7 +253,7 @@ describe.skipIf(!available)("Redis Item event bus (two gateway instances in one 
     await Promise.all([a.whenSubscribed(), b.whenSubscribed()]);
 
     await link.cut();
-    await waitUntil(() => a.health() === "degraded", "A notices it lost Redis");
+    await waitUntil(() => a.health() === "degraded", { what: "A notices it lost Redis" });
 
     // Should publish wait for Redis, this await would never end (Redis stays cut until it returns) and the test would time out.
     const during = itemEvent(owner);
@@ -264,13 +265,13 @@ describe.skipIf(!available)("Redis Item event bus (two gateway instances in one 
     expect(failures.map((entry) => entry.level)).toEqual(["error", "debug"]);
 
     await link.restore();
-    await waitUntil(() => resyncsOfB() > 0, "B is asked to resync once A's publisher is back");
-    await waitUntil(() => resyncsOfA() > 0, "A resyncs after its subscriber connection is back");
-    await waitUntil(() => a.health() === "ok", "A reports healthy again");
+    await waitUntil(() => resyncsOfB() > 0, { what: "B is asked to resync once A's publisher is back" });
+    await waitUntil(() => resyncsOfA() > 0, { what: "A resyncs after its subscriber connection is back" });
+    await waitUntil(() => a.health() === "ok", { what: "A reports healthy again" });
 
     const after = itemEvent(owner);
     await a.publish(after);
-    await waitUntil(() => onB.length === 1, "B receives A's events again");
+    await waitUntil(() => onB.length === 1, { what: "B receives A's events again" });
 
     expect(sequences(onB)).toEqual([after.sequence]);
     expect(resyncsOfA()).toBe(1);
@@ -293,12 +294,12 @@ describe.skipIf(!available)("Redis Item event bus (two gateway instances in one 
     expect(onLate).toEqual([local]);
 
     await link.restore();
-    await waitUntil(() => late.health() === "ok", "the instance connects once Redis is reachable");
-    await waitUntil(() => resyncs() === 1, "its subscribers are told to catch up");
+    await waitUntil(() => late.health() === "ok", { what: "the instance connects once Redis is reachable" });
+    await waitUntil(() => resyncs() === 1, { what: "its subscribers are told to catch up" });
 
     const remote = itemEvent(owner);
     await other.publish(remote);
-    await waitUntil(() => onLate.length === 2, "events from the other instance arrive");
+    await waitUntil(() => onLate.length === 2, { what: "events from the other instance arrive" });
     expect(sequences(onLate)).toEqual([local.sequence, remote.sequence]);
   });
 
@@ -313,9 +314,9 @@ describe.skipIf(!available)("Redis Item event bus (two gateway instances in one 
 
     await bus.close();
 
-    await waitUntil(async () => (await subscriberCount(`${channelPrefix}:user:${owner}`)) === 0, "the user's channel is left");
-    await waitUntil(async () => (await subscriberCount(`${channelPrefix}:all`)) === 0, "the all-Items channel is left");
-    await waitUntil(async () => !((await redis.client("LIST")) as string).includes(`name=${channelPrefix}:`), "both connections are gone");
+    await waitUntil(async () => (await subscriberCount(`${channelPrefix}:user:${owner}`)) === 0, { what: "the user's channel is left" });
+    await waitUntil(async () => (await subscriberCount(`${channelPrefix}:all`)) === 0, { what: "the all-Items channel is left" });
+    await waitUntil(async () => !((await redis.client("LIST")) as string).includes(`name=${channelPrefix}:`), { what: "both connections are gone" });
     expect(bus.health()).toBe("degraded");
     await bus.publish(itemEvent(owner));
     expect(received).toEqual([]);

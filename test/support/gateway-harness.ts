@@ -16,6 +16,8 @@ import type { WebhookResult } from "../../src/webhooks/webhook-route.js";
 import { dropSchema, POSTGRES_URL, uniqueSchema } from "./databases.js";
 import { LOG_CAPTURE_DIR, SECRETS_CAPTURE_DIR, type CapturedSecrets } from "./log-scan.js";
 import { loadPlaidSpec, type FidelityViolation } from "./plaid-openapi.js";
+import { lateBound, useInSuite } from "./suite-fixture.js";
+import { waitUntil } from "./wait-until.js";
 
 export interface GraphQLResult<T> {
   status: number;
@@ -84,16 +86,6 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-/** Polls until the condition holds (fails after the timeout). */
-export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = "condition"): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 /** Plaid tokens and secrets the simulator saw: access and public tokens must appear nowhere, link tokens only in responses. */
 export function plaidSecretsSeen(harness: TestGateway): { anywhere: string[]; logsOnly: string[] } {
   const anywhere = new Set(harness.configuredSecrets);
@@ -155,27 +147,27 @@ export function openLogCapture(): LogCapture {
 
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "gateway-test-"));
-  const jwtSecret = randomBytes(32).toString("hex");
-  const plaidClientId = `cid${randomBytes(8).toString("hex")}`;
-  const plaidSecret = `sec${randomBytes(12).toString("hex")}`;
-  const tokenKey = randomBytes(32).toString("hex");
   const config = loadConfig({
     PORT: "0",
     HOST: "127.0.0.1",
     SIMULATOR_PORT: "0",
     DATA_DIR: dataDir,
     PLAID_ENV: "simulator",
-    PLAID_CLIENT_ID: plaidClientId,
-    PLAID_SECRET: plaidSecret,
-    AUTH_JWT_SECRET: jwtSecret,
-    TOKEN_ENCRYPTION_KEY: tokenKey,
+    PLAID_CLIENT_ID: `cid${randomBytes(8).toString("hex")}`,
+    PLAID_SECRET: `sec${randomBytes(12).toString("hex")}`,
+    AUTH_JWT_SECRET: randomBytes(32).toString("hex"),
+    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
     LOG_LEVEL: "debug",
     ...options.env,
   });
 
+  // What the gateway was given, the suite's own overrides included (the JWT secret first).
+  const configuredSecrets = [config.auth.jwtSecret, config.plaid.secret, config.tokenEncryptionKey, ...config.tokenEncryptionPreviousKeys].filter((value): value is string =>
+    Boolean(value),
+  );
   const logs: string[] = [];
   const capture = openLogCapture();
-  capture.registerSecrets([jwtSecret, plaidSecret, tokenKey]);
+  capture.registerSecrets(configuredSecrets);
   const logger = createLogger({
     level: "debug",
     destination: {
@@ -246,7 +238,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     async plaid(pathname, body) {
       const response = await fetch(`${simulatorUrl}${pathname}`, {
         method: "POST",
-        headers: { "content-type": "application/json", "PLAID-CLIENT-ID": plaidClientId, "PLAID-SECRET": plaidSecret },
+        headers: { "content-type": "application/json", "PLAID-CLIENT-ID": config.plaid.clientId ?? "", "PLAID-SECRET": config.plaid.secret ?? "" },
         body: JSON.stringify(body),
       });
       return { status: response.status, body: (await response.json()) as never };
@@ -273,14 +265,17 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     plaidCalls,
     logs,
     responses,
-    configuredSecrets: [jwtSecret, plaidSecret, tokenKey],
+    configuredSecrets,
     issuedTokens: issued,
     async settle() {
       if (simulatorUrl) {
-        await waitUntil(async () => {
-          const { deliveries } = (await (await fetch(`${simulatorUrl}/simulator/webhooks/deliveries`)).json()) as { deliveries: Array<{ state: string }> };
-          return deliveries.every((delivery) => ["delivered", "failed", "abandoned", "cancelled", "held"].includes(delivery.state));
-        });
+        await waitUntil(
+          async () => {
+            const { deliveries } = (await (await fetch(`${simulatorUrl}/simulator/webhooks/deliveries`)).json()) as { deliveries: Array<{ state: string }> };
+            return deliveries.every((delivery) => ["delivered", "failed", "abandoned", "cancelled", "held"].includes(delivery.state));
+          },
+          { what: "the simulator's webhook deliveries to finish" },
+        );
       }
       await gateway.idle();
     },
@@ -314,5 +309,67 @@ export function expectCleanRun(harness: TestGateway): void {
   }
   for (const secret of anywhere) {
     expect(responseText.includes(secret), `a secret (${secret.slice(0, 10)}…) appears in a GraphQL response`).toBe(false);
+  }
+}
+
+/** A suite's users by clientUserId, each a plain user or an admin. */
+export type SuiteUsers<U extends string> = Record<U, "user" | "admin">;
+
+export interface GatewayFixtureOptions<U extends string> extends TestGatewayOptions {
+  /** Signed in when the gateway starts: `tokens` holds a bearer token for each. */
+  users?: SuiteUsers<U>;
+}
+
+export interface GatewayFixture<U extends string> {
+  /** The gateway of the enclosing describe, started in its beforeAll. */
+  harness: TestGateway;
+  /** A bearer token for each of the suite's users. */
+  tokens: Readonly<Record<U, string>>;
+}
+
+/**
+ * Starts a gateway for the enclosing describe with its users signed in; at the end checks the run was
+ * clean (see expectCleanRun) and closes it. Options that exist only once an earlier beforeAll has run
+ * (a port, a store) are given as a function.
+ */
+export function useTestGateway<U extends string = never>(
+  options: GatewayFixtureOptions<U> | (() => GatewayFixtureOptions<U> | Promise<GatewayFixtureOptions<U>>) = {},
+): GatewayFixture<U> {
+  let tokens: Record<U, string> | undefined;
+  const harness = useInSuite(
+    "the test gateway",
+    async () => {
+      const { users, ...gatewayOptions } = typeof options === "function" ? await options() : options;
+      const started = await startTestGateway(gatewayOptions);
+      try {
+        const issued = {} as Record<U, string>;
+        for (const [user, role] of Object.entries(users ?? {}) as Array<[U, "user" | "admin"]>) issued[user] = await started.token(user, { admin: role === "admin" });
+        tokens = issued;
+        return started;
+      } catch (error) {
+        await started.close();
+        throw error;
+      }
+    },
+    async (started) => {
+      try {
+        expectCleanRun(started);
+      } finally {
+        await started.close();
+      }
+    },
+  );
+  return { harness, tokens: lateBound("the suite's tokens", () => tokens) };
+}
+
+/** A gateway of its own for part of one test (another configuration): `use` runs against it, then the run is checked clean and it closes. */
+export async function withTestGateway<T>(options: TestGatewayOptions, use: (harness: TestGateway) => Promise<T>): Promise<T> {
+  const harness = await startTestGateway(options);
+  try {
+    const result = await use(harness);
+    expectCleanRun(harness);
+    return result;
+  } finally {
+    await harness.close();
   }
 }

@@ -4,7 +4,7 @@
  * misbehaviour the graphql-ws client never commits (no connection_init at all).
  */
 import type { GraphQLFormattedError } from "graphql";
-import { createClient, type Client } from "graphql-ws";
+import { createClient, type Client, type ClientOptions } from "graphql-ws";
 import WebSocket from "ws";
 
 export const ITEM_STATUS_CHANGED = /* GraphQL */ `
@@ -77,6 +77,18 @@ export function websocketUrl(graphqlUrl: string): string {
   return graphqlUrl.replace(/^http/, "ws");
 }
 
+/** A graphql-ws client of the gateway over a real WebSocket, with the bearer token (if any) in connection_init. */
+export function graphqlWsClient(graphqlUrl: string, token: string | null, options: Omit<ClientOptions, "url" | "webSocketImpl"> = {}): Client {
+  return createClient({
+    url: websocketUrl(graphqlUrl),
+    webSocketImpl: WebSocket,
+    connectionParams: token === null ? {} : { authorization: `Bearer ${token}` },
+    // A refused or expired connection must stay refused: no reconnect behind the test's back.
+    retryAttempts: 0,
+    ...options,
+  });
+}
+
 /** Subscribes to itemStatusChanged over a real WebSocket, with the bearer token in connection_init. */
 export function subscribeToItemStatus(graphqlUrl: string, token: string | null, options: SubscribeOptions = {}): ItemStatusSubscription {
   const events: ReceivedItemEvent[] = [];
@@ -87,12 +99,8 @@ export function subscribeToItemStatus(graphqlUrl: string, token: string | null, 
   let ended = false;
   const authorization = options.authorization !== undefined ? options.authorization : token === null ? null : `Bearer ${token}`;
 
-  const client: Client = createClient({
-    url: websocketUrl(graphqlUrl),
-    webSocketImpl: WebSocket,
+  const client = graphqlWsClient(graphqlUrl, null, {
     connectionParams: authorization === null ? {} : { authorization },
-    // A refused or expired connection must stay refused: no reconnect behind the test's back.
-    retryAttempts: 0,
     on: {
       connected: () => {
         acknowledged = true;

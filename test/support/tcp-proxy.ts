@@ -1,7 +1,10 @@
 import net from "node:net";
 import type { AddressInfo } from "node:net";
+import { afterAll } from "vitest";
 import { openStore, type Store } from "../../src/datasources/store/store.js";
 import { dropSchema, POSTGRES_URL, uniqueSchema } from "./databases.js";
+import { useTestGateway, type TestGateway } from "./gateway-harness.js";
+import { lateBound } from "./suite-fixture.js";
 
 /** A TCP proxy the test controls, to take a real server (PostgreSQL) away from the gateway and give it back. */
 export interface TcpProxy {
@@ -16,6 +19,20 @@ export interface TcpProxy {
   /** Connections refused while cut. */
   readonly refused: number;
   close(): Promise<void>;
+}
+
+/** Listens on a random port of 127.0.0.1 and resolves with the port. */
+export async function listenOnLoopback(server: net.Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+/** A port of 127.0.0.1 nothing listens on (a server that is gone). */
+export async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  const port = await listenOnLoopback(server);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 /** Listens on a random port of 127.0.0.1 and forwards each connection to target. */
@@ -47,10 +64,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     client.once("close", () => upstream.destroy());
     upstream.once("close", () => client.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = await listenOnLoopback(server);
 
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     cut() {
       isCut = true;
       for (const socket of sockets) socket.destroy();
@@ -85,4 +102,18 @@ export async function openStoreBehindProxy(): Promise<{ proxy: TcpProxy; store: 
   const schema = uniqueSchema();
   const store = await openStore({ databaseUrl: proxied.toString(), postgres: { schema } });
   return { proxy, store, cleanup: () => dropSchema(schema) };
+}
+
+/** A gateway for the enclosing describe whose PostgreSQL store sits behind a proxy the tests cut and restore. */
+export function useGatewayOnCuttablePostgres(): { harness: TestGateway; proxy: TcpProxy } {
+  let proxy: TcpProxy | undefined;
+  const { harness } = useTestGateway(async () => {
+    const opened = await openStoreBehindProxy();
+    proxy = opened.proxy;
+    // The proxy goes last: the store is closed through it.
+    return { store: { store: opened.store, cleanup: () => opened.cleanup().finally(() => opened.proxy.close()) } };
+  });
+  // After-hooks run last-registered first: the link is back before the gateway stops, whatever a test left cut.
+  afterAll(() => proxy?.restore());
+  return { harness, proxy: lateBound("the store's proxy", () => proxy) };
 }

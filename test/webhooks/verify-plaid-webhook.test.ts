@@ -1,6 +1,4 @@
 import { createHash, randomUUID } from "node:crypto";
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import { base64url, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, type JWTPayload } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createPlaidApi } from "../../src/datasources/plaid/plaid-client.js";
@@ -9,7 +7,9 @@ import { PlaidApiError } from "../../src/domain/errors.js";
 import { createLogger } from "../../src/logger.js";
 import { PlaidWebhookVerifier, WebhookRejectedError, type PlaidWebhookVerifierOptions, type WebhookRejectionReason } from "../../src/webhooks/verify-plaid-webhook.js";
 import { expectNoFidelityViolations, startTestSimulator, type SimulatorHarness } from "../support/simulator-harness.js";
-import { linkSandboxItem, startWebhookReceiver, waitUntil, type WebhookReceiver } from "../simulator/support.js";
+import { closedPort } from "../support/tcp-proxy.js";
+import { waitUntil } from "../support/wait-until.js";
+import { linkSandboxItem, startWebhookReceiver, type WebhookReceiver } from "../simulator/support.js";
 
 const logger = createLogger({ level: "silent" });
 const KEY_PATH = "/webhook_verification_key/get";
@@ -555,14 +555,6 @@ describe("rejection messages", () => {
 });
 
 /** A local port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 describe("the unknown-kid errors it relies on", () => {
   it("come from Plaid as INVALID_WEBHOOK_VERIFICATION_KEY_ID through the data source", async () => {
     const error = await plaid.getWebhookVerificationKey(randomUUID()).then(

@@ -8,9 +8,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ItemEvent } from "../../src/domain/item-event.js";
 import { SandboxResetLoginDocument, ViewerDocument } from "../generated/graphql.js";
 import { postgresAvailable } from "../support/databases.js";
-import { expectCleanRun, startTestGateway, type TestGateway } from "../support/gateway-harness.js";
+import { useTestGateway, type TestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";
-import { startWebhookReceiver, type WebhookReceiver } from "../simulator/support.js";
+import { useWebhookReceiver } from "../simulator/support.js";
 import {
   accessTokenOf,
   captureLoginError,
@@ -34,37 +34,28 @@ const clearWebhookFaults = (harness: TestGateway) => fetch(`${harness.simulatorU
 const eventView = (event: ItemEvent) => ({ itemId: event.itemId, previousStatus: event.previousStatus, status: event.status, cause: event.cause });
 
 describe("Plaid webhooks reaching the gateway", () => {
-  let harness: TestGateway;
-  let receiver: WebhookReceiver;
-  let token: string;
+  const { harness, tokens } = useTestGateway({ users: { alice: "user" } });
+  const receiver = useWebhookReceiver();
 
   beforeAll(async () => {
-    harness = await startTestGateway();
     // Before the gateway has seen any key: Plaid retires its first signing key, so a webhook signed with it
     // later is one signed with a key Plaid calls expired (and that the gateway never had reason to trust).
     await harness.control("/simulator/keys/rotate", { expire_current: true });
-    receiver = await startWebhookReceiver();
-    token = await harness.token("alice");
   });
   afterEach(async () => {
     await clearWebhookFaults(harness);
   });
-  afterAll(async () => {
-    expectCleanRun(harness);
-    await receiver.close();
-    await harness.close();
-  });
 
   it("a user whose bank login breaks sees the Item ask for a new login, recorded once and pushed live", async () => {
-    const itemId = await createSandboxItem(harness, token);
+    const itemId = await createSandboxItem(harness, tokens.alice);
     const bus = listenToBus(harness, await ownerOf(harness, itemId));
     const itemGetsBefore = harness.callsTo("/item/get", 0, itemId);
 
-    const reset = await harness.graphql(SandboxResetLoginDocument, { itemId }, token);
+    const reset = await harness.graphql(SandboxResetLoginDocument, { itemId }, tokens.alice);
     expect(reset.data?.sandboxResetLogin).toBe(true);
     await harness.settle();
 
-    const item = await itemState(harness, token, itemId);
+    const item = await itemState(harness, tokens.alice, itemId);
     expect(item).toMatchObject({ status: "LOGIN_REQUIRED", recommendedAction: "UPDATE_LOGIN", error: { errorType: "ITEM_ERROR", errorCode: "ITEM_LOGIN_REQUIRED" } });
     expect(item.history.edges.map((edge) => edge.node)).toEqual([
       { previousStatus: "HEALTHY", status: "LOGIN_REQUIRED", cause: "ERROR" },
@@ -93,7 +84,7 @@ describe("Plaid webhooks reaching the gateway", () => {
     beforeAll(async () => {
       // A healthy Item the gateway knows; its webhooks go to a local receiver, so the real signed ERROR
       // webhooks Plaid sends for it can be replayed to the gateway as they are, or altered.
-      itemId = await createSandboxItem(harness, token);
+      itemId = await createSandboxItem(harness, tokens.alice);
       await harness.settle();
       await redirectWebhooks(harness, receiver, itemId);
       genuine = await captureLoginError(harness, receiver, itemId);
@@ -286,11 +277,11 @@ describe("Plaid webhooks reaching the gateway", () => {
     expect(bus.events).toEqual([]);
     bus.unsubscribe();
     // Still serving.
-    expect((await harness.graphql(ViewerDocument, {}, token)).status).toBe(200);
+    expect((await harness.graphql(ViewerDocument, {}, tokens.alice)).status).toBe(200);
   });
 
   it("a TRANSACTIONS webhook is answered 200, recorded as ignored_type, and changes nothing", async () => {
-    const itemId = await createSandboxItem(harness, token, { products: ["transactions"] });
+    const itemId = await createSandboxItem(harness, tokens.alice, { products: ["transactions"] });
     await harness.settle();
     const bus = listenToBus(harness, await ownerOf(harness, itemId));
 
@@ -307,29 +298,18 @@ describe("Plaid webhooks reaching the gateway", () => {
     ]);
     expect(await receipts(harness, itemId)).toMatchObject([{ webhook_type: "TRANSACTIONS", webhook_code: "DEFAULT_UPDATE", outcome: "ignored_type" }]);
     expect((await eventsOf(harness, itemId)).map((event) => event.cause)).toEqual(["LINKED"]);
-    expect(await itemState(harness, token, itemId)).toMatchObject({ status: "HEALTHY", recommendedAction: "NONE", newAccountsAvailable: false });
+    expect(await itemState(harness, tokens.alice, itemId)).toMatchObject({ status: "HEALTHY", recommendedAction: "NONE", newAccountsAvailable: false });
     expect(bus.events).toEqual([]);
     bus.unsubscribe();
   });
 });
 
 describe.each(stores)("the same webhook delivered 10 times at once (%s store)", (store) => {
-  let harness: TestGateway;
-  let receiver: WebhookReceiver;
-
-  beforeAll(async () => {
-    harness = await startTestGateway({ store });
-    receiver = await startWebhookReceiver();
-  });
-  afterAll(async () => {
-    expectCleanRun(harness);
-    await receiver.close();
-    await harness.close();
-  });
+  const { harness, tokens } = useTestGateway({ store, users: { bob: "user" } });
+  const receiver = useWebhookReceiver();
 
   it("is answered 200 every time and taken in exactly once: one receipt, one event, one publish", async () => {
-    const token = await harness.token("bob");
-    const itemId = await createSandboxItem(harness, token);
+    const itemId = await createSandboxItem(harness, tokens.bob);
     await harness.settle();
     await redirectWebhooks(harness, receiver, itemId);
     const webhook = await captureLoginError(harness, receiver, itemId);

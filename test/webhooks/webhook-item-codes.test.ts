@@ -2,40 +2,29 @@
  * Every ITEM webhook code, fired by Plaid (the simulator) and delivered to the gateway as Plaid delivers
  * it: what a user then sees of the Item. Then delivery as it really happens: out of order, and twice.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { SandboxFireWebhookDocument, SandboxResetLoginDocument } from "../generated/graphql.js";
-import { expectCleanRun, startTestGateway, type TestGateway } from "../support/gateway-harness.js";
+import { useTestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";
-import { startWebhookReceiver, type WebhookReceiver } from "../simulator/support.js";
+import { useWebhookReceiver } from "../simulator/support.js";
 import { accessTokenOf, deliveries, eventsOf, itemState, listenToBus, ownerOf, receipts, redirectWebhooks, webhookUrl, type ItemState } from "./webhook-support.js";
 
 const DAY_MS = 86_400_000;
 
-let harness: TestGateway;
-let receiver: WebhookReceiver;
-let token: string;
+const { harness, tokens } = useTestGateway({ users: { carol: "user" } });
+const receiver = useWebhookReceiver();
 
-beforeAll(async () => {
-  harness = await startTestGateway();
-  receiver = await startWebhookReceiver();
-  token = await harness.token("carol");
-});
 afterEach(async () => {
   await fetch(`${harness.simulatorUrl}/simulator/webhooks/faults`, { method: "DELETE" });
 });
-afterAll(async () => {
-  expectCleanRun(harness);
-  await receiver.close();
-  await harness.close();
-});
 
 async function resetLogin(itemId: string) {
-  const result = await harness.graphql(SandboxResetLoginDocument, { itemId }, token);
+  const result = await harness.graphql(SandboxResetLoginDocument, { itemId }, tokens.carol);
   expect(result.data?.sandboxResetLogin).toBe(true);
 }
 
 async function fire(itemId: string, code: string) {
-  const result = await harness.graphql(SandboxFireWebhookDocument, { itemId, code: code as never }, token);
+  const result = await harness.graphql(SandboxFireWebhookDocument, { itemId, code: code as never }, tokens.carol);
   expect(result.errors).toBeUndefined();
   expect(result.data?.sandboxFireWebhook).toBe(true);
 }
@@ -92,7 +81,7 @@ const CASES: CodeCase[] = [
     prepare: async (itemId) => {
       await resetLogin(itemId);
       await harness.settle();
-      expect((await itemState(harness, token, itemId)).status).toBe("LOGIN_REQUIRED");
+      expect((await itemState(harness, tokens.carol, itemId)).status).toBe("LOGIN_REQUIRED");
     },
     outcome: "applied",
     expected: {},
@@ -174,7 +163,7 @@ const CASES: CodeCase[] = [
 
 describe("every ITEM webhook code, fired by Plaid and delivered to the gateway", () => {
   it.each(CASES.map((c) => [c.code, c] as const))("%s: the Item shows what Plaid said", async (code, c) => {
-    const itemId = await createSandboxItem(harness, token);
+    const itemId = await createSandboxItem(harness, tokens.carol);
     await c.prepare?.(itemId);
     await harness.settle();
     const historyBefore = (await eventsOf(harness, itemId)).length;
@@ -190,7 +179,7 @@ describe("every ITEM webhook code, fired by Plaid and delivered to the gateway",
     expect(received).toMatchObject([{ webhook_type: "ITEM" }]);
     expect([c.outcome].flat()).toContain(received[0]!.outcome);
 
-    const item = await itemState(harness, token, itemId);
+    const item = await itemState(harness, tokens.carol, itemId);
     expect(item).toMatchObject({ ...LINKED_ITEM, ...c.expected });
     const history = item.history.edges.map((edge) => edge.node);
     if (c.newest) {
@@ -205,7 +194,7 @@ describe("every ITEM webhook code, fired by Plaid and delivered to the gateway",
 
 describe("webhooks delivered as they really arrive", () => {
   it("ERROR and LOGIN_REPAIRED delivered in reverse order still leave the Item HEALTHY, as Plaid has it", async () => {
-    const itemId = await createSandboxItem(harness, token);
+    const itemId = await createSandboxItem(harness, tokens.carol);
     await harness.settle();
 
     await harness.control("/simulator/webhooks/faults", { mode: "reorder", count: 2 });
@@ -225,7 +214,7 @@ describe("webhooks delivered as they really arrive", () => {
     ]);
 
     expect((await plaidItem(itemId)).error).toBeNull();
-    const item = await itemState(harness, token, itemId);
+    const item = await itemState(harness, tokens.carol, itemId);
     expect(item).toMatchObject({ status: "HEALTHY", recommendedAction: "NONE", error: null });
     // The late ERROR was applied, then confirmed against /item/get, which put the Item back.
     expect(item.history.edges.map((edge) => edge.node)).toEqual([
@@ -236,7 +225,7 @@ describe("webhooks delivered as they really arrive", () => {
   });
 
   it("a webhook Plaid delivers twice is taken in once: one receipt, one event, one publish", async () => {
-    const itemId = await createSandboxItem(harness, token);
+    const itemId = await createSandboxItem(harness, tokens.carol);
     await harness.settle();
     const bus = listenToBus(harness, await ownerOf(harness, itemId));
 
@@ -253,7 +242,7 @@ describe("webhooks delivered as they really arrive", () => {
     expect(await receipts(harness, itemId)).toMatchObject([{ webhook_code: "ERROR", outcome: "applied" }]);
     expect((await eventsOf(harness, itemId)).map((event) => event.cause)).toEqual(["LINKED", "ERROR"]);
     expect(bus.events.map((event) => event.cause)).toEqual(["ERROR"]);
-    expect((await itemState(harness, token, itemId)).status).toBe("LOGIN_REQUIRED");
+    expect((await itemState(harness, tokens.carol, itemId)).status).toBe("LOGIN_REQUIRED");
     bus.unsubscribe();
   });
 });

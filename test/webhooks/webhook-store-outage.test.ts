@@ -3,32 +3,17 @@
  * nothing, and takes the webhook in exactly once when Plaid's retry finds the store back. PostgreSQL is
  * reached through a TCP proxy the test cuts and restores.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { postgresAvailable } from "../support/databases.js";
-import { expectCleanRun, waitUntil, startTestGateway, type TestGateway } from "../support/gateway-harness.js";
+import { waitUntil } from "../support/wait-until.js";
 import { createSandboxItem } from "../support/link-helpers.js";
-import { type TcpProxy, openStoreBehindProxy } from "../support/tcp-proxy.js";
+import { useGatewayOnCuttablePostgres } from "../support/tcp-proxy.js";
 import { accessTokenOf, deliveries, eventsOf, itemState, listenToBus, logEntries, ownerOf, receipts, type Delivery } from "./webhook-support.js";
 
 const withPostgres = await postgresAvailable();
 
 describe.skipIf(!withPostgres)("a webhook arriving while the store is down (PostgreSQL)", () => {
-  let proxy: TcpProxy;
-  let harness: TestGateway;
-
-  beforeAll(async () => {
-    const opened = await openStoreBehindProxy();
-    proxy = opened.proxy;
-    harness = await startTestGateway({ store: { store: opened.store, cleanup: opened.cleanup } });
-  });
-  afterAll(async () => {
-    proxy?.restore();
-    if (harness) {
-      expectCleanRun(harness);
-      await harness.close();
-    }
-    await proxy?.close();
-  });
+  const { harness, proxy } = useGatewayOnCuttablePostgres();
 
   it("is answered 503 and published nowhere, then applied exactly once when Plaid retries after the store is back", async () => {
     const token = await harness.token("dave");
@@ -41,7 +26,7 @@ describe.skipIf(!withPostgres)("a webhook arriving while the store is down (Post
     // Plaid breaks the login on its own side (the gateway's mutation would need the store) and sends ITEM/ERROR.
     const reset = await harness.plaid("/sandbox/item/reset_login", { access_token: accessTokenOf(harness, itemId) });
     expect(reset.status).toBe(200);
-    await waitUntil(async () => (await errorDelivery())?.attempts[0]?.status != null, 10_000, "the first delivery attempt of ITEM/ERROR");
+    await waitUntil(async () => (await errorDelivery())?.attempts[0]?.status != null, { what: "the first delivery attempt of ITEM/ERROR" });
 
     const refused = (await errorDelivery())!;
     expect(refused.attempts[0]).toMatchObject({ status: 503 });
@@ -52,7 +37,7 @@ describe.skipIf(!withPostgres)("a webhook arriving while the store is down (Post
     expect(proxy.refused).toBeGreaterThan(0);
 
     proxy.restore();
-    await waitUntil(async () => (await errorDelivery())?.state === "delivered", 20_000, "Plaid's retry to be delivered");
+    await waitUntil(async () => (await errorDelivery())?.state === "delivered", { timeoutMs: 20_000, what: "Plaid's retry to be delivered" });
     await harness.settle();
 
     const delivered = (await errorDelivery())!;

@@ -2,8 +2,9 @@
 import { createHash } from "node:crypto";
 import { expect } from "vitest";
 import type { ItemEvent } from "../../src/domain/item-event.js";
-import { waitUntil, type TestGateway } from "../support/gateway-harness.js";
-import type { ReceivedWebhook, WebhookReceiver } from "../simulator/support.js";
+import type { TestGateway } from "../support/gateway-harness.js";
+import { waitUntil } from "../support/wait-until.js";
+import type { WebhookReceiver } from "../simulator/support.js";
 
 export const sha256Hex = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
 
@@ -11,7 +12,7 @@ export const sha256Hex = (bytes: Buffer | string) => createHash("sha256").update
 export interface CapturedWebhook {
   body: Buffer;
   header: string;
-  json: Record<string, any>;
+  json: Record<string, unknown>;
 }
 
 export interface Delivery {
@@ -64,18 +65,12 @@ export async function redirectWebhooks(harness: TestGateway, receiver: WebhookRe
 
 /** Waits for the n-th (0-based, default first) webhook with this Item and code at the receiver. */
 export async function received(receiver: WebhookReceiver, itemId: string, code: string, nth = 0): Promise<CapturedWebhook> {
-  let found: ReceivedWebhook | undefined;
-  await waitUntil(
-    () => {
-      found = receiver.received.filter((w) => w.json?.item_id === itemId && w.json?.webhook_code === code)[nth];
-      return found !== undefined;
-    },
-    10_000,
-    `${code} webhook #${nth + 1} for ${itemId} at the receiver`,
-  );
-  const header = found!.headers["plaid-verification"];
+  const found = await waitUntil(() => receiver.received.filter((w) => w.json.item_id === itemId && w.json.webhook_code === code)[nth], {
+    what: `${code} webhook #${nth + 1} for ${itemId} at the receiver`,
+  });
+  const header = found.headers["plaid-verification"];
   if (typeof header !== "string") throw new Error("webhook arrived without Plaid-Verification");
-  return { body: Buffer.from(found!.rawBody, "utf8"), header, json: found!.json };
+  return { body: Buffer.from(found.rawBody, "utf8"), header, json: found.json };
 }
 
 /**
@@ -83,7 +78,7 @@ export async function received(receiver: WebhookReceiver, itemId: string, code: 
  * ITEM/ERROR webhook it sent to the receiver. The Item must already point at the receiver.
  */
 export async function captureLoginError(harness: TestGateway, receiver: WebhookReceiver, itemId: string): Promise<CapturedWebhook> {
-  const nth = receiver.received.filter((w) => w.json?.item_id === itemId && w.json?.webhook_code === "ERROR").length;
+  const nth = receiver.received.filter((w) => w.json.item_id === itemId && w.json.webhook_code === "ERROR").length;
   const reset = await harness.plaid("/sandbox/item/reset_login", { access_token: accessTokenOf(harness, itemId) });
   expect(reset.status).toBe(200);
   return received(receiver, itemId, "ERROR", nth);

@@ -1,4 +1,4 @@
-import { escapeHtml, jsonForScriptElement } from "../page-assets.js";
+import { escapeHtml, renderPageDocument } from "../page-assets.js";
 
 export interface DashboardPageConfig {
   endpoint: string;
@@ -16,11 +16,10 @@ export interface DashboardPageConfig {
 
 export interface DashboardAssetUrls {
   css: string;
-  graphqlWs: string;
   script: string;
 }
 
-/** The dashboard's HTML: static markup, its configuration as a JSON data block, and same-origin scripts only. */
+/** The dashboard's HTML: static markup, its configuration as a JSON data block, and its same-origin script. */
 export function renderDashboardPage(config: DashboardPageConfig, urls: DashboardAssetUrls): string {
   const clientConfig = {
     endpoint: config.endpoint,
@@ -30,17 +29,7 @@ export function renderDashboardPage(config: DashboardPageConfig, urls: Dashboard
     webhookCodes: config.webhookCodes,
   };
   const institutions = config.institutions.map((i) => `<option value="${escapeHtml(i.id)}">${escapeHtml(i.name)}</option>`).join("");
-  return `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>Items · Plaid Item Gateway</title>
-    <link rel="icon" href="data:," />
-    <link rel="stylesheet" href="${escapeHtml(urls.css)}" />
-  </head>
-  <body>
-    <header>
+  const body = `    <header>
       <h1>Plaid Item Gateway · Items</h1>
       <span id="live-status" data-state="offline" aria-live="polite">offline</span>
       <nav>${config.graphiqlPath ? `<a href="${escapeHtml(config.graphiqlPath)}">GraphiQL</a>` : ""}</nav>
@@ -89,11 +78,13 @@ export function renderDashboardPage(config: DashboardPageConfig, urls: Dashboard
         <h2>Live events</h2>
         <ol id="event-log"></ol>
       </section>
-    </main>
-    <script type="application/json" id="dashboard-config">${jsonForScriptElement(clientConfig)}</script>
-    <script src="${escapeHtml(urls.graphqlWs)}"></script>
-    <script src="${escapeHtml(urls.script)}"></script>
-  </body>
-</html>
-`;
+    </main>`;
+  return renderPageDocument({
+    title: "Items · Plaid Item Gateway",
+    iconUrl: "data:,",
+    stylesheetUrl: urls.css,
+    body,
+    config: { elementId: "dashboard-config", value: clientConfig },
+    scriptUrls: [urls.script],
+  });
 }

@@ -1,18 +1,15 @@
 import express, { type RequestHandler, type Router } from "express";
 import type { Authenticator } from "../../auth/authenticator.js";
-import type { SimulatorControl } from "../../datasources/plaid/simulator-control.js";
-import type { Store } from "../../datasources/store/store.js";
 import { GatewayError } from "../../domain/errors.js";
 import type { Logger } from "../../logger.js";
+import type { SimulatorLinkService } from "../../services/simulator-link.service.js";
 
 export const SIMULATOR_LINK_COMPLETE_PATH = "/dashboard/simulator/link/complete";
 
 export interface SimulatorLinkRouteOptions {
   authenticator: Authenticator;
-  store: Store;
-  control: SimulatorControl;
+  simulatorLink: SimulatorLinkService;
   logger: Logger;
-  now?: () => Date;
 }
 
 const STATUS_OF: Partial<Record<GatewayError["code"], number>> = {
@@ -32,7 +29,6 @@ const STATUS_OF: Partial<Record<GatewayError["code"], number>> = {
  * A token that is not the viewer's is answered like one that does not exist.
  */
 export function simulatorLinkRoute(options: SimulatorLinkRouteOptions): Router {
-  const now = options.now ?? (() => new Date());
   const log = options.logger.child({ component: "dashboard" });
 
   const complete: RequestHandler = async (req, res, next) => {
@@ -42,15 +38,9 @@ export function simulatorLinkRoute(options: SimulatorLinkRouteOptions): Router {
       if (typeof linkToken !== "string" || !/^[\x21-\x7e]{1,256}$/.test(linkToken)) {
         throw new GatewayError("BAD_USER_INPUT", 'Send {"linkToken": "link-…"} as JSON');
       }
-      const [session, user] = await Promise.all([options.store.linkSessions.findByToken(linkToken), options.store.users.findByClientUserId(viewer.clientUserId)]);
-      if (!session || (!viewer.isAdmin && (!user || session.userId !== user.id))) {
-        throw new GatewayError("NOT_FOUND", "No such link token for you: create one with createUpdateLinkToken");
-      }
-      if (!session.itemId) throw new GatewayError("BAD_USER_INPUT", "Only update-mode link tokens (createUpdateLinkToken with itemId) can be completed here");
-      if (session.expiresAt.getTime() <= now().getTime()) throw new GatewayError("BAD_USER_INPUT", "The link token has expired: create a new one");
-      const completed = await options.control.completeLink(linkToken);
-      log.info({ itemId: session.itemId, user: viewer.clientUserId }, "update-mode Link completed in the simulator");
-      res.json({ itemId: completed.itemId ?? session.itemId });
+      const { itemId } = await options.simulatorLink.complete(viewer, linkToken);
+      log.info({ itemId, user: viewer.clientUserId }, "update-mode Link completed in the simulator");
+      res.json({ itemId });
     } catch (error) {
       if (error instanceof GatewayError) {
         const status = STATUS_OF[error.code] ?? 500;

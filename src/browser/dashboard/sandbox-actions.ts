@@ -1,0 +1,74 @@
+import {
+  DashboardCompleteUpdateDocument,
+  DashboardCreateItemDocument,
+  DashboardFireWebhookDocument,
+  DashboardResetLoginDocument,
+  DashboardUpdateLinkTokenDocument,
+  type SandboxItemWebhookCode,
+} from "../generated/graphql.js";
+import type { DashboardConfig } from "./dashboard-config.js";
+import { byId, say } from "./dom.js";
+import type { GatewayClient } from "./gateway-client.js";
+import type { ItemTable } from "./item-table.js";
+
+/** Link update mode end to end: an update link token, the user finishing Link (played by the simulator), then completeUpdate. */
+async function completeUpdate(client: GatewayClient, linkCompletePath: string, itemId: string, table: ItemTable): Promise<void> {
+  const { createUpdateLinkToken } = await client.request(DashboardUpdateLinkTokenDocument, { itemId });
+  const response = await fetch(linkCompletePath, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: client.authorization },
+    body: JSON.stringify({ linkToken: createUpdateLinkToken.linkToken }),
+  });
+  const body = (await response.json()) as { error?: string };
+  if (!response.ok) throw new Error(body.error || `HTTP ${response.status}`);
+  const { completeUpdate } = await client.request(DashboardCompleteUpdateDocument, { itemId });
+  table.upsert(completeUpdate);
+  say(`Update mode completed for ${itemId}: ${completeUpdate.status}`, "info");
+}
+
+type RowAction = (client: GatewayClient, itemId: string, row: HTMLTableRowElement) => Promise<void>;
+
+/** The Sandbox actions: create an Item, and per row reset its login, fire a webhook, complete update mode. */
+export function wireSandboxActions(config: DashboardConfig, table: ItemTable, gateway: () => GatewayClient | null): void {
+  // Runs an action as the signed-in user with its button disabled; a failure is shown as the message.
+  const run = (button: HTMLButtonElement, work: (client: GatewayClient) => Promise<void>) => {
+    const client = gateway();
+    if (!client) return;
+    button.disabled = true;
+    work(client)
+      .catch((error: Error) => say(error.message, "error"))
+      .finally(() => (button.disabled = false));
+  };
+
+  const rowActions: Record<string, RowAction> = {
+    "reset-login": async (client, itemId) => {
+      await client.request(DashboardResetLoginDocument, { itemId });
+      say(`Plaid now requires a new login for ${itemId}; its webhook will update the row`, "info");
+    },
+    "fire-webhook": async (client, itemId, row) => {
+      const code = row.querySelector<HTMLSelectElement>("select.webhook-code")!.value as SandboxItemWebhookCode;
+      await client.request(DashboardFireWebhookDocument, { itemId, code });
+      say(`Fired ${code} for ${itemId}`, "info");
+    },
+    "complete-update": (client, itemId) => completeUpdate(client, config.linkCompletePath ?? "", itemId, table),
+  };
+
+  if (config.sandboxActions) {
+    byId<HTMLButtonElement>("create-item").addEventListener("click", (event) => {
+      const institutionId = byId<HTMLSelectElement>("institution").value || null;
+      run(event.currentTarget as HTMLButtonElement, async (client) => {
+        const { sandboxCreateItem } = await client.request(DashboardCreateItemDocument, { institutionId });
+        table.upsert(sandboxCreateItem);
+        say(`Created Item ${sandboxCreateItem.id}`, "info");
+      });
+    });
+  }
+
+  byId("item-rows").addEventListener("click", (event) => {
+    const button = (event.target as Element).closest<HTMLButtonElement>("button[data-action]");
+    const row = button?.closest("tr");
+    const itemId = row?.getAttribute("data-item-id");
+    const action = rowActions[button?.getAttribute("data-action") ?? ""];
+    if (button && row && itemId && action) run(button, (client) => action(client, itemId, row));
+  });
+}

@@ -1,0 +1,5 @@
+/** A .graphql file imported as its text (esbuild's text loader), comments and all. */
+declare module "*.graphql" {
+  const text: string;
+  export default text;
+}

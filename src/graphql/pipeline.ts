@@ -1,0 +1,77 @@
+import type { DocumentNode, GraphQLError, GraphQLSchema } from "graphql";
+import { LRUCache } from "lru-cache";
+import type { GraphqlLimits } from "../config.js";
+import type { Logger } from "../logger.js";
+import type { ContextFactory } from "./context.js";
+import { createErrorFormatter, type ErrorFormatter } from "./format-error.js";
+import { OperationRun, type OperationObserver } from "./operation-run.js";
+import { checkOperation, costErrors, validateDocument, type OperationRequest } from "./query-limits.js";
+import { completeResponse, type ResponseBody, type ResponseContext } from "./response-extensions.js";
+
+/** Validated documents kept per instance, by their text (Apollo keeps its own for HTTP the same way). */
+const DOCUMENT_CACHE_ENTRIES = 1_000;
+/** Bounds the cache by document text too: at most this many characters in all. */
+const DOCUMENT_CACHE_CHARACTERS = 10_000_000;
+
+export interface GraphqlPipelineOptions {
+  schema: GraphQLSchema;
+  limits: GraphqlLimits;
+  createContext: ContextFactory;
+  logger: Logger;
+  /** Told how every operation ended (metrics). */
+  observer?: OperationObserver;
+}
+
+/**
+ * The one GraphQL pipeline both transports adapt (http/apollo-server.ts, subscriptions/graphql-ws-server.ts):
+ * the schema, the operation's context, query limits and cost, error shaping, the request id and
+ * staleData on every answer, and the operation observer. Each rule is written once, here.
+ */
+export class GraphqlPipeline {
+  readonly schema: GraphQLSchema;
+  readonly limits: GraphqlLimits;
+  readonly createContext: ContextFactory;
+  readonly formatError: ErrorFormatter;
+  private readonly observer?: OperationObserver;
+  private readonly documents = new LRUCache<string, DocumentNode>({
+    max: DOCUMENT_CACHE_ENTRIES,
+    maxSize: DOCUMENT_CACHE_CHARACTERS,
+    sizeCalculation: (_document, query) => Math.max(1, query.length),
+  });
+
+  constructor(options: GraphqlPipelineOptions) {
+    this.schema = options.schema;
+    this.limits = options.limits;
+    this.createContext = options.createContext;
+    this.observer = options.observer;
+    this.formatError = createErrorFormatter(options.logger, { hideSchemaDetails: !options.limits.introspection });
+  }
+
+  /** Parses and validates (once per document text), then checks the variables and prices the operation. */
+  prepare(request: OperationRequest): { document: DocumentNode } | { errors: GraphQLError[] } {
+    let document = this.documents.get(request.query);
+    if (!document) {
+      const validated = validateDocument(this.schema, this.limits, request.query);
+      if ("errors" in validated) return validated;
+      document = validated.document;
+      this.documents.set(request.query, document);
+    }
+    const errors = checkOperation(this.schema, this.limits, document, request);
+    return errors.length > 0 ? { errors } : { document };
+  }
+
+  /** The cost limit alone, for a transport that parses, validates and checks variables itself (Apollo). */
+  costErrors(document: DocumentNode, request: Omit<OperationRequest, "query">): GraphQLError[] {
+    return costErrors(this.schema, document, request.operationName, request.variables, this.limits.maxCost);
+  }
+
+  /** Adds the request id to every error and the staleData report to an answer. */
+  completeResponse<T extends ResponseBody>(body: T, context: ResponseContext | undefined): T {
+    return completeResponse(body, context);
+  }
+
+  /** Starts timing an operation for the observer. */
+  startOperation(operationName: string | null | undefined): OperationRun {
+    return new OperationRun(this.observer, operationName);
+  }
+}

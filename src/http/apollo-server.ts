@@ -1,0 +1,61 @@
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { GraphQLError } from "graphql";
+import type { Server } from "node:http";
+import { limitParseOptions, limitRules } from "../graphql/limit-rules.js";
+import type { GraphqlPipeline } from "../graphql/pipeline.js";
+import { VALIDATION_FAILED } from "../graphql/query-limits.js";
+import type { GatewayContext } from "../resolvers/context.js";
+import type { Logger } from "../logger.js";
+
+/**
+ * The pipeline's rules as Apollo hooks: the operation observer around each request, the cost limit
+ * once Apollo has resolved the operation (before execution), and the request id and staleData on the answer.
+ */
+function pipelinePlugin(pipeline: GraphqlPipeline): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ request }) {
+      const run = pipeline.startOperation(request.operationName);
+      return {
+        async didResolveOperation({ document, operationName, request }) {
+          const [error] = pipeline.costErrors(document, { operationName, variables: request.variables });
+          if (error) throw new GraphQLError(error.message, { extensions: { code: VALIDATION_FAILED, http: { status: 400 } } });
+        },
+        async willSendResponse(requestContext) {
+          const { response, contextValue } = requestContext;
+          const body = response.body;
+          if (body.kind === "single") body.singleResult = pipeline.completeResponse(body.singleResult, contextValue);
+          else body.initialResult = pipeline.completeResponse(body.initialResult, contextValue);
+          const sent = body.kind === "single" ? body.singleResult.errors : body.initialResult.errors;
+          run.describe({ name: requestContext.operationName, type: requestContext.operation?.operation }, requestContext.document);
+          if (sent?.length || requestContext.errors?.length) run.fail();
+          run.end();
+        },
+      };
+    },
+  };
+}
+
+/** Apollo Server for POST /graphql, adapting the GraphQL pipeline (graphql-ws adapts the same one). */
+export function createApolloServer(pipeline: GraphqlPipeline, httpServer: Server, logger: Logger): ApolloServer<GatewayContext> {
+  return new ApolloServer<GatewayContext>({
+    schema: pipeline.schema,
+    parseOptions: limitParseOptions(pipeline.limits),
+    validationRules: limitRules(pipeline.limits),
+    // The limit rules refuse __schema and __type themselves when introspection is off, as over WebSocket.
+    introspection: true,
+    formatError: pipeline.formatError,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    logger: {
+      debug: (message) => logger.debug(message),
+      info: (message) => logger.info(message),
+      warn: (message) => logger.warn(message),
+      error: (message) => logger.error(message),
+    },
+    // Apollo's landing page loads its code from a CDN; browsers get the gateway's own offline GraphiQL instead (graphiql-page.ts).
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), pipelinePlugin(pipeline)],
+  });
+}

@@ -1,0 +1,130 @@
+import type { Queryable } from "../datasources/store/database.js";
+import type { Store } from "../datasources/store/store.js";
+import type { TokenCipher } from "../datasources/store/token-cipher.js";
+import { NotFoundError, type PlaidApiError } from "../domain/errors.js";
+import type { ItemEvent, NewItemEvent } from "../domain/item-event.js";
+import { statusForCallError } from "../domain/item-health.js";
+import { applyCallError, applyLinked, applyPlaidRead, type ItemTransition } from "../domain/item-transitions.js";
+import type { Account, ItemSnapshot, PlaidItemState } from "../domain/item.js";
+import type { StoredItem } from "../domain/stored-item.js";
+import type { UserRecord } from "../domain/user.js";
+import type { Logger } from "../logger.js";
+import type { ItemEventPublisher } from "./item-event-ports.js";
+
+/** One transition inside a caller's transaction, and what it stored. */
+export interface AppliedTransition<T extends ItemTransition> {
+  current: StoredItem;
+  transition: T;
+  snapshot: ItemSnapshot;
+  event: ItemEvent | null;
+}
+
+/**
+ * The one place Items change: a pure transition computes the next snapshot and event, both are stored
+ * in one transaction with the row locked, and after the commit the event is published.
+ */
+export class ItemLedger {
+  constructor(
+    private readonly store: Store,
+    private readonly cipher: TokenCipher,
+    private readonly publisher: ItemEventPublisher,
+    private readonly logger: Logger,
+    readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Stores a fresh /item/get read; a changed status is recorded and published with the given cause. */
+  applyPlaidRead(itemId: string, read: PlaidItemState, cause: string): Promise<ItemSnapshot> {
+    return this.transition(itemId, (current, now) => applyPlaidRead(current.snapshot, read, now, cause));
+  }
+
+  /** Moves one Item through the status machine. A removed Item loses its access token here. */
+  async transition(itemId: string, next: (current: StoredItem, now: Date) => ItemTransition): Promise<ItemSnapshot> {
+    const [snapshot] = await this.transitionAll([itemId], next);
+    return snapshot!;
+  }
+
+  /** The same for several Items in one transaction: all move, or none does. Answers in the order given. */
+  async transitionAll(itemIds: readonly string[], next: (current: StoredItem, now: Date) => ItemTransition): Promise<ItemSnapshot[]> {
+    const now = this.now();
+    const unique = [...new Set(itemIds)];
+    const results = await this.store.db.transaction(async (tx) => {
+      // Every row is locked (in one order) before the first event is appended: appending takes the
+      // log's lock, and waiting for a row while holding it would deadlock with a one-Item transition.
+      const rows = await this.store.items.findByIdsForUpdate(unique, tx);
+      if (rows.length !== unique.length) throw new NotFoundError("Item");
+      const moved = new Map<string, ItemSnapshot>();
+      const pending: NewItemEvent[] = [];
+      for (const current of rows) {
+        const { snapshot, event } = next(current, now);
+        moved.set(current.snapshot.itemId, snapshot);
+        if (snapshot === current.snapshot) continue;
+        await this.saveSnapshot(tx, current, snapshot);
+        if (event) pending.push({ itemId: snapshot.itemId, userId: snapshot.userId, ...event, occurredAt: now });
+      }
+      const events: ItemEvent[] = [];
+      for (const event of pending) events.push(await this.store.events.append(tx, event));
+      return { moved, events };
+    });
+    await this.publishAll(results.events);
+    return itemIds.map((itemId) => results.moved.get(itemId)!);
+  }
+
+  /**
+   * One transition inside the caller's transaction: locks the row, stores the next snapshot and its
+   * event. Null when the Item does not exist. The caller publishes the event after committing.
+   */
+  async applyWithin<T extends ItemTransition>(tx: Queryable, itemId: string, now: Date, next: (current: StoredItem, now: Date) => T): Promise<AppliedTransition<T> | null> {
+    const current = await this.store.items.findByIdForUpdate(itemId, tx);
+    if (!current) return null;
+    const transition = next(current, now);
+    const { snapshot, event } = transition;
+    if (snapshot === current.snapshot) return { current, transition, snapshot, event: null };
+    await this.saveSnapshot(tx, current, snapshot);
+    const stored = event ? await this.store.events.append(tx, { itemId, userId: snapshot.userId, ...event, occurredAt: now }) : null;
+    return { current, transition, snapshot, event: stored };
+  }
+
+  /** Records what a failed Plaid call says about the Item (once: a repeat of the same error changes nothing). */
+  async recordCallError(itemId: string, error: PlaidApiError): Promise<void> {
+    // Rate limits, outages and invalid requests say nothing about the Item: no transaction for them.
+    if (statusForCallError(error.plaid) === null) return;
+    const { errorType, errorCode, errorCodeReason, message, displayMessage } = error.plaid;
+    try {
+      await this.transition(itemId, (current, now) => applyCallError(current.snapshot, { errorType, errorCode, errorCodeReason, message, displayMessage }, now));
+    } catch (failure) {
+      this.logger.warn({ itemId, err: failure }, "could not record an Item error answered by Plaid");
+    }
+  }
+
+  /** Stores a newly linked Item with its sealed access token and its first accounts answer, and records LINKED. */
+  async recordLinkedItem(user: UserRecord, accessToken: string, read: PlaidItemState, countryCodes: string[], accounts: Account[] | null): Promise<ItemSnapshot> {
+    const now = this.now();
+    const { snapshot, event } = applyLinked(user.id, read, countryCodes, accounts?.map((account) => account.id) ?? [], now);
+    const sealed = this.cipher.seal(accessToken, read.itemId);
+    const stored = await this.store.db.transaction(async (tx) => {
+      await this.store.items.insert(snapshot, sealed, tx);
+      if (accounts) await this.store.reads.put(snapshot.itemId, "accounts", accounts, now, tx);
+      return this.store.events.append(tx, { itemId: snapshot.itemId, userId: user.id, ...event!, occurredAt: now });
+    });
+    await this.publishAll([stored]);
+    return snapshot;
+  }
+
+  /** Publishes committed events in log order. */
+  async publishAll(events: readonly ItemEvent[]): Promise<void> {
+    for (const event of [...events].sort((a, b) => a.sequence - b.sequence)) {
+      try {
+        await this.publisher.publish(event);
+      } catch (error) {
+        // The event is committed; subscribers that miss it catch up from the log with `after`.
+        this.logger.warn({ itemId: event.itemId, sequence: event.sequence, err: error }, "publishing an Item event failed");
+      }
+    }
+  }
+
+  /** Stores a changed snapshot; a removed Item loses its access token here. */
+  private async saveSnapshot(tx: Queryable, current: StoredItem, snapshot: ItemSnapshot): Promise<void> {
+    await this.store.items.saveSnapshot(snapshot, tx);
+    if (snapshot.status === "REMOVED" && current.accessToken) await this.store.items.clearAccessToken(snapshot.itemId, tx);
+  }
+}
