@@ -1,6 +1,22 @@
 import path from "node:path";
-import type { GraphqlLimits, LogFormat, LogLevel, PlaidEnv } from "./config.js";
 import { ConfigError, decodeKey, readInt, readList, readPort, readSwitch, readUrl, type EnvReader } from "./config-values.js";
+
+/** Where Plaid calls go: the built-in simulator, or Plaid's own sandbox or production. */
+export type PlaidEnv = "simulator" | "sandbox" | "production";
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+/** One JSON object per line, or human-readable lines for a terminal. */
+export type LogFormat = "json" | "pretty";
+
+/** Limits every GraphQL operation must stay within, over HTTP and WebSocket alike. */
+export interface GraphqlLimits {
+  introspection: boolean;
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxTokens: number;
+  maxDocumentBytes: number;
+  maxCost: number;
+}
 
 const PLAID_ENVS: readonly PlaidEnv[] = ["simulator", "sandbox", "production"];
 const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];

@@ -4,12 +4,8 @@ import { readAuth, readGraphql, readLogging, readPlaid, readServer, readTokenKey
 import { envReader } from "./config-values.js";
 
 export { ConfigError, decodeKey } from "./config-values.js";
-
-/** Where Plaid calls go: the built-in simulator, or Plaid's own sandbox or production. */
-export type PlaidEnv = "simulator" | "sandbox" | "production";
-export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
-/** One JSON object per line, or human-readable lines for a terminal. */
-export type LogFormat = "json" | "pretty";
+export type { GraphqlLimits, LogFormat, LogLevel, PlaidEnv } from "./config-sections.js";
+import type { GraphqlLimits, LogFormat, LogLevel, PlaidEnv } from "./config-sections.js";
 
 export interface Config {
   port: number;
@@ -70,17 +66,6 @@ export interface Config {
   logLevel: LogLevel;
   /** LOG_FORMAT; by default pretty for the embedded default (no DATABASE_URL, REDIS_URL or auth configured), JSON otherwise. */
   logFormat: LogFormat;
-}
-
-/** Limits every GraphQL operation must stay within, over HTTP and WebSocket alike. */
-export interface GraphqlLimits {
-  introspection: boolean;
-  maxDepth: number;
-  maxAliases: number;
-  maxDirectives: number;
-  maxTokens: number;
-  maxDocumentBytes: number;
-  maxCost: number;
 }
 
 export interface DataPaths {

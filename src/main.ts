@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { signDevToken } from "./auth/dev-token.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { openStore } from "./datasources/store/store.js";
+import { isClientUserId } from "./domain/viewer.js";
 import { createLogger } from "./logger.js";
 import { buildGatewaySchema } from "./graphql/schema.js";
 import { readOrCreateSecretFile } from "./secret-file.js";
@@ -138,7 +139,7 @@ async function token(config: Config, rest: string[]): Promise<number> {
     allowPositionals: false,
   });
   if (!values.user) throw new UsageError("token needs --user <id> (the application's user id, used as the token subject)");
-  if (!/^[^\u0000-\u001f\u007f]{1,128}$/.test(values.user)) throw new UsageError("--user must be 1-128 printable characters");
+  if (!isClientUserId(values.user)) throw new UsageError("--user must be 1-128 printable characters");
   if (!/^\d+\s?(s|m|h|d)$/.test(values["expires-in"]!)) throw new UsageError("--expires-in must look like 30m, 12h or 7d");
   if (config.auth.jwksUrl) throw new UsageError("AUTH_JWKS_URL is set: tokens come from your identity provider, not from this command");
   const secret = config.auth.jwtSecret ? new TextEncoder().encode(config.auth.jwtSecret) : readOrCreateSecretFile(config.paths.authSecretFile);

@@ -8,6 +8,7 @@ import type { Config } from "./config.js";
 import { createPlaidApi } from "./datasources/plaid/plaid-client.js";
 import { PlaidDataSource, type PlaidCallRecord } from "./datasources/plaid/plaid-datasource.js";
 import type { PlaidResilienceOptions } from "./datasources/plaid/plaid-policies.js";
+import { migrationsComplete } from "./datasources/store/migrate.js";
 import { openStore, type Store } from "./datasources/store/store.js";
 import { openTokenCipher } from "./datasources/store/token-keys.js";
 import { createContextFactory } from "./graphql/context.js";
@@ -193,7 +194,8 @@ async function serveHttp(config: Config, core: Core, options: GatewayOptions, lo
   app.disable("x-powered-by");
   app.use(requestLogging(logger));
   app.use(securityHeaders());
-  app.use(healthRoutes({ db: core.store.db, eventBusHealth: () => core.events.health(), redisConfigured: Boolean(config.redisUrl), logger }));
+  const storeProbe = { ping: () => core.store.db.query("SELECT 1"), migrationsComplete: () => migrationsComplete(core.store.db) };
+  app.use(healthRoutes({ store: storeProbe, eventBusHealth: () => core.events.health(), redisConfigured: Boolean(config.redisUrl), logger }));
   app.get("/metrics", core.metrics.handler);
   const httpServer: Server = createServer(app);
   // Stopping runs in reverse: WebSockets close first, then Apollo drains HTTP (letting requests in

@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import { GatewayError } from "../domain/errors.js";
-import type { Viewer } from "../domain/viewer.js";
+import { isClientUserId, type Viewer } from "../domain/viewer.js";
 
 /** The bearer token is missing, expired or not ours. */
 export class UnauthenticatedError extends GatewayError {
@@ -21,8 +21,6 @@ export interface AuthenticatorOptions {
 
 /** Algorithms accepted from a JWKS: asymmetric only, so a public key can never be used as an HMAC secret. */
 const JWKS_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
-/** client_user_id rules Plaid applies (1-128 characters), plus no control characters. */
-const SUBJECT = /^[^\u0000-\u001f\u007f]{1,128}$/;
 
 /** Verifies bearer JWTs and turns them into viewers. */
 export class Authenticator {
@@ -60,7 +58,7 @@ export class Authenticator {
       throw new UnauthenticatedError("Invalid token");
     }
     const subject = payload.sub;
-    if (typeof subject !== "string" || !SUBJECT.test(subject)) {
+    if (typeof subject !== "string" || !isClientUserId(subject)) {
       throw new UnauthenticatedError("Token subject must be the application's user id (1-128 characters)");
     }
     const roles = Array.isArray(payload.roles) ? payload.roles : [];

@@ -1,13 +1,19 @@
 import express, { type Router } from "express";
-import type { Database } from "../datasources/store/database.js";
-import { migrationsComplete } from "../datasources/store/migrate.js";
 import type { Logger } from "../logger.js";
 
 /** How long the store may take to answer a readiness check. */
 const STORE_CHECK_TIMEOUT_MS = 2_000;
 
+/** What readiness asks of the store. */
+export interface StoreProbe {
+  /** Resolves when the store answers a query. */
+  ping(): Promise<unknown>;
+  /** Whether every migration is applied. */
+  migrationsComplete(): Promise<boolean>;
+}
+
 export interface HealthOptions {
-  db: Database;
+  store: StoreProbe;
   /** Whether the live fan-out reaches other instances ("degraded" while Redis is configured but unreachable). */
   eventBusHealth: () => "ok" | "degraded";
   /** Whether REDIS_URL is set: only then is Redis part of readiness. */
@@ -29,7 +35,7 @@ export interface ReadinessChecks {
  * connected; 503 otherwise. Both answer with check results only, never error details.
  */
 export function healthRoutes(options: HealthOptions): Router {
-  const { db, eventBusHealth, redisConfigured } = options;
+  const { store: probe, eventBusHealth, redisConfigured } = options;
   const timeoutMs = options.storeTimeoutMs ?? STORE_CHECK_TIMEOUT_MS;
   const log = options.logger.child({ component: "readiness" });
   const router = express.Router();
@@ -38,7 +44,7 @@ export function healthRoutes(options: HealthOptions): Router {
 
   const check = async (): Promise<{ ready: boolean; checks: ReadinessChecks }> => {
     let storeError: unknown = null;
-    const store = await withTimeout(db.query("SELECT 1"), timeoutMs).then(
+    const store = await withTimeout(probe.ping(), timeoutMs).then(
       () => "ok" as const,
       (error: unknown) => {
         storeError = error;
@@ -47,7 +53,7 @@ export function healthRoutes(options: HealthOptions): Router {
     );
     const migrations =
       store === "ok"
-        ? await withTimeout(migrationsComplete(db), timeoutMs).then(
+        ? await withTimeout(probe.migrationsComplete(), timeoutMs).then(
             (complete) => (complete ? ("complete" as const) : ("pending" as const)),
             () => "unknown" as const,
           )

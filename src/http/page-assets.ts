@@ -10,7 +10,7 @@ import { gzip as gzipCallback } from "node:zlib";
 const gzip = promisify(gzipCallback);
 
 /** Where the pages' scripts, styles and icons are served from (same origin, never a CDN). */
-export const ASSETS_PATH = "/assets";
+const ASSETS_PATH = "/assets";
 
 /** The package's root: the nearest folder with a package.json above this module (src/http or dist/http alike). */
 function packageRoot(): string {
@@ -129,7 +129,7 @@ export class PageAssets {
 }
 
 /** Text for a <script type="application/json"> block: no "<" can close the element early. */
-export function jsonForScriptElement(value: unknown): string {
+function jsonForScriptElement(value: unknown): string {
   return JSON.stringify(value)
     .replace(/</g, "\\u003c")
     .replace(/>/g, "\\u003e")

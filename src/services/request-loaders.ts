@@ -1,24 +1,13 @@
 import DataLoader from "dataloader";
-import type { ConsentEvent } from "../domain/consent.js";
 import { NotFoundError } from "../domain/errors.js";
-import type { Account, ItemSnapshot, PlaidItemState } from "../domain/item.js";
 import type { StoredItem } from "../domain/stored-item.js";
 import type { UserRecord } from "../domain/user.js";
+import type { Viewer } from "../domain/viewer.js";
 import type { ItemGate } from "./item-gate.js";
 import type { ItemPlaidReads } from "./item-plaid-reads.js";
-import type { StaleDataCollector } from "./stale-data.js";
+import type { Loaders, RenewableScope } from "./request-scope.js";
+import { StaleDataCollector } from "./stale-data.js";
 import type { UsersService } from "./users.service.js";
-
-/** Per-request loaders: each distinct (Plaid endpoint, Item) and each row is fetched at most once per request. */
-export interface Loaders {
-  storedItem: DataLoader<string, StoredItem | null>;
-  user: DataLoader<string, UserRecord | null>;
-  itemGet: DataLoader<string, PlaidItemState>;
-  accounts: DataLoader<string, Account[]>;
-  consentEvents: DataLoader<string, ConsentEvent[]>;
-  /** Snapshots already brought up to date in this request, so a second look neither calls Plaid nor writes again. */
-  freshSnapshots: Map<string, Promise<ItemSnapshot>>;
-}
 
 export interface LoaderSources {
   gate: ItemGate;
@@ -50,4 +39,20 @@ export function createLoaders({ gate, reads, users }: LoaderSources, staleData: 
     consentEvents: new DataLoader((itemIds) => reads.consentEvents(itemIds, rowOf, staleData)),
     freshSnapshots: new Map(),
   };
+}
+
+/** Opens the scope of one request for the viewer. */
+export function openRequestScope(viewer: Viewer, sources: LoaderSources): RenewableScope {
+  let user: Promise<UserRecord> | undefined;
+  const staleData = new StaleDataCollector();
+  const scope: RenewableScope = {
+    viewer,
+    staleData,
+    loaders: createLoaders(sources, staleData),
+    user: () => (user ??= sources.users.ensure(viewer.clientUserId)),
+    renewLoaders: () => {
+      scope.loaders = createLoaders(sources, staleData);
+    },
+  };
+  return scope;
 }

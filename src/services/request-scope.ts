@@ -1,7 +1,21 @@
+import type DataLoader from "dataloader";
+import type { ConsentEvent } from "../domain/consent.js";
+import type { Account, ItemSnapshot, PlaidItemState } from "../domain/item.js";
+import type { StoredItem } from "../domain/stored-item.js";
 import type { UserRecord } from "../domain/user.js";
 import type { Viewer } from "../domain/viewer.js";
-import { createLoaders, type LoaderSources, type Loaders } from "./request-loaders.js";
-import { StaleDataCollector } from "./stale-data.js";
+import type { StaleDataCollector } from "./stale-data.js";
+
+/** Per-request loaders: each distinct (Plaid endpoint, Item) and each row is fetched at most once per request. */
+export interface Loaders {
+  storedItem: DataLoader<string, StoredItem | null>;
+  user: DataLoader<string, UserRecord | null>;
+  itemGet: DataLoader<string, PlaidItemState>;
+  accounts: DataLoader<string, Account[]>;
+  consentEvents: DataLoader<string, ConsentEvent[]>;
+  /** Snapshots already brought up to date in this request, so a second look neither calls Plaid nor writes again. */
+  freshSnapshots: Map<string, Promise<ItemSnapshot>>;
+}
 
 /** What one request carries through the services: who asks, its per-request loaders and what it served stale. */
 export interface RequestScope {
@@ -16,20 +30,4 @@ export interface RequestScope {
 /** A request's scope that can start over with fresh loaders (a subscription does so for each event it delivers). */
 export interface RenewableScope extends RequestScope {
   renewLoaders(): void;
-}
-
-/** Opens the scope of one request for the viewer. */
-export function openRequestScope(viewer: Viewer, sources: LoaderSources): RenewableScope {
-  let user: Promise<UserRecord> | undefined;
-  const staleData = new StaleDataCollector();
-  const scope: RenewableScope = {
-    viewer,
-    staleData,
-    loaders: createLoaders(sources, staleData),
-    user: () => (user ??= sources.users.ensure(viewer.clientUserId)),
-    renewLoaders: () => {
-      scope.loaders = createLoaders(sources, staleData);
-    },
-  };
-  return scope;
 }

@@ -1,4 +1,4 @@
-import type { Loaders } from "./request-loaders.js";
+import type { Loaders } from "./request-scope.js";
 import type { PlaidDataSource } from "../datasources/plaid/plaid-datasource.js";
 import type { Store } from "../datasources/store/store.js";
 import type { PlaidEnv } from "../config.js";

@@ -6,15 +6,15 @@ import { afterAll, beforeAll, describe } from "vitest";
 import { expectCleanRun, startTestGateway, type TestGateway, type TestGatewayOptions } from "../support/gateway-harness.js";
 
 /** Debian's Chromium: the browser the browser tests drive (Playwright's own downloads are not used). */
-export const CHROMIUM = "/usr/bin/chromium";
-export const SCREENSHOTS_DIR = path.resolve("test-output/screenshots");
+const CHROMIUM = "/usr/bin/chromium";
+const SCREENSHOTS_DIR = path.resolve("test-output/screenshots");
 
 /**
  * Makes sure Debian's Chromium is installed: installs it with apt-get when it is missing (one install
  * at a time across test files). Returns null when it is there, or why it is not. In CI a missing
  * browser fails the run; elsewhere the browser tests are skipped and say so.
  */
-export function ensureChromium(): string | null {
+function ensureChromium(): string | null {
   if (existsSync(CHROMIUM)) return null;
   try {
     execFileSync(
@@ -70,7 +70,7 @@ export function useChromiumOnGateway(options: { gateway?: TestGatewayOptions; vi
 }
 
 /** Headless Chromium with the flags this machine needs (no background traffic to Google's hosts); a fresh profile each time. */
-export async function launchChromium(): Promise<Browser> {
+async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

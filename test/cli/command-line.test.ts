@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { jwtVerify } from "jose";
 import { afterAll, describe, expect, it } from "vitest";
+import { SandboxCreateItemDocument, ViewerItemsDocument } from "../generated/graphql.js";
+import { postGraphQL } from "../support/gateway-harness.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const dataDir = mkdtempSync(path.join(tmpdir(), "gateway-cli-"));
@@ -103,17 +105,14 @@ describe("serve on the embedded default", () => {
       });
       const url = /GraphQL\s+(\S+)/.exec(banner)![1]!;
       const token = /\n(eyJ[\w-]+\.[\w-]+\.[\w-]+)\n/.exec(banner)![1]!;
-      const ask = async (query: string) => {
-        const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
-        return (await response.json()) as { data?: any; errors?: unknown[] };
-      };
-      const created = await ask("mutation { sandboxCreateItem { id } }");
+      // What the README has a newcomer do first: create an Item, then list the viewer's Items.
+      const { result: created } = await postGraphQL(url, SandboxCreateItemDocument, {}, token);
       expect(created.errors).toBeUndefined();
-      const listed = await ask("{ viewer { items { id status institution { name } consentEvents { totalCount edges { node { eventCode } } } } } }");
+      const { result: listed } = await postGraphQL(url, ViewerItemsDocument, {}, token);
       expect(listed.errors).toBeUndefined();
-      expect(listed.data.viewer.items).toEqual([
+      expect(listed.data?.viewer.items).toEqual([
         expect.objectContaining({
-          id: created.data.sandboxCreateItem.id,
+          id: created.data?.sandboxCreateItem.id,
           status: "HEALTHY",
           institution: { name: "First Platypus Bank" },
           consentEvents: expect.objectContaining({ totalCount: 4 }),

@@ -1,31 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { recommendedAction, statusForPlaidError, statusFromPlaidRead } from "../../src/domain/item-health.js";
 import { applyLinked, applyPlaidRead } from "../../src/domain/item-transitions.js";
-import { ITEM_STATUSES, type ItemStatus, type PlaidErrorInfo, type PlaidItemState } from "../../src/domain/item.js";
-import { makeSnapshot } from "../support/factories.js";
+import { ITEM_STATUSES, type ItemStatus } from "../../src/domain/item.js";
+import { makeSnapshot, plaidError, plaidItemState } from "../support/factories.js";
 
-const error = (errorCode: string, errorType = "ITEM_ERROR"): PlaidErrorInfo => ({ errorType, errorCode, errorCodeReason: null, message: errorCode, displayMessage: null });
 const now = new Date("2030-06-01T12:00:00Z");
 const days = (n: number) => new Date(now.getTime() + n * 86_400_000);
-
-const read = (overrides: Partial<PlaidItemState> = {}): PlaidItemState => {
-  const {
-    userId: _u,
-    status: _s,
-    newAccountsAvailable: _n,
-    disconnectAt: _d,
-    disconnectReason: _r,
-    revokedAccountIds: _a,
-    accountIds: _i,
-    countryCodes: _c,
-    syncedAt: _y,
-    statusChangedAt: _t,
-    linkedAt: _l,
-    removedAt: _m,
-    ...plaid
-  } = makeSnapshot({ userId: "u" });
-  return { ...plaid, ...overrides };
-};
 
 describe("Item status from what Plaid reports", () => {
   it.each([
@@ -36,7 +16,7 @@ describe("Item status from what Plaid reports", () => {
     ["INSTITUTION_DOWN", "ERROR"],
     ["INTERNAL_SERVER_ERROR", "ERROR"],
   ])("%s means %s", (code, status) => {
-    expect(statusForPlaidError(error(code))).toBe(status);
+    expect(statusForPlaidError(plaidError(code))).toBe(status);
   });
 
   it("no error means no error status", () => {
@@ -52,7 +32,7 @@ describe("Item status from what Plaid reports", () => {
   it("a pending disconnect announced by webhook holds until its time, unless Plaid reports an error", () => {
     const pending = makeSnapshot({ userId: "u", status: "PENDING_DISCONNECT", disconnectAt: days(3) });
     expect(statusFromPlaidRead(pending, { error: null, consentExpiresAt: null }, now)).toBe("PENDING_DISCONNECT");
-    expect(statusFromPlaidRead(pending, { error: error("ITEM_LOGIN_REQUIRED"), consentExpiresAt: null }, now)).toBe("LOGIN_REQUIRED");
+    expect(statusFromPlaidRead(pending, { error: plaidError("ITEM_LOGIN_REQUIRED"), consentExpiresAt: null }, now)).toBe("LOGIN_REQUIRED");
     const passed = { ...pending, disconnectAt: days(-1) };
     expect(statusFromPlaidRead(passed, { error: null, consentExpiresAt: null }, now)).toBe("HEALTHY");
   });
@@ -87,8 +67,8 @@ describe("recommended action", () => {
 describe("reconciling a snapshot with /item/get", () => {
   it("takes Plaid's fields and reports a status change with a new change time", () => {
     const before = makeSnapshot({ userId: "u", statusChangedAt: days(-10), syncedAt: days(-10) });
-    const { snapshot, event } = applyPlaidRead(before, read({ error: error("ITEM_LOGIN_REQUIRED"), billedProducts: ["auth"] }), now);
-    expect(event).toEqual({ previousStatus: "HEALTHY", status: "LOGIN_REQUIRED", cause: "RECONCILED", error: error("ITEM_LOGIN_REQUIRED") });
+    const { snapshot, event } = applyPlaidRead(before, plaidItemState({ error: plaidError("ITEM_LOGIN_REQUIRED"), billedProducts: ["auth"] }), now);
+    expect(event).toEqual({ previousStatus: "HEALTHY", status: "LOGIN_REQUIRED", cause: "RECONCILED", error: plaidError("ITEM_LOGIN_REQUIRED") });
     expect(snapshot.status).toBe("LOGIN_REQUIRED");
     expect(snapshot.billedProducts).toEqual(["auth"]);
     expect(snapshot.syncedAt).toEqual(now);
@@ -98,7 +78,7 @@ describe("reconciling a snapshot with /item/get", () => {
 
   it("keeps the change time when only fields changed", () => {
     const before = makeSnapshot({ userId: "u", statusChangedAt: days(-10), syncedAt: days(-10) });
-    const { snapshot, event } = applyPlaidRead(before, read({ products: ["transactions", "auth"] }), now);
+    const { snapshot, event } = applyPlaidRead(before, plaidItemState({ products: ["transactions", "auth"] }), now);
     expect(event).toBeNull();
     expect(snapshot.statusChangedAt).toEqual(days(-10));
     expect(snapshot.syncedAt).toEqual(now);
@@ -106,17 +86,17 @@ describe("reconciling a snapshot with /item/get", () => {
 
   it("never revives a removed Item", () => {
     const removed = makeSnapshot({ userId: "u", status: "REMOVED", removedAt: days(-1) });
-    expect(applyPlaidRead(removed, read(), now)).toEqual({ snapshot: removed, event: null });
+    expect(applyPlaidRead(removed, plaidItemState(), now)).toEqual({ snapshot: removed, event: null });
   });
 
   it("clears disconnect details once the Item leaves PENDING_DISCONNECT", () => {
     const pending = makeSnapshot({ userId: "u", status: "PENDING_DISCONNECT", disconnectAt: days(2), disconnectReason: "INSTITUTION_MIGRATION" });
-    const { snapshot } = applyPlaidRead(pending, read({ error: error("ITEM_LOGIN_REQUIRED") }), now);
+    const { snapshot } = applyPlaidRead(pending, plaidItemState({ error: plaidError("ITEM_LOGIN_REQUIRED") }), now);
     expect(snapshot).toMatchObject({ status: "LOGIN_REQUIRED", disconnectAt: null, disconnectReason: null });
   });
 
   it("a newly linked Item starts from Plaid's read and the session's countries", () => {
-    const { snapshot, event } = applyLinked("u", read({ error: error("ITEM_LOGIN_REQUIRED") }), ["GB"], ["acc1"], now);
+    const { snapshot, event } = applyLinked("u", plaidItemState({ error: plaidError("ITEM_LOGIN_REQUIRED") }), ["GB"], ["acc1"], now);
     expect(snapshot).toMatchObject({
       userId: "u",
       status: "LOGIN_REQUIRED",

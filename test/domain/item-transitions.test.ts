@@ -1,29 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { statusForCallError } from "../../src/domain/item-health.js";
 import { applyCallError, applyRemoval, applyUpdateCompleted } from "../../src/domain/item-transitions.js";
-import { ITEM_STATUSES, type PlaidErrorInfo, type PlaidItemState } from "../../src/domain/item.js";
-import { makeSnapshot } from "../support/factories.js";
+import { ITEM_STATUSES } from "../../src/domain/item.js";
+import { makeSnapshot, plaidError, plaidItemState } from "../support/factories.js";
 
 const now = new Date("2030-01-01T00:00:00Z");
-const error = (errorCode: string, errorType = "ITEM_ERROR"): PlaidErrorInfo => ({ errorType, errorCode, errorCodeReason: null, message: errorCode, displayMessage: null });
-const plaidRead = (overrides: Partial<PlaidItemState> = {}): PlaidItemState => {
-  const {
-    userId: _u,
-    status: _s,
-    newAccountsAvailable: _n,
-    disconnectAt: _d,
-    disconnectReason: _r,
-    revokedAccountIds: _a,
-    accountIds: _i,
-    countryCodes: _c,
-    syncedAt: _y,
-    statusChangedAt: _t,
-    linkedAt: _l,
-    removedAt: _m,
-    ...plaid
-  } = makeSnapshot({ userId: "u" });
-  return { ...plaid, ...overrides };
-};
 
 describe("learning from errors answered by any Plaid call", () => {
   it.each([
@@ -41,28 +22,28 @@ describe("learning from errors answered by any Plaid call", () => {
 
   it.each(ITEM_STATUSES.filter((s) => s !== "REMOVED" && s !== "LOGIN_REQUIRED"))("ITEM_LOGIN_REQUIRED moves a %s Item to LOGIN_REQUIRED with one event", (status) => {
     const before = makeSnapshot({ userId: "u", status });
-    const { snapshot, event } = applyCallError(before, error("ITEM_LOGIN_REQUIRED"), now);
-    expect(snapshot).toMatchObject({ status: "LOGIN_REQUIRED", error: error("ITEM_LOGIN_REQUIRED"), statusChangedAt: now });
-    expect(event).toEqual({ previousStatus: status, status: "LOGIN_REQUIRED", cause: "ITEM_LOGIN_REQUIRED", error: error("ITEM_LOGIN_REQUIRED") });
+    const { snapshot, event } = applyCallError(before, plaidError("ITEM_LOGIN_REQUIRED"), now);
+    expect(snapshot).toMatchObject({ status: "LOGIN_REQUIRED", error: plaidError("ITEM_LOGIN_REQUIRED"), statusChangedAt: now });
+    expect(event).toEqual({ previousStatus: status, status: "LOGIN_REQUIRED", cause: "ITEM_LOGIN_REQUIRED", error: plaidError("ITEM_LOGIN_REQUIRED") });
   });
 
   it("the same error again changes nothing: recorded once", () => {
-    const first = applyCallError(makeSnapshot({ userId: "u" }), error("ITEM_LOGIN_REQUIRED"), now);
-    const again = applyCallError(first.snapshot, error("ITEM_LOGIN_REQUIRED"), new Date(now.getTime() + 1000));
+    const first = applyCallError(makeSnapshot({ userId: "u" }), plaidError("ITEM_LOGIN_REQUIRED"), now);
+    const again = applyCallError(first.snapshot, plaidError("ITEM_LOGIN_REQUIRED"), new Date(now.getTime() + 1000));
     expect(again.event).toBeNull();
     expect(again.snapshot).toBe(first.snapshot);
   });
 
   it("errors that say nothing about the Item change nothing", () => {
     const before = makeSnapshot({ userId: "u" });
-    expect(applyCallError(before, error("RATE_LIMIT", "RATE_LIMIT_EXCEEDED"), now)).toEqual({ snapshot: before, event: null });
+    expect(applyCallError(before, plaidError("RATE_LIMIT", "RATE_LIMIT_EXCEEDED"), now)).toEqual({ snapshot: before, event: null });
   });
 
   it("ITEM_NOT_FOUND removes the Item; a removed Item learns nothing more", () => {
-    const { snapshot, event } = applyCallError(makeSnapshot({ userId: "u" }), error("ITEM_NOT_FOUND"), now);
+    const { snapshot, event } = applyCallError(makeSnapshot({ userId: "u" }), plaidError("ITEM_NOT_FOUND"), now);
     expect(snapshot).toMatchObject({ status: "REMOVED", removedAt: now });
     expect(event).toMatchObject({ status: "REMOVED", cause: "ITEM_NOT_FOUND" });
-    expect(applyCallError(snapshot, error("ITEM_LOGIN_REQUIRED"), now).event).toBeNull();
+    expect(applyCallError(snapshot, plaidError("ITEM_LOGIN_REQUIRED"), now).event).toBeNull();
   });
 });
 
@@ -81,26 +62,26 @@ describe("removal", () => {
 
 describe("completing update mode", () => {
   it("a repaired login becomes HEALTHY, recorded as UPDATE_COMPLETED", () => {
-    const broken = makeSnapshot({ userId: "u", status: "LOGIN_REQUIRED", error: error("ITEM_LOGIN_REQUIRED"), accountIds: ["a"] });
-    const { snapshot, event } = applyUpdateCompleted(broken, plaidRead({ error: null }), ["a"], now);
+    const broken = makeSnapshot({ userId: "u", status: "LOGIN_REQUIRED", error: plaidError("ITEM_LOGIN_REQUIRED"), accountIds: ["a"] });
+    const { snapshot, event } = applyUpdateCompleted(broken, plaidItemState({ error: null }), ["a"], now);
     expect(snapshot).toMatchObject({ status: "HEALTHY", error: null, syncedAt: now, statusChangedAt: now });
     expect(event).toEqual({ previousStatus: "LOGIN_REQUIRED", status: "HEALTHY", cause: "UPDATE_COMPLETED", error: null });
   });
 
   it("clears new accounts only when the shared accounts changed", () => {
     const flagged = makeSnapshot({ userId: "u", newAccountsAvailable: true, accountIds: ["a", "b"] });
-    expect(applyUpdateCompleted(flagged, plaidRead(), ["b", "a"], now).snapshot.newAccountsAvailable).toBe(true);
-    const changed = applyUpdateCompleted(flagged, plaidRead(), ["a", "b", "c"], now).snapshot;
+    expect(applyUpdateCompleted(flagged, plaidItemState(), ["b", "a"], now).snapshot.newAccountsAvailable).toBe(true);
+    const changed = applyUpdateCompleted(flagged, plaidItemState(), ["a", "b", "c"], now).snapshot;
     expect(changed).toMatchObject({ newAccountsAvailable: false, accountIds: ["a", "b", "c"] });
   });
 
   it("keeps the stored accounts when they could not be read", () => {
     const flagged = makeSnapshot({ userId: "u", newAccountsAvailable: true, accountIds: ["a"] });
-    expect(applyUpdateCompleted(flagged, plaidRead(), null, now).snapshot).toMatchObject({ newAccountsAvailable: true, accountIds: ["a"] });
+    expect(applyUpdateCompleted(flagged, plaidItemState(), null, now).snapshot).toMatchObject({ newAccountsAvailable: true, accountIds: ["a"] });
   });
 
   it("a removed Item stays removed", () => {
     const removed = makeSnapshot({ userId: "u", status: "REMOVED", removedAt: now });
-    expect(applyUpdateCompleted(removed, plaidRead(), [], now)).toEqual({ snapshot: removed, event: null });
+    expect(applyUpdateCompleted(removed, plaidItemState(), [], now)).toEqual({ snapshot: removed, event: null });
   });
 });

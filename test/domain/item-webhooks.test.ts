@@ -1,21 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { applyItemWebhook, type ItemWebhook, type ItemWebhookCode } from "../../src/domain/item-webhooks.js";
-import type { ItemSnapshot, ItemStatus, PlaidErrorInfo } from "../../src/domain/item.js";
-import { makeSnapshot } from "../support/factories.js";
+import { ITEM_STATUSES, type ItemSnapshot, type ItemStatus, type PlaidErrorInfo } from "../../src/domain/item.js";
+import { makeSnapshot, plaidError } from "../support/factories.js";
 
 const now = new Date("2030-05-01T12:00:00Z");
 const before = new Date("2030-04-01T00:00:00Z");
-const error = (errorCode: string): PlaidErrorInfo => ({ errorType: "ITEM_ERROR", errorCode, errorCodeReason: null, message: errorCode, displayMessage: null });
 const errorOf: Partial<Record<ItemStatus, PlaidErrorInfo>> = {
-  LOGIN_REQUIRED: error("ITEM_LOGIN_REQUIRED"),
-  PERMISSION_REVOKED: error("USER_PERMISSION_REVOKED"),
-  ERROR: error("INSTITUTION_NOT_RESPONDING"),
+  LOGIN_REQUIRED: plaidError("ITEM_LOGIN_REQUIRED"),
+  PERMISSION_REVOKED: plaidError("USER_PERMISSION_REVOKED"),
+  ERROR: plaidError("INSTITUTION_NOT_RESPONDING"),
 };
 const snapshotIn = (status: ItemStatus): ItemSnapshot =>
   makeSnapshot({ userId: "u", status, error: errorOf[status] ?? null, statusChangedAt: before, removedAt: status === "REMOVED" ? before : null });
 
 const webhooks: Record<ItemWebhookCode, ItemWebhook> = {
-  ERROR: { code: "ERROR", error: error("ITEM_LOGIN_REQUIRED") },
+  ERROR: { code: "ERROR", error: plaidError("ITEM_LOGIN_REQUIRED") },
   PENDING_EXPIRATION: { code: "PENDING_EXPIRATION", consentExpiresAt: new Date("2030-05-08T12:00:00Z") },
   PENDING_DISCONNECT: { code: "PENDING_DISCONNECT", reason: "INSTITUTION_MIGRATION", disconnectAt: new Date("2030-05-08T12:00:00Z") },
   USER_PERMISSION_REVOKED: { code: "USER_PERMISSION_REVOKED", error: null },
@@ -28,80 +27,29 @@ const webhooks: Record<ItemWebhookCode, ItemWebhook> = {
 type Expectation = { status: ItemStatus; event: boolean; reconcile: boolean };
 const same = (status: ItemStatus, event = false, reconcile = false): Expectation => ({ status, event, reconcile });
 
+/** A code that leaves every status as it is, but for `changes`; a removed Item never changes and is never heard of. */
+const keeps = (event: boolean, reconcile = false, changes: Partial<Record<ItemStatus, Expectation>> = {}): Record<ItemStatus, Expectation> => ({
+  ...(Object.fromEntries(ITEM_STATUSES.map((status) => [status, same(status, event, reconcile)])) as Record<ItemStatus, Expectation>),
+  REMOVED: same("REMOVED"),
+  ...changes,
+});
+
+/** A code that moves every status to `target`, heard of unless it was already there, and always confirmed with /item/get. */
+const movesTo = (target: ItemStatus): Record<ItemStatus, Expectation> => ({
+  ...(Object.fromEntries(ITEM_STATUSES.map((status) => [status, same(target, status !== target, true)])) as Record<ItemStatus, Expectation>),
+  REMOVED: same("REMOVED"),
+});
+
 /** For every code, from every state: the status after it, whether subscribers hear of it, and whether /item/get must confirm it. */
 const TABLE: Record<ItemWebhookCode, Record<ItemStatus, Expectation>> = {
-  ERROR: {
-    HEALTHY: same("LOGIN_REQUIRED", true, true),
-    LOGIN_REQUIRED: same("LOGIN_REQUIRED", false, true),
-    PENDING_EXPIRATION: same("LOGIN_REQUIRED", true, true),
-    PENDING_DISCONNECT: same("LOGIN_REQUIRED", true, true),
-    PERMISSION_REVOKED: same("LOGIN_REQUIRED", true, true),
-    ERROR: same("LOGIN_REQUIRED", true, true),
-    REMOVED: same("REMOVED"),
-  },
-  PENDING_EXPIRATION: {
-    HEALTHY: same("PENDING_EXPIRATION", true),
-    LOGIN_REQUIRED: same("LOGIN_REQUIRED", true),
-    PENDING_EXPIRATION: same("PENDING_EXPIRATION", true),
-    PENDING_DISCONNECT: same("PENDING_DISCONNECT", true),
-    PERMISSION_REVOKED: same("PERMISSION_REVOKED", true),
-    ERROR: same("ERROR", true),
-    REMOVED: same("REMOVED"),
-  },
-  PENDING_DISCONNECT: {
-    HEALTHY: same("PENDING_DISCONNECT", true),
-    LOGIN_REQUIRED: same("LOGIN_REQUIRED", true),
-    PENDING_EXPIRATION: same("PENDING_DISCONNECT", true),
-    PENDING_DISCONNECT: same("PENDING_DISCONNECT", true),
-    PERMISSION_REVOKED: same("PERMISSION_REVOKED", true),
-    ERROR: same("ERROR", true),
-    REMOVED: same("REMOVED"),
-  },
-  USER_PERMISSION_REVOKED: {
-    HEALTHY: same("PERMISSION_REVOKED", true, true),
-    LOGIN_REQUIRED: same("PERMISSION_REVOKED", true, true),
-    PENDING_EXPIRATION: same("PERMISSION_REVOKED", true, true),
-    PENDING_DISCONNECT: same("PERMISSION_REVOKED", true, true),
-    PERMISSION_REVOKED: same("PERMISSION_REVOKED", false, true),
-    ERROR: same("PERMISSION_REVOKED", true, true),
-    REMOVED: same("REMOVED"),
-  },
-  USER_ACCOUNT_REVOKED: {
-    HEALTHY: same("HEALTHY", true),
-    LOGIN_REQUIRED: same("LOGIN_REQUIRED", true),
-    PENDING_EXPIRATION: same("PENDING_EXPIRATION", true),
-    PENDING_DISCONNECT: same("PENDING_DISCONNECT", true),
-    PERMISSION_REVOKED: same("PERMISSION_REVOKED", true),
-    ERROR: same("ERROR", true),
-    REMOVED: same("REMOVED"),
-  },
-  LOGIN_REPAIRED: {
-    HEALTHY: same("HEALTHY", false, true),
-    LOGIN_REQUIRED: same("HEALTHY", true, true),
-    PENDING_EXPIRATION: same("PENDING_EXPIRATION", false, true),
-    PENDING_DISCONNECT: same("PENDING_DISCONNECT", false, true),
-    PERMISSION_REVOKED: same("PERMISSION_REVOKED", false, true),
-    ERROR: same("ERROR", false, true),
-    REMOVED: same("REMOVED"),
-  },
-  NEW_ACCOUNTS_AVAILABLE: {
-    HEALTHY: same("HEALTHY", true),
-    LOGIN_REQUIRED: same("LOGIN_REQUIRED", true),
-    PENDING_EXPIRATION: same("PENDING_EXPIRATION", true),
-    PENDING_DISCONNECT: same("PENDING_DISCONNECT", true),
-    PERMISSION_REVOKED: same("PERMISSION_REVOKED", true),
-    ERROR: same("ERROR", true),
-    REMOVED: same("REMOVED"),
-  },
-  WEBHOOK_UPDATE_ACKNOWLEDGED: {
-    HEALTHY: same("HEALTHY"),
-    LOGIN_REQUIRED: same("LOGIN_REQUIRED"),
-    PENDING_EXPIRATION: same("PENDING_EXPIRATION"),
-    PENDING_DISCONNECT: same("PENDING_DISCONNECT"),
-    PERMISSION_REVOKED: same("PERMISSION_REVOKED"),
-    ERROR: same("ERROR"),
-    REMOVED: same("REMOVED"),
-  },
+  ERROR: movesTo("LOGIN_REQUIRED"),
+  PENDING_EXPIRATION: keeps(true, false, { HEALTHY: same("PENDING_EXPIRATION", true) }),
+  PENDING_DISCONNECT: keeps(true, false, { HEALTHY: same("PENDING_DISCONNECT", true), PENDING_EXPIRATION: same("PENDING_DISCONNECT", true) }),
+  USER_PERMISSION_REVOKED: movesTo("PERMISSION_REVOKED"),
+  USER_ACCOUNT_REVOKED: keeps(true),
+  LOGIN_REPAIRED: keeps(false, true, { LOGIN_REQUIRED: same("HEALTHY", true, true) }),
+  NEW_ACCOUNTS_AVAILABLE: keeps(true),
+  WEBHOOK_UPDATE_ACKNOWLEDGED: keeps(false),
 };
 
 const cases = Object.entries(TABLE).flatMap(([code, byStatus]) =>
@@ -153,15 +101,15 @@ describe("the Item status machine under ITEM webhooks", () => {
 
   it("an ERROR webhook follows the error it carries", () => {
     const healthy = snapshotIn("HEALTHY");
-    expect(applyItemWebhook(healthy, { code: "ERROR", error: error("INSTITUTION_NOT_RESPONDING") }, now).snapshot.status).toBe("ERROR");
-    expect(applyItemWebhook(healthy, { code: "ERROR", error: error("USER_PERMISSION_REVOKED") }, now).snapshot.status).toBe("PERMISSION_REVOKED");
+    expect(applyItemWebhook(healthy, { code: "ERROR", error: plaidError("INSTITUTION_NOT_RESPONDING") }, now).snapshot.status).toBe("ERROR");
+    expect(applyItemWebhook(healthy, { code: "ERROR", error: plaidError("USER_PERMISSION_REVOKED") }, now).snapshot.status).toBe("PERMISSION_REVOKED");
   });
 
   it("a webhook that does not fit the snapshot changes nothing and asks for confirmation", () => {
     const healthy = snapshotIn("HEALTHY");
     for (const webhook of [
       { code: "ERROR", error: null },
-      { code: "ERROR", error: error("ITEM_NOT_FOUND") },
+      { code: "ERROR", error: plaidError("ITEM_NOT_FOUND") },
       { code: "USER_ACCOUNT_REVOKED", accountId: null },
     ] as ItemWebhook[]) {
       expect(applyItemWebhook(healthy, webhook, now)).toEqual({ snapshot: healthy, event: null, reconcile: true });

@@ -10,14 +10,8 @@ import {
   type CreateUpdateLinkTokenInput,
 } from "../generated/graphql.js";
 import { UPDATE_MODE_RULES } from "../support/update-mode-cases.js";
-import { useTestGateway, type TestGateway } from "../support/gateway-harness.js";
+import { accessTokenOf, useTestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";
-
-/** The access token the simulator handed out for an Item (tests only: the gateway never shows it). */
-function accessTokenOf(harness: TestGateway, itemId: string): string {
-  const exchange = harness.exchanges.find((e) => e.path === "/item/public_token/exchange" && (e.response as { item_id?: string }).item_id === itemId);
-  return (exchange!.response as { access_token: string }).access_token;
-}
 
 /** The /link/token/create body the gateway would send for an update-mode input, to show Plaid refuses it too. */
 function plaidRequestFor(input: UpdateLinkTokenInput, accessToken: string) {

@@ -8,9 +8,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
 import { createLogger, runInRequestScope } from "../../src/logger.js";
 import { ViewerDocument } from "../generated/graphql.js";
-import { useTestGateway, type TestGateway } from "../support/gateway-harness.js";
+import { accessTokenOf, useTestGateway, type TestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";
-import { accessTokenOf, logEntries } from "../webhooks/webhook-support.js";
+import { logEntries } from "../webhooks/webhook-support.js";
 
 const UNKNOWN_PUBLIC_TOKEN = "public-sandbox-00000000-0000-4000-8000-000000000000";
 const ACCESS_LINE_KEYS = new Set(["level", "time", "pid", "hostname", "name", "component", "requestId", "method", "path", "status", "durationMs", "aborted", "msg"]);

@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { ExchangePublicTokenDocument, SandboxResetLoginDocument, ViewerDocument } from "../generated/graphql.js";
-import { useTestGateway, withTestGateway } from "../support/gateway-harness.js";
+import { accessTokenOf, useTestGateway, withTestGateway } from "../support/gateway-harness.js";
 import { waitUntil } from "../support/wait-until.js";
 import { graphqlWsClient, subscribeToItemStatus } from "../support/item-status-subscriptions.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 import { useWebhookReceiver } from "../simulator/support.js";
-import { accessTokenOf, captureLoginError, listenToBus, postWebhook, redirectWebhooks } from "../webhooks/webhook-support.js";
+import { captureLoginError, listenToBus, postWebhook, redirectWebhooks } from "../webhooks/webhook-support.js";
 import { parseExposition, scrape, type Exposition } from "./prometheus-text.js";
 
 /** Runs one operation over graphql-ws and returns what came back. */

@@ -9,6 +9,7 @@ import {
   toGatewayError,
 } from "../../src/datasources/plaid/plaid-errors.js";
 import { PlaidResilience, policyFor, resolveResilienceOptions, type AttemptOptions } from "../../src/datasources/plaid/plaid-policies.js";
+import { sleep } from "../support/wait-until.js";
 
 /** What the HTTP client rejects with when Plaid answers with its error envelope; its config carries the secrets. */
 function httpError(status: number, errorType: string, errorCode: string) {
@@ -160,7 +161,7 @@ describe("PlaidResilience", () => {
     let calls = 0;
     const send = async () => {
       calls += 1;
-      await new Promise((resolve) => setTimeout(resolve, 120));
+      await sleep(120);
       throw httpError(500, "API_ERROR", "INTERNAL_SERVER_ERROR");
     };
     await expect(resilience.execute("/item/get", send)).rejects.toMatchObject({ code: "PLAID_ERROR" });
@@ -183,7 +184,7 @@ describe("PlaidResilience", () => {
   });
 
   it("opens a family's circuit after 5 consecutive failures, fails fast without calling Plaid, and half-opens", async () => {
-    let now = 1_000_000;
+    const now = 1_000_000;
     const resilience = new PlaidResilience({ timeoutMs: 1_000, maxAttempts: 1, breakerHalfOpenAfterMs: 50, now: () => now });
     const plaid = scripted([httpError(500, "API_ERROR", "INTERNAL_SERVER_ERROR")]);
     for (let i = 0; i < 5; i++) await expect(resilience.execute("/consent/events/get", plaid.send)).rejects.toBeInstanceOf(PlaidApiError);
@@ -200,7 +201,7 @@ describe("PlaidResilience", () => {
     await expect(resilience.execute("/accounts/get", scripted([{ ok: 1 }]).send)).resolves.toEqual({ ok: 1 });
 
     // After halfOpenAfter one call goes through; its success closes the circuit.
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await sleep(60);
     const healthy = scripted([{ ok: true }]);
     await expect(resilience.execute("/consent/events/get", healthy.send)).resolves.toEqual({ ok: true });
     expect(healthy.calls).toHaveLength(1);

@@ -8,12 +8,15 @@ import {
   Kind,
   Lexer,
   parse,
+  print,
   Source,
   TokenKind,
   typeFromAST,
+  type DocumentNode,
   type GraphQLFormattedError,
   type GraphQLInputType,
   type GraphQLSchema,
+  type OperationDefinitionNode,
 } from "graphql";
 import type { Client } from "graphql-ws";
 import { readdirSync, readFileSync } from "node:fs";
@@ -24,6 +27,7 @@ import { COST, operationCost } from "../../src/graphql/query-cost.js";
 import { prepareOperation } from "../../src/graphql/query-limits.js";
 import { buildGatewaySchema } from "../../src/graphql/schema.js";
 import { MAX_PAGE_SIZE } from "../../src/services/pagination.js";
+import * as generated from "../generated/graphql.js";
 import { ItemHistoryDocument, ItemsOverviewDocument, SandboxResetLoginDocument } from "../generated/graphql.js";
 import { useTestGateway, type GraphQLResult, type TestGateway } from "../support/gateway-harness.js";
 import { useInSuite } from "../support/suite-fixture.js";
@@ -242,7 +246,7 @@ describe("query limits with the default configuration", () => {
     expect(result.errors).toBeUndefined();
     expect(result.data?.viewer.items.map((item) => item.id)).toEqual([itemId]);
     expect(result.data?.viewer.items[0]?.accounts.length).toBeGreaterThan(0);
-    const outcome = await overSocket(user, readOperation("items-overview.graphql"));
+    const outcome = await overSocket(user, print(ItemsOverviewDocument));
     expect(outcome.results).toEqual([{ data: result.data }]);
   });
 
@@ -327,7 +331,7 @@ describe("query limits from the environment", () => {
   it("a tighter GRAPHQL_MAX_COST refuses the dashboard query (cost 3,201), over HTTP and WebSocket", async () => {
     const before = harness.exchanges.length;
     expectRefusedOverHttp(await harness.graphql(ItemsOverviewDocument, {}, tokens.tight), /^Query cost limit of 3000 exceeded, found 3201\.$/);
-    expectRefusedOverWs(await overSocket(client, readOperation("items-overview.graphql")), /^Query cost limit of 3000 exceeded, found 3201\.$/);
+    expectRefusedOverWs(await overSocket(client, print(ItemsOverviewDocument)), /^Query cost limit of 3000 exceeded, found 3201\.$/);
     expect(harness.exchanges.length).toBe(before);
   });
 });
@@ -392,9 +396,12 @@ describe("NODE_ENV=production", () => {
 
 const OPERATIONS_DIR = path.resolve(import.meta.dirname, "../operations");
 
-function readOperation(file: string): string {
-  return readFileSync(path.join(OPERATIONS_DIR, file), "utf8");
-}
+/** Every operation of test/operations as codegen made it, with the fragments it uses. */
+const OPERATIONS = Object.values(generated).flatMap((value) => {
+  const document = value as DocumentNode;
+  const definition = document.definitions?.find((node): node is OperationDefinitionNode => node.kind === Kind.OPERATION_DEFINITION);
+  return definition ? [{ name: definition.name!.value, definition, query: print(document) }] : [];
+});
 
 /** A value of the type for each variable, with `first` at the largest page: the operation at its most expensive. */
 function worstCaseValue(schema: GraphQLSchema, type: GraphQLInputType, name: string): unknown {
@@ -413,28 +420,29 @@ function worstCaseValue(schema: GraphQLSchema, type: GraphQLInputType, name: str
 describe("the repository's own operations", () => {
   let schema: GraphQLSchema;
   const limits = loadConfig({ PLAID_ENV: "simulator", NODE_ENV: "production" }).graphql;
-  const operations = readdirSync(OPERATIONS_DIR)
-    .filter((file) => file.endsWith(".graphql"))
-    .flatMap((file) => parse(readOperation(file)).definitions.flatMap((definition) => (definition.kind === Kind.OPERATION_DEFINITION ? [{ file, definition }] : [])));
 
   beforeAll(async () => {
     schema = await buildGatewaySchema();
   });
 
   it("are all there", () => {
-    expect(operations.length).toBeGreaterThanOrEqual(18);
+    const written = readdirSync(OPERATIONS_DIR)
+      .filter((file) => file.endsWith(".graphql"))
+      .flatMap((file) => parse(readFileSync(path.join(OPERATIONS_DIR, file), "utf8")).definitions.filter((node) => node.kind === Kind.OPERATION_DEFINITION));
+    expect(OPERATIONS.length).toBeGreaterThanOrEqual(18);
+    expect(OPERATIONS.map(({ name }) => name).sort()).toEqual(written.map((node) => (node as OperationDefinitionNode).name!.value).sort());
   });
 
-  it.each(operations.map(({ file, definition }) => [definition.name?.value ?? file, file, definition] as const))(
+  it.each(OPERATIONS.map(({ name, definition, query }) => [name, definition, query] as const))(
     "%s stays within every default limit, with `first` at its largest",
-    (name, file, definition) => {
+    (name, definition, query) => {
       const variables = Object.fromEntries(
         (definition.variableDefinitions ?? []).map((variable) => [
           variable.variable.name.value,
           worstCaseValue(schema, typeFromAST(schema, variable.type) as GraphQLInputType, variable.variable.name.value),
         ]),
       );
-      const prepared = prepareOperation(schema, limits, { query: readOperation(file), operationName: name, variables });
+      const prepared = prepareOperation(schema, limits, { query, operationName: name, variables });
       expect("errors" in prepared ? prepared.errors.map((error) => error.message) : []).toEqual([]);
       if ("document" in prepared) expect(operationCost(schema, prepared.document, name, variables)).toBeLessThanOrEqual(limits.maxCost);
     },

@@ -10,6 +10,7 @@ import { keyIdFor, TokenCipher } from "../../src/datasources/store/token-cipher.
 import { keyRingPath, loadTokenKeys, openTokenCipher, readKeyRing, readOrCreateKeyRing } from "../../src/datasources/store/token-keys.js";
 import { dropSchema, POSTGRES_URL, storeBackends, uniqueSchema } from "../support/databases.js";
 import { makeSnapshot } from "../support/factories.js";
+import { sleep } from "../support/wait-until.js";
 
 const backends = await storeBackends();
 const root = path.resolve(import.meta.dirname, "../..");
@@ -144,7 +145,7 @@ describe.each(backends)("re-sealing access tokens on $name", (backend) => {
       await tx.query("UPDATE items SET access_token_ciphertext = $2, access_token_key_id = $3 WHERE item_id = $1", [last.itemId, sealed.ciphertext, sealed.keyId]);
     });
     const rotation = resealTokens(store.db, rotated);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     release();
     await gateway;
     const report = await rotation;

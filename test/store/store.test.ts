@@ -5,6 +5,7 @@ import { TokenCipher } from "../../src/datasources/store/token-cipher.js";
 import { randomBytes } from "node:crypto";
 import { makeSnapshot } from "../support/factories.js";
 import { storeBackends } from "../support/databases.js";
+import { sleep } from "../support/wait-until.js";
 
 const backends = await storeBackends();
 const cipher = new TokenCipher([randomBytes(32)]);
@@ -154,7 +155,7 @@ describe.each(backends)("store on $name", (backend) => {
     const user = await store.users.ensure("jane");
     const now = new Date();
     await store.linkSessions.record("link-one", { userId: user.id, itemId: null, countryCodes: ["US"], expiresAt: new Date(now.getTime() + 60_000) });
-    await new Promise((r) => setTimeout(r, 5));
+    await sleep(5);
     await store.linkSessions.record("link-two", { userId: user.id, itemId: null, countryCodes: ["GB"], expiresAt: new Date(now.getTime() + 60_000) });
     expect((await store.linkSessions.latestNewItemSession(user.id, now))?.countryCodes).toEqual(["GB"]);
     expect(await store.linkSessions.latestNewItemSession(user.id, new Date(now.getTime() + 120_000))).toBeNull();

@@ -19,7 +19,7 @@ export async function redisAvailable(): Promise<boolean> {
     await client.ping();
     return true;
   } catch (error) {
-    if (process.env.CI) throw new Error(`Redis at ${REDIS_URL} is required in CI: ${(connectionError ?? (error as Error)).message}`);
+    if (process.env.CI) throw new Error(`Redis at ${REDIS_URL} is required in CI: ${(connectionError ?? (error as Error)).message}`, { cause: error });
     console.warn(
       `\n[tests] Redis at ${REDIS_URL} is not reachable (${(connectionError ?? (error as Error)).message}): Redis event bus tests are skipped on this machine (they run in CI).\n`,
     );

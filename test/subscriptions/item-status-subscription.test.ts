@@ -96,6 +96,25 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
     return { token, itemId };
   }
 
+  /** A new user with one settled Item, subscribed to that Item from now on. */
+  async function subscribedToNewItem(user: string): Promise<{ token: string; itemId: string; subscription: ItemStatusSubscription }> {
+    const { token, itemId } = await userWithItem(user);
+    return { token, itemId, subscription: await subscribeFromNow(token, { itemIds: [itemId] }) };
+  }
+
+  /**
+   * Links one Item while `gate` holds the subscription's stream (`held` says where) and one more once it
+   * lets go; returns both, in that order, once the second one's event has arrived.
+   */
+  async function linkWhileHeld(gate: Gate, subscription: ItemStatusSubscription, token: string, held: string): Promise<[string, string]> {
+    await waitUntil(() => gate.waiting > 0, { what: held });
+    const during = await createSandboxItem(harness, token);
+    gate.open();
+    const closing = await createSandboxItem(harness, token);
+    await waitUntil(() => subscription.eventsOf(closing).length > 0, { what: "the event of the Item linked after the gate opened" });
+    return [during, closing];
+  }
+
   /** Plaid's ITEM/ERROR webhook (ITEM_LOGIN_REQUIRED), taken in and confirmed. */
   async function breakLogin(itemId: string, token: string): Promise<void> {
     const result = await harness.graphql(SandboxResetLoginDocument, { itemId }, token);
@@ -164,8 +183,7 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
     // Plaid's ITEM webhooks carry no id or timestamp: the second ERROR webhook of an Item is byte for byte
     // the first one, yet it reports a new break.
     it("is reported again to the subscriber", async () => {
-      const { token, itemId } = await userWithItem("live-bob");
-      const subscription = await subscribeFromNow(token, { itemIds: [itemId] });
+      const { token, itemId, subscription } = await subscribedToNewItem("live-bob");
 
       await breakLogin(itemId, token);
       await repairLogin(itemId, token);
@@ -315,9 +333,7 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
 
   describe("resuming with after", () => {
     it("a subscriber that reconnects with the cursor of the last event it saw receives exactly the 3 it missed, in order, then live ones, none twice", async () => {
-      const { token, itemId } = await userWithItem("judy");
-
-      const first = await subscribeFromNow(token, { itemIds: [itemId] });
+      const { token, itemId, subscription: first } = await subscribedToNewItem("judy");
       await breakLogin(itemId, token);
       await waitUntil(() => first.events.length > 0, { what: "the first event" });
       expect(first.events.map((event) => event.cause)).toEqual(["ERROR"]);
@@ -386,11 +402,7 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
       streams.replay.close();
       const resumed = subscribe(token, { after: start!.cursor });
       // The stream listens for live events before it reads the log; hold it right there.
-      await waitUntil(() => streams.replay.waiting > 0, { what: "the stream to start reading the log" });
-      const during = await createSandboxItem(harness, token);
-      streams.replay.open();
-      const closing = await createSandboxItem(harness, token);
-      await waitUntil(() => resumed.eventsOf(closing).length > 0, { what: "the event after the switch-over" });
+      const [during, closing] = await linkWhileHeld(streams.replay, resumed, token, "the stream to start reading the log");
 
       expect(resumed.events.map((event) => [event.itemId, event.cause])).toEqual([
         [during, "LINKED"],
@@ -400,18 +412,12 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
     });
 
     it("without after, an event committed while the subscription is being opened is not lost", async () => {
-      const token = await harness.token("mia");
-      await createSandboxItem(harness, token);
-      await harness.settle();
+      const { token } = await userWithItem("mia");
 
       streams.start.close();
       const subscription = subscribe(token);
       // The gateway has read where the stream starts but does not listen for live events yet.
-      await waitUntil(() => streams.start.waiting > 0, { what: "the gateway to read where the stream starts" });
-      const during = await createSandboxItem(harness, token);
-      streams.start.open();
-      const closing = await createSandboxItem(harness, token);
-      await waitUntil(() => subscription.eventsOf(closing).length > 0, { what: "the event after the subscription opened" });
+      const [during, closing] = await linkWhileHeld(streams.start, subscription, token, "the gateway to read where the stream starts");
 
       expect(subscription.events.map((event) => [event.itemId, event.cause])).toEqual([
         [during, "LINKED"],

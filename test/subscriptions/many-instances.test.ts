@@ -2,7 +2,18 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { print } from "graphql";
 import { signDevToken } from "../../src/auth/dev-token.js";
+import {
+  ItemHistoryDocument,
+  RemoveItemDocument,
+  SandboxCreateItemDocument,
+  SandboxFireWebhookDocument,
+  SandboxResetLoginDocument,
+  ViewerDocument,
+  type SandboxItemWebhookCode,
+} from "../generated/graphql.js";
 import { dropSchema, POSTGRES_URL, postgresAvailable, uniqueSchema } from "../support/databases.js";
 import { spawnGateway, type GatewayProcess } from "../support/gateway-process.js";
 import { subscribeToItemStatus, type ItemStatusSubscription, type SubscribeOptions } from "../support/item-status-subscriptions.js";
@@ -17,12 +28,6 @@ const redisUp = await redisAvailable();
 /** This run's own channels, so other runs sharing the machine's Redis stay apart. */
 const channelPrefix = `test-${randomBytes(6).toString("hex")}`;
 const userChannel = (userId: string) => `${channelPrefix}:user:${userId}`;
-
-const CREATE_ITEM = "mutation { sandboxCreateItem { id } }";
-const RESET_LOGIN = "mutation ($itemId: ID!) { sandboxResetLogin(itemId: $itemId) }";
-const FIRE_WEBHOOK = "mutation ($itemId: ID!, $code: SandboxItemWebhookCode!) { sandboxFireWebhook(itemId: $itemId, code: $code) }";
-const REMOVE_ITEM = "mutation ($itemId: ID!) { removeItem(itemId: $itemId) { id status } }";
-const HISTORY = "query ($id: ID!) { item(id: $id) { history(first: 50) { edges { cursor node { cause status } } } } }";
 
 describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one PostgreSQL schema and Redis", () => {
   const jwtSecret = randomBytes(32).toString("hex");
@@ -94,9 +99,7 @@ describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one Post
    * the stream starts before it subscribes there, so from then on nothing the user's Items do is missed.
    */
   async function subscribeOnBFromNow(token: string): Promise<ItemStatusSubscription> {
-    const viewer = await b.graphql<{ viewer: { id: string } }>("{ viewer { id } }", {}, token);
-    expect(viewer.errors).toBeUndefined();
-    const channel = userChannel(viewer.data!.viewer.id);
+    const channel = userChannel((await ask(b, ViewerDocument, {}, token)).viewer.id);
     const subscription = subscribeOn(b, token);
     await waitUntil(async () => subscription.ended || Number(((await redis.pubsub("NUMSUB", channel)) as [string, number])[1]) > 0, {
       timeoutMs: 15_000,
@@ -106,26 +109,36 @@ describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one Post
     return subscription;
   }
 
-  async function ask<T = any>(instance: GatewayProcess, query: string, variables: Record<string, unknown>, token: string): Promise<T> {
-    const result = await instance.graphql<T>(query, variables, token);
-    expect(result.errors, `${instance.name}: ${query}`).toBeUndefined();
+  /** Runs an operation on one instance; it must succeed. */
+  async function ask<T, V extends Record<string, unknown>>(instance: GatewayProcess, document: TypedDocumentNode<T, V>, variables: V, token: string): Promise<T> {
+    const result = await instance.graphql(document, variables, token);
+    expect(result.errors, `${instance.name}: ${print(document).split("\n")[0]}`).toBeUndefined();
     return result.data!;
   }
 
   async function createItemOn(instance: GatewayProcess, token: string): Promise<string> {
-    return (await ask<{ sandboxCreateItem: { id: string } }>(instance, CREATE_ITEM, {}, token)).sandboxCreateItem.id;
+    return (await ask(instance, SandboxCreateItemDocument, {}, token)).sandboxCreateItem.id;
+  }
+
+  /** A new user subscribed on B, with one Item created through A whose LINKED event B has delivered. */
+  async function subscriberOnBWithItemFromA(user: string): Promise<{ token: string; subscription: ItemStatusSubscription; itemId: string }> {
+    const token = await tokenFor(user);
+    const subscription = await subscribeOnBFromNow(token);
+    const itemId = await createItemOn(a, token);
+    await waitUntil(() => subscription.eventsOf(itemId).length > 0, { timeoutMs: 15_000, what: "the LINKED event on B" });
+    return { token, subscription, itemId };
   }
 
   /** The Item's history in the shared event log, oldest first. */
   async function historyOf(instance: GatewayProcess, itemId: string, token: string) {
-    const data = await ask<{ item: { history: { edges: Array<{ cursor: string; node: { cause: string; status: string } }> } } }>(instance, HISTORY, { id: itemId }, token);
-    return data.item.history.edges.map((edge) => ({ cursor: edge.cursor, ...edge.node })).reverse();
+    const data = await ask(instance, ItemHistoryDocument, { id: itemId, first: 50 }, token);
+    return data.item!.history.edges.map((edge) => edge.node).reverse();
   }
 
   /** Has Plaid fire an ITEM webhook and waits until the log holds the event it caused. */
-  async function fireWebhook(itemId: string, code: string, token: string): Promise<void> {
+  async function fireWebhook(itemId: string, code: SandboxItemWebhookCode, token: string): Promise<void> {
     const before = (await historyOf(a, itemId, token)).length;
-    await ask(a, FIRE_WEBHOOK, { itemId, code }, token);
+    await ask(a, SandboxFireWebhookDocument, { itemId, code }, token);
     await waitUntil(async () => (await historyOf(a, itemId, token)).length > before, { timeoutMs: 15_000, what: `the ${code} webhook's event in the log` });
   }
 
@@ -134,7 +147,7 @@ describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one Post
     const subscription = await subscribeOnBFromNow(token);
 
     const itemId = await createItemOn(a, token);
-    expect(await ask(a, RESET_LOGIN, { itemId }, token)).toEqual({ sandboxResetLogin: true });
+    expect(await ask(a, SandboxResetLoginDocument, { itemId }, token)).toEqual({ sandboxResetLogin: true });
     await waitUntil(() => subscription.eventsOf(itemId).length >= 2, { timeoutMs: 15_000, what: "the LINKED and ERROR events on B" });
 
     expect(subscription.events.map((event) => [event.itemId, event.cause, event.previousStatus, event.status])).toEqual([
@@ -154,10 +167,7 @@ describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one Post
   });
 
   it("a subscriber on B that reconnects with after gets the events it missed from the shared log, then live ones, none twice", async () => {
-    const token = await tokenFor("bob");
-    const first = await subscribeOnBFromNow(token);
-    const itemId = await createItemOn(a, token);
-    await waitUntil(() => first.events.length > 0, { timeoutMs: 15_000, what: "the LINKED event on B" });
+    const { token, subscription: first, itemId } = await subscriberOnBWithItemFromA("bob");
     const lastSeen = first.events.at(-1)!;
     expect([lastSeen.itemId, lastSeen.cause]).toEqual([itemId, "LINKED"]);
     await first.close();
@@ -165,7 +175,7 @@ describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one Post
     // Missed while away, all made by A.
     await fireWebhook(itemId, "NEW_ACCOUNTS_AVAILABLE", token);
     await fireWebhook(itemId, "PENDING_DISCONNECT", token);
-    await ask(a, REMOVE_ITEM, { itemId }, token);
+    await ask(a, RemoveItemDocument, { itemId }, token);
     const missed = (await historyOf(b, itemId, token)).slice(1);
     expect(missed.map((event) => event.cause)).toEqual(["NEW_ACCOUNTS_AVAILABLE", "PENDING_DISCONNECT", "REMOVED"]);
 
@@ -175,7 +185,7 @@ describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one Post
 
     // Live ones from A; the last closes the run, so a repeated event would have arrived before it.
     const next = await createItemOn(a, token);
-    await ask(a, REMOVE_ITEM, { itemId: next }, token);
+    await ask(a, RemoveItemDocument, { itemId: next }, token);
     await waitUntil(() => resumed.eventsOf(next).length >= 2, { timeoutMs: 15_000, what: "the live events on B" });
     expect(resumed.events.map((event) => [event.itemId, event.cause])).toEqual([
       [itemId, "NEW_ACCOUNTS_AVAILABLE"],
@@ -189,17 +199,14 @@ describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one Post
   });
 
   it("events made on A while Redis is unreachable reach the subscriber on B once Redis is back", async () => {
-    const token = await tokenFor("carol");
-    const subscription = await subscribeOnBFromNow(token);
-    const itemId = await createItemOn(a, token);
-    await waitUntil(() => subscription.events.length > 0, { timeoutMs: 15_000, what: "the LINKED event on B" });
+    const { token, subscription, itemId } = await subscriberOnBWithItemFromA("carol");
 
     await redisLink.cut();
     await fireWebhook(itemId, "NEW_ACCOUNTS_AVAILABLE", token);
     await redisLink.restore();
 
     await waitUntil(() => subscription.events.length >= 2, { timeoutMs: 30_000, what: "the event made during the outage on B" });
-    await ask(a, REMOVE_ITEM, { itemId }, token);
+    await ask(a, RemoveItemDocument, { itemId }, token);
     await waitUntil(() => subscription.events.length >= 3, { timeoutMs: 15_000, what: "the event made after the outage on B" });
     expect(subscription.events.map((event) => event.cause)).toEqual(["LINKED", "NEW_ACCOUNTS_AVAILABLE", "REMOVED"]);
     expect(subscription.payloads).toHaveLength(3);
@@ -217,11 +224,11 @@ describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one Post
     // A records an event first (its webhook goes to A) …
     await fireWebhook(onA, "NEW_ACCOUNTS_AVAILABLE", token);
     // … then B records one of its own, which its local subscriber gets at once.
-    await ask(b, REMOVE_ITEM, { itemId: onB }, token);
+    await ask(b, RemoveItemDocument, { itemId: onB }, token);
     await waitUntil(() => subscription.eventsOf(onB).length >= 2, { timeoutMs: 15_000, what: "B's own event on B" });
     await redisLink.restore();
 
-    await ask(a, REMOVE_ITEM, { itemId: onA }, token);
+    await ask(a, RemoveItemDocument, { itemId: onA }, token);
     const logged = [...(await historyOf(b, onA, token)), ...(await historyOf(b, onB, token))].map((event) => event.cursor);
     expect(logged).toHaveLength(5);
     await waitUntil(() => subscription.eventsOf(onA).some((event) => event.cause === "REMOVED"), { timeoutMs: 15_000, what: "A's event made after the outage on B" });

@@ -17,7 +17,7 @@ export function postgresAvailable(): Promise<boolean> {
       await client.query("SELECT 1");
       return true;
     } catch (error) {
-      if (inCi) throw new Error(`PostgreSQL at ${POSTGRES_URL} is required in CI: ${(error as Error).message}`);
+      if (inCi) throw new Error(`PostgreSQL at ${POSTGRES_URL} is required in CI: ${(error as Error).message}`, { cause: error });
       console.warn(`\n[tests] PostgreSQL at ${POSTGRES_URL} is not reachable: PostgreSQL store tests are skipped on this machine (they run in CI).\n`);
       return false;
     } finally {

@@ -39,6 +39,27 @@ export interface TestGatewayOptions {
   gateway?: Pick<GatewayOptions, "plaidResilience">;
 }
 
+/** A document to send: generated (typed), parsed, or the text of one. */
+export type GraphQLDocument<T, V> = TypedDocumentNode<T, V> | DocumentNode | string;
+
+/** POSTs one GraphQL operation as a client does (JSON, the bearer token when given); `body` is the answer as sent. */
+export async function postGraphQL<T, V extends Record<string, unknown> = Record<string, unknown>>(
+  url: string,
+  document: GraphQLDocument<T, V>,
+  variables?: V,
+  token?: string | null,
+  headers: Record<string, string> = {},
+): Promise<{ result: GraphQLResult<T>; body: string }> {
+  const query = typeof document === "string" ? document : print(document);
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await response.text();
+  return { result: { status: response.status, ...(JSON.parse(body) as Omit<GraphQLResult<T>, "status">) }, body };
+}
+
 /** A fault the simulator injects into the next calls of one Plaid path. */
 export interface PlaidFault {
   path: string;
@@ -56,7 +77,7 @@ export interface TestGateway {
   simulatorUrl: string;
   token(user: string, options?: { admin?: boolean; expiresIn?: string }): Promise<string>;
   graphql<T, V extends Record<string, unknown> = Record<string, unknown>>(
-    document: TypedDocumentNode<T, V> | DocumentNode | string,
+    document: GraphQLDocument<T, V>,
     variables?: V,
     token?: string | null,
     headers?: Record<string, string>,
@@ -84,6 +105,14 @@ export interface TestGateway {
   /** Plaid calls of one endpoint, optionally for one Item, since the given index of `exchanges`. */
   callsTo(endpoint: string, since?: number, itemId?: string): number;
   close(): Promise<void>;
+}
+
+/** The access token Plaid issued for an Item (the simulator reports every exchange; the gateway never shows it). */
+export function accessTokenOf(harness: TestGateway, itemId: string): string {
+  const exchange = harness.exchanges.find((e) => e.path === "/item/public_token/exchange" && (e.response as { item_id?: string } | null)?.item_id === itemId);
+  const token = (exchange?.response as { access_token?: string } | undefined)?.access_token;
+  if (!token) throw new Error(`no access token seen for ${itemId}`);
+  return token;
 }
 
 /** Plaid tokens and secrets the simulator saw: access and public tokens must appear nowhere, link tokens only in responses. */
@@ -223,17 +252,10 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       capture.registerSecrets([jwt]);
       return jwt;
     },
-    async graphql(document, variables, token, headers = {}) {
-      const query = typeof document === "string" ? document : print(document);
-      const response = await fetch(gateway.graphqlUrl, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      const text = await response.text();
-      responses.push(text);
-      const body = JSON.parse(text) as Omit<GraphQLResult<never>, "status">;
-      return { status: response.status, ...body };
+    async graphql(document, variables, token, headers) {
+      const { result, body } = await postGraphQL(gateway.graphqlUrl, document, variables, token, headers);
+      responses.push(body);
+      return result;
     },
     async plaid(pathname, body) {
       const response = await fetch(`${simulatorUrl}${pathname}`, {

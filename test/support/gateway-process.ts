@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { openLogCapture, type GraphQLResult } from "./gateway-harness.js";
+import { openLogCapture, postGraphQL, type GraphQLDocument, type GraphQLResult } from "./gateway-harness.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -22,7 +22,7 @@ export interface GatewayProcess {
   graphqlUrl: string;
   /** What the process wrote to stdout and stderr so far (for failure messages). */
   output(): string;
-  graphql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResult<T>>;
+  graphql<T, V extends Record<string, unknown> = Record<string, unknown>>(document: GraphQLDocument<T, V>, variables?: V, token?: string): Promise<GraphQLResult<T>>;
   /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -83,14 +83,8 @@ export async function spawnGateway(name: string, env: Record<string, string>, st
     name,
     graphqlUrl,
     output: () => output,
-    async graphql(query, variables, token) {
-      const response = await fetch(graphqlUrl, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await response.json()) as Omit<GraphQLResult<never>, "status">;
-      return { status: response.status, ...body };
+    async graphql(document, variables, token) {
+      return (await postGraphQL(graphqlUrl, document, variables, token)).result;
     },
     stop,
   };

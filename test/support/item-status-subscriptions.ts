@@ -3,42 +3,13 @@
  * WebSocket (the `ws` package), recording everything the gateway sends, plus a bare socket for protocol
  * misbehaviour the graphql-ws client never commits (no connection_init at all).
  */
-import type { GraphQLFormattedError } from "graphql";
+import { print, type GraphQLFormattedError } from "graphql";
 import { createClient, type Client, type ClientOptions } from "graphql-ws";
 import WebSocket from "ws";
+import { ItemStatusChangedDocument, type ItemStatusChangedSubscription } from "../generated/graphql.js";
 
-export const ITEM_STATUS_CHANGED = /* GraphQL */ `
-  subscription ItemStatusChanged($itemIds: [ID!], $after: String) {
-    itemStatusChanged(itemIds: $itemIds, after: $after) {
-      cursor
-      itemId
-      previousStatus
-      status
-      cause
-      occurredAt
-      item {
-        id
-        status
-      }
-      error {
-        errorType
-        errorCode
-      }
-    }
-  }
-`;
-
-/** One `ItemStatusEvent` as a subscriber receives it. */
-export interface ReceivedItemEvent {
-  cursor: string;
-  itemId: string;
-  previousStatus: string | null;
-  status: string;
-  cause: string;
-  occurredAt: string;
-  item: { id: string; status: string };
-  error: { errorType: string; errorCode: string } | null;
-}
+/** One `ItemStatusEvent` as a subscriber receives it (test/operations/item-status-changed.graphql). */
+export type ReceivedItemEvent = ItemStatusChangedSubscription["itemStatusChanged"];
 
 export interface SocketClose {
   code: number;
@@ -116,8 +87,8 @@ export function subscribeToItemStatus(graphqlUrl: string, token: string | null, 
   if (options.itemIds !== undefined) variables.itemIds = options.itemIds;
   if (options.after !== undefined) variables.after = options.after;
 
-  const unsubscribe = client.subscribe<{ itemStatusChanged: ReceivedItemEvent }>(
-    { query: ITEM_STATUS_CHANGED, variables },
+  const unsubscribe = client.subscribe<ItemStatusChangedSubscription>(
+    { query: print(ItemStatusChangedDocument), variables },
     {
       next(result) {
         payloads.push(result);

@@ -8,6 +8,13 @@ export async function createSandboxItem(harness: TestGateway, token: string, var
   return result.data.sandboxCreateItem.id;
 }
 
+/** Creates a Sandbox Item and waits until what Plaid sends about it has been taken in (the gateway is settled). */
+export async function createSettledItem(harness: TestGateway, token: string, variables: { institutionId?: string; products?: string[] } = {}): Promise<string> {
+  const itemId = await createSandboxItem(harness, token, variables);
+  await harness.settle();
+  return itemId;
+}
+
 /** Goes through Link as a user would: link token from the gateway, Link finished at the simulator, public token exchanged. */
 export async function linkItemThroughLink(harness: TestGateway, token: string, products: string[] = ["transactions"], countryCodes?: string[]) {
   const created = await harness.graphql(CreateLinkTokenDocument, { input: { products, ...(countryCodes ? { countryCodes } : {}) } }, token);

@@ -45,9 +45,19 @@ export function loadPlaidSpec(): Promise<PlaidSpecValidator> {
   return cached;
 }
 
-type Schema = Record<string, any>;
+/** A schema object (OpenAPI or JSON Schema), read keyword by keyword. */
+type Schema = { [keyword: string]: unknown };
+/** A request or response body: its schema by media type. */
+interface Body {
+  content?: Record<string, { schema?: Schema }>;
+}
+interface OperationObject {
+  requestBody?: Body;
+  responses?: Record<string, Body>;
+}
+/** The parts of the spec the validator reads. */
 interface OpenApiDocument {
-  paths: Record<string, Record<string, any>>;
+  paths: Record<string, Partial<Record<"post" | "get" | "put" | "patch" | "delete", OperationObject>>>;
   components: { schemas: Record<string, Schema> };
 }
 /** One operation: the component names of its JSON bodies (null: the body is not JSON). */
@@ -141,18 +151,18 @@ function createValidator(doc: OpenApiDocument): PlaidSpecValidator {
   };
 }
 
-function readOperation(path: string, item: Record<string, any>): Operation | undefined {
+function readOperation(path: string, item: OpenApiDocument["paths"][string]): Operation | undefined {
   const op = item.post ?? item.get ?? item.put ?? item.patch ?? item.delete;
   if (!op) return undefined;
   const responses: Record<string, string | null> = {};
-  for (const [status, response] of Object.entries<any>(op.responses ?? {})) {
+  for (const [status, response] of Object.entries(op.responses ?? {})) {
     responses[status] = componentOf(path, response);
   }
   return { request: (op.requestBody && componentOf(path, op.requestBody)) ?? undefined, responses };
 }
 
 /** Component name of a request/response's JSON body, or null when it has no JSON body. */
-function componentOf(path: string, body: { content?: Record<string, { schema?: Schema }> }): string | null {
+function componentOf(path: string, body: Body): string | null {
   const schema = body.content?.["application/json"]?.schema;
   if (!schema) return null;
   if (typeof schema.$ref !== "string" || !schema.$ref.startsWith(COMPONENT_REF)) {
@@ -161,18 +171,25 @@ function componentOf(path: string, body: { content?: Record<string, { schema?: S
   return schema.$ref.slice(COMPONENT_REF.length);
 }
 
+type ConverterOptions = NonNullable<Parameters<typeof openapiSchemaToJsonSchema>[1]>;
+
+/** The converter types its hooks for OpenAPI's schema object; ours read and rewrite any keyword of any node. */
+function asHook<Hook>(transform: (node: Schema) => Schema): Hook {
+  return transform as unknown as Hook;
+}
+
 /** OpenAPI 3.0 schema -> JSON Schema, fixing the spec's quirks on the way. */
 function toJsonSchema(schema: Schema): Schema {
   const converted: Schema = openapiSchemaToJsonSchema(schema, {
     cloneSchema: false, // the parsed document is ours to rewrite
-    beforeTransform(node: Schema) {
+    beforeTransform: asHook<ConverterOptions["beforeTransform"]>((node) => {
       // `nullable: true` beside allOf/$ref/oneOf/anyOf cannot be expressed by widening `type`:
       // the composed schemas would still reject null.
       const { nullable, ...rest } = node;
       const composed = "allOf" in rest || "$ref" in rest || "oneOf" in rest || "anyOf" in rest;
       return nullable === true && composed ? { anyOf: [rest, { type: "null" }] } : node;
-    },
-    afterTransform(node: Schema) {
+    }),
+    afterTransform: asHook<ConverterOptions["afterTransform"]>((node) => {
       if (typeof node.$ref === "string") node.$ref = node.$ref.replace(COMPONENT_REF, `${RESPONSE_DOC}#/$defs/`);
       // OpenAPI 3.0 (draft-04) boolean exclusive bounds; JSON Schema 2020-12 wants numbers.
       for (const [exclusive, bound] of [
@@ -187,7 +204,7 @@ function toJsonSchema(schema: Schema): Schema {
         }
       }
       return node;
-    },
+    }),
   });
   delete converted.$schema;
   return converted;

@@ -1,7 +1,8 @@
 import type { UpdateLinkTokenInput } from "../../src/domain/update-mode-rules.js";
 import { makeSnapshot } from "./factories.js";
 
-export const usItem = makeSnapshot({ userId: "u", countryCodes: ["US"] });
+/** An Item linked for the US; its id is fixed so that the cases' names stay the same from run to run. */
+export const usItem = makeSnapshot({ userId: "u", countryCodes: ["US"], itemId: "us-item" });
 
 export const forItem = (extra: Partial<UpdateLinkTokenInput> = {}): UpdateLinkTokenInput => ({ itemId: usItem.itemId, ...extra });
 

@@ -1,26 +1,23 @@
 import { createHash, randomUUID } from "node:crypto";
 import { base64url, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, type JWTPayload } from "jose";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createPlaidApi } from "../../src/datasources/plaid/plaid-client.js";
 import { PlaidDataSource, type WebhookVerificationKey } from "../../src/datasources/plaid/plaid-datasource.js";
 import { PlaidApiError } from "../../src/domain/errors.js";
 import { createLogger } from "../../src/logger.js";
 import { PlaidWebhookVerifier, WebhookRejectedError, type PlaidWebhookVerifierOptions, type WebhookRejectionReason } from "../../src/webhooks/verify-plaid-webhook.js";
-import { expectNoFidelityViolations, startTestSimulator, type SimulatorHarness } from "../support/simulator-harness.js";
 import { closedPort } from "../support/tcp-proxy.js";
 import { waitUntil } from "../support/wait-until.js";
-import { linkSandboxItem, startWebhookReceiver, type WebhookReceiver } from "../simulator/support.js";
+import { linkSandboxItem, useSimulator, useWebhookReceiver } from "../simulator/support.js";
 
 const logger = createLogger({ level: "silent" });
 const KEY_PATH = "/webhook_verification_key/get";
 
-let h: SimulatorHarness;
-let receiver: WebhookReceiver;
+const h = useSimulator();
+const receiver = useWebhookReceiver();
 let plaid: PlaidDataSource;
 
-beforeAll(async () => {
-  h = await startTestSimulator();
-  receiver = await startWebhookReceiver();
+beforeAll(() => {
   plaid = new PlaidDataSource(createPlaidApi({ env: "sandbox", clientId: h.clientId, secret: h.secret, basePath: h.url }), logger);
 });
 
@@ -28,12 +25,6 @@ afterEach(async () => {
   await h.control("DELETE", "/webhooks/faults");
   await h.control("DELETE", "/faults");
   await h.control("POST", "/clock", { offset_seconds: 0 });
-});
-
-afterAll(async () => {
-  expectNoFidelityViolations(h);
-  await h.close();
-  await receiver.close();
 });
 
 interface Webhook {
@@ -239,47 +230,48 @@ describe("the key id", () => {
     expect(fetch.calls).toEqual([]);
   });
 
-  it("that Plaid does not know is refused, and 20 verifications of it make one key fetch", async () => {
-    const body = Buffer.from(JSON.stringify({ webhook_type: "ITEM", webhook_code: "ERROR" }, null, 2));
-    const { privateKey } = await ownEs256Key();
-    const kid = randomUUID();
-    const jwt = await new SignJWT({ iat: nowSeconds(), request_body_sha256: sha256Hex(body) }).setProtectedHeader({ alg: "ES256", kid, typ: "JWT" }).sign(privateKey);
+  /** A verifier on a manual clock, and a webhook signed with a key of this test's own: Plaid never issued its kid. */
+  async function unknownKidWebhook(options: Partial<PlaidWebhookVerifierOptions> = {}) {
     const clock = manualClock();
-    const { verifier: v, fetch } = verifier({ now: clock.now });
+    const { verifier: v, fetch } = verifier({ now: clock.now, ...options });
+    const { kid, sign } = await injectedKey();
+    const body = Buffer.from(JSON.stringify({ webhook_type: "ITEM", webhook_code: "ERROR" }, null, 2));
+    const jwt = await sign({ iat: nowSeconds(), request_body_sha256: sha256Hex(body) });
+    const verify = () => v.verify(jwt, body);
+    const fetches = () => fetch.callsFor(kid);
+    /** Moves the clock on by `seconds`, is refused again, and says how often the key has been fetched by then. */
+    const fetchesAfter = async (seconds: number) => {
+      clock.advance(seconds);
+      await expectRejected(verify(), "unknown_key");
+      return fetches();
+    };
+    return { kid, verify, fetches, fetchesAfter };
+  }
+
+  it("that Plaid does not know is refused, and 20 verifications of it make one key fetch", async () => {
+    const { kid, verify, fetches, fetchesAfter } = await unknownKidWebhook();
     const before = h.callsTo(KEY_PATH).length;
 
-    const concurrent = await Promise.all(Array.from({ length: 10 }, () => rejection(v.verify(jwt, body))));
-    for (let i = 0; i < 10; i++) concurrent.push(await rejection(v.verify(jwt, body)));
+    const concurrent = await Promise.all(Array.from({ length: 10 }, () => rejection(verify())));
+    for (let i = 0; i < 10; i++) concurrent.push(await rejection(verify()));
 
     expect(concurrent).toHaveLength(20);
     expect(concurrent.every((e) => e.reason === "unknown_key")).toBe(true);
-    expect(fetch.callsFor(kid)).toBe(1);
+    expect(fetches()).toBe(1);
     const plaidCalls = h.callsTo(KEY_PATH).slice(before);
     expect(plaidCalls).toHaveLength(1);
     expect(plaidCalls[0]).toMatchObject({ status: 400, request: { key_id: kid } });
 
-    clock.advance(59);
-    await expectRejected(v.verify(jwt, body), "unknown_key");
-    expect(fetch.callsFor(kid)).toBe(1);
-    clock.advance(2);
-    await expectRejected(v.verify(jwt, body), "unknown_key");
-    expect(fetch.callsFor(kid)).toBe(2);
+    // Still remembered 59 s later; fetched again once the default minute is over.
+    expect(await fetchesAfter(59)).toBe(1);
+    expect(await fetchesAfter(2)).toBe(2);
   });
 
   it("remembers unknown kids for unknownKidTtlSeconds", async () => {
-    const clock = manualClock();
-    const { verifier: v, fetch } = verifier({ now: clock.now, unknownKidTtlSeconds: 5 });
-    const { privateKey } = await ownEs256Key();
-    const kid = randomUUID();
-    const body = Buffer.from("{}");
-    const jwt = await new SignJWT({ iat: nowSeconds(), request_body_sha256: sha256Hex(body) }).setProtectedHeader({ alg: "ES256", kid }).sign(privateKey);
-    await expectRejected(v.verify(jwt, body), "unknown_key");
-    clock.advance(4);
-    await expectRejected(v.verify(jwt, body), "unknown_key");
-    expect(fetch.callsFor(kid)).toBe(1);
-    clock.advance(2);
-    await expectRejected(v.verify(jwt, body), "unknown_key");
-    expect(fetch.callsFor(kid)).toBe(2);
+    const { fetchesAfter } = await unknownKidWebhook({ unknownKidTtlSeconds: 5 });
+    expect(await fetchesAfter(0)).toBe(1);
+    expect(await fetchesAfter(4)).toBe(1);
+    expect(await fetchesAfter(2)).toBe(2);
   });
 });
 

@@ -8,11 +8,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ItemEvent } from "../../src/domain/item-event.js";
 import { SandboxResetLoginDocument, ViewerDocument } from "../generated/graphql.js";
 import { postgresAvailable } from "../support/databases.js";
-import { useTestGateway, type TestGateway } from "../support/gateway-harness.js";
+import { accessTokenOf, useTestGateway, type TestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 import { useWebhookReceiver } from "../simulator/support.js";
 import {
-  accessTokenOf,
   captureLoginError,
   deliveries,
   eventsOf,

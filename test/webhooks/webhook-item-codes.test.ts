@@ -4,10 +4,10 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { SandboxFireWebhookDocument, SandboxResetLoginDocument } from "../generated/graphql.js";
-import { useTestGateway } from "../support/gateway-harness.js";
+import { accessTokenOf, useTestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 import { useWebhookReceiver } from "../simulator/support.js";
-import { accessTokenOf, deliveries, eventsOf, itemState, listenToBus, ownerOf, receipts, redirectWebhooks, webhookUrl, type ItemState } from "./webhook-support.js";
+import { deliveries, eventsOf, itemState, listenToBus, ownerOf, receipts, redirectWebhooks, webhookUrl, type ItemState } from "./webhook-support.js";
 
 const DAY_MS = 86_400_000;
 

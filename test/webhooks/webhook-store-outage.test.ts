@@ -5,10 +5,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { postgresAvailable } from "../support/databases.js";
+import { accessTokenOf } from "../support/gateway-harness.js";
 import { waitUntil } from "../support/wait-until.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 import { useGatewayOnCuttablePostgres } from "../support/tcp-proxy.js";
-import { accessTokenOf, deliveries, eventsOf, itemState, listenToBus, logEntries, ownerOf, receipts, type Delivery } from "./webhook-support.js";
+import { deliveries, eventsOf, itemState, listenToBus, logEntries, ownerOf, receipts, type Delivery } from "./webhook-support.js";
 
 const withPostgres = await postgresAvailable();
 

@@ -1,8 +1,8 @@
-/** Helpers for the webhook ingestion tests: real signed webhooks captured and replayed, and what the gateway kept of them. */
+/** What the webhook ingestion suites share: real signed webhooks captured and replayed, and what the gateway kept of them. */
 import { createHash } from "node:crypto";
 import { expect } from "vitest";
 import type { ItemEvent } from "../../src/domain/item-event.js";
-import type { TestGateway } from "../support/gateway-harness.js";
+import { accessTokenOf, type TestGateway } from "../support/gateway-harness.js";
 import { waitUntil } from "../support/wait-until.js";
 import type { WebhookReceiver } from "../simulator/support.js";
 
@@ -46,14 +46,6 @@ export async function postWebhook(
   if (options.header !== undefined) headers["plaid-verification"] = options.header;
   const response = await fetch(webhookUrl(harness), { method: options.method ?? "POST", headers, body: typeof body === "string" ? body : new Uint8Array(body) });
   return { status: response.status, body: await response.text(), headers: response.headers };
-}
-
-/** The access token Plaid issued for the Item (the simulator reports every exchange, tokens included). */
-export function accessTokenOf(harness: TestGateway, itemId: string): string {
-  const exchange = harness.exchanges.find((e) => e.path === "/item/public_token/exchange" && (e.response as { item_id?: string } | null)?.item_id === itemId);
-  const token = (exchange?.response as { access_token?: string } | undefined)?.access_token;
-  if (!token) throw new Error(`no access token seen for ${itemId}`);
-  return token;
 }
 
 /** Points the Item's webhooks at the receiver (/item/webhook/update) and waits for Plaid's acknowledgement there. */
@@ -119,11 +111,14 @@ export function listenToBus(harness: TestGateway, userId: string | null) {
   return { events, unsubscribe };
 }
 
+/** One parsed log line: pino's fields and whatever the line was logged with. */
+export type LogEntry = Record<string, unknown>;
+
 /** The captured log as parsed JSON lines. */
-export function logEntries(harness: TestGateway, since = 0): Array<Record<string, any>> {
+export function logEntries(harness: TestGateway, since = 0): LogEntry[] {
   return harness.logs.slice(since).flatMap((line) => {
     try {
-      return [JSON.parse(line) as Record<string, any>];
+      return [JSON.parse(line) as LogEntry];
     } catch {
       return [];
     }

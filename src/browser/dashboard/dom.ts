@@ -27,12 +27,3 @@ export function timeElement(iso: string): HTMLTimeElement {
   const date = new Date(iso);
   return element("time", { text: Number.isNaN(date.getTime()) ? iso : date.toLocaleString(), attributes: { datetime: iso } });
 }
-
-export type MessageKind = "info" | "error";
-
-/** The one-line message above the table. */
-export function say(text: string, kind: MessageKind): void {
-  const message = byId("message");
-  message.textContent = text;
-  message.setAttribute("data-kind", kind);
-}

@@ -15,17 +15,3 @@ export function logEvent(event: ItemStatusChangeFragment): void {
 export function clearEventLog(): void {
   byId("event-log").replaceChildren();
 }
-
-export type LiveState = "offline" | "connecting" | "reconnecting" | "live";
-
-/** The badge in the header: the connection's state, and the cursor of the last event seen (where a reconnection resumes). */
-export function showLiveState(state: LiveState, cursor: string | null): void {
-  const badge = byId("live-status");
-  badge.setAttribute("data-state", state);
-  badge.textContent = state;
-  if (cursor) showCursor(cursor);
-}
-
-export function showCursor(cursor: string): void {
-  byId("live-status").setAttribute("data-cursor", cursor);
-}

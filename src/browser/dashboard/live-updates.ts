@@ -1,9 +1,9 @@
 import { print } from "graphql";
 import { createClient, type Client } from "graphql-ws/client";
 import { DashboardLiveDocument, type DashboardLiveSubscription } from "../generated/graphql.js";
-import { say } from "./dom.js";
-import { logEvent, showCursor, showLiveState } from "./event-log.js";
+import { logEvent } from "./event-log.js";
 import type { ItemTable } from "./item-table.js";
+import { say, showCursor, showLiveState } from "./page-status.js";
 
 export interface LiveUpdatesOptions {
   /** The graphql-ws URL. */

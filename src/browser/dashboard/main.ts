@@ -7,8 +7,8 @@
 import { graphqlEndpoint } from "../graphql-over-http.js";
 import { readDashboardConfig } from "./dashboard-config.js";
 import { byId } from "./dom.js";
-import { showLiveState } from "./event-log.js";
 import { ItemTable } from "./item-table.js";
+import { showLiveState } from "./page-status.js";
 import { wireSandboxActions } from "./sandbox-actions.js";
 import { Session } from "./session.js";
 

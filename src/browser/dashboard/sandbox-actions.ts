@@ -7,9 +7,10 @@ import {
   type SandboxItemWebhookCode,
 } from "../generated/graphql.js";
 import type { DashboardConfig } from "./dashboard-config.js";
-import { byId, say } from "./dom.js";
+import { byId } from "./dom.js";
 import type { GatewayClient } from "./gateway-client.js";
 import type { ItemTable } from "./item-table.js";
+import { say } from "./page-status.js";
 
 /** Link update mode end to end: an update link token, the user finishing Link (played by the simulator), then completeUpdate. */
 async function completeUpdate(client: GatewayClient, linkCompletePath: string, itemId: string, table: ItemTable): Promise<void> {

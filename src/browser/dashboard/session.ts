@@ -1,11 +1,12 @@
 import { DashboardAdminCheckDocument, DashboardViewerDocument } from "../generated/graphql.js";
 import type { GraphQLEndpoint } from "../graphql-over-http.js";
 import { byId } from "./dom.js";
-import { clearEventLog, showLiveState } from "./event-log.js";
+import { clearEventLog } from "./event-log.js";
 import { GatewayClient, GatewayRequestError } from "./gateway-client.js";
 import { loadItemList } from "./item-list.js";
 import type { ItemTable } from "./item-table.js";
 import { LiveUpdates } from "./live-updates.js";
+import { showLiveState } from "./page-status.js";
 
 /** Admins see every Item through `items`; everyone else gets FORBIDDEN there and sees their own. */
 async function isAdmin(client: GatewayClient): Promise<boolean> {

@@ -1,18 +1,18 @@
 /** What GraphiQL hands the fetcher: the operation, and the headers of its Headers tab. */
-export interface FetcherParams {
+interface FetcherParams {
   query: string;
   variables?: Record<string, unknown> | null;
   operationName?: string | null;
 }
 
-export interface FetcherOptions {
+interface FetcherOptions {
   headers?: Record<string, unknown>;
 }
 
 /** A query's or mutation's result, or a subscription's stream of results. */
 export type Fetcher = (params: FetcherParams, options?: FetcherOptions) => Promise<unknown> | AsyncIterable<unknown>;
 
-export interface YogaGraphiQLOptions {
+interface YogaGraphiQLOptions {
   title: string;
   fetcher: Fetcher;
   defaultTabs: Array<{ query: string; headers: string }>;
@@ -21,7 +21,7 @@ export interface YogaGraphiQLOptions {
 }
 
 /** Where the editor's web workers are (Monaco asks for one by label). */
-export interface MonacoEnvironment {
+interface MonacoEnvironment {
   globalAPI: boolean;
   getWorkerUrl: (moduleId: string, label: string) => string;
 }

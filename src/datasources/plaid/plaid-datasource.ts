@@ -9,6 +9,7 @@ import {
 } from "plaid";
 import type { ConsentEvent } from "../../domain/consent.js";
 import type { Account, PlaidItemState } from "../../domain/item.js";
+import type { CheckedUpdateLinkToken } from "../../domain/update-mode-rules.js";
 import type { Logger } from "../../logger.js";
 import type { GatewayError } from "../../domain/errors.js";
 import { toGatewayError } from "./plaid-errors.js";
@@ -38,22 +39,13 @@ export interface NewItemLinkTokenParams {
   linkCustomizationName?: string | null;
 }
 
-export interface UpdateLinkTokenParams {
+/** A checked update-mode request (domain/update-mode-rules.ts), addressed to Plaid for one user. */
+export interface UpdateLinkTokenParams extends Omit<CheckedUpdateLinkToken, "mode"> {
   clientName: string;
-  language: string;
-  countryCodes: string[];
   clientUserId: string;
   plaidUserId: string | null;
   /** Exactly one way into update mode. */
   target: { accessToken: string } | { user: true } | { transferAuthorizationId: string };
-  accountSelectionEnabled: boolean;
-  reauthorizationEnabled: boolean | null;
-  accountFilters: Record<string, string[]> | null;
-  additionalConsentedProducts: string[];
-  products: string[];
-  redirectUri: string | null;
-  linkCustomizationName: string | null;
-  statements: { startDate: string; endDate: string } | null;
 }
 
 export interface LinkTokenResult {

@@ -8,13 +8,8 @@ export async function openPgliteDatabase(dataDir?: string): Promise<Database> {
   const db = dataDir ? new PGlite(dataDir) : new PGlite();
   await db.waitReady;
   const wrap = (target: PGlite | Transaction): Queryable => ({
-    async query<Row>(sql: string, params: readonly unknown[] = []) {
-      const result = await target.query<Row>(sql, params as unknown[]);
-      return result.rows;
-    },
-    async exec(sql: string) {
-      await target.exec(sql);
-    },
+    query: async <Row>(sql: string, params: readonly unknown[] = []) => (await target.query<Row>(sql, params as unknown[])).rows,
+    exec: async (sql: string) => void (await target.exec(sql)),
   });
   const root = wrap(db);
   return {

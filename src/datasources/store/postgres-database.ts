@@ -38,13 +38,8 @@ export async function openPostgresDatabase(connectionString: string, options: Po
     });
   }
   const wrap = (target: pg.Pool | pg.PoolClient): Queryable => ({
-    async query<Row>(sql: string, params: readonly unknown[] = []) {
-      const result = await target.query(sql, params as unknown[]);
-      return result.rows as Row[];
-    },
-    async exec(sql: string) {
-      await target.query(sql);
-    },
+    query: async <Row>(sql: string, params: readonly unknown[] = []) => (await target.query(sql, params as unknown[])).rows as Row[],
+    exec: async (sql: string) => void (await target.query(sql)),
   });
   const root = wrap(pool);
   return {

@@ -3,7 +3,7 @@ import { pageSecurityHeaders } from "../http-surface.js";
 import type { PageAssets } from "../page-assets.js";
 import { renderDashboardPage, type DashboardPageConfig } from "./dashboard-page.js";
 
-export const DASHBOARD_PATH = "/dashboard";
+const DASHBOARD_PATH = "/dashboard";
 
 export interface DashboardRouteOptions extends Omit<DashboardPageConfig, "developmentToken"> {
   assets: PageAssets;
