@@ -74,7 +74,7 @@ export function scrubTokens(line: string): string {
  * Errors logged without what they drag along: HTTP client errors carry the request configuration,
  * which holds the Plaid secret in its headers and the access token in its body.
  */
-export function serializeError(error: unknown): Record<string, unknown> {
+function serializeError(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { message: String(error) };
   const out: Record<string, unknown> = { type: error.name, message: error.message };
   const withCode = error as Error & { code?: unknown; endpoint?: unknown; httpStatus?: unknown; plaid?: unknown };

@@ -3,7 +3,7 @@ import { GatewayError } from "../domain/errors.js";
 import { isClientUserId, type Viewer } from "../domain/viewer.js";
 
 /** The bearer token is missing, expired or not ours. */
-export class UnauthenticatedError extends GatewayError {
+class UnauthenticatedError extends GatewayError {
   constructor(message: string) {
     super("UNAUTHENTICATED", message);
     this.name = "UnauthenticatedError";

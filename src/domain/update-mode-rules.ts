@@ -4,12 +4,12 @@ import { checkCountryCodes, checkLanguage, checkLinkCustomizationName, checkRedi
 import { PLAID_PRODUCTS } from "./plaid-vocabulary.js";
 
 /** Products that can be added to an existing Item in update mode (Plaid's credit products). */
-export const CREDIT_PRODUCTS = ["assets", "statements", "income_verification"] as const;
+const CREDIT_PRODUCTS = ["assets", "statements", "income_verification"] as const;
 /** Products that update mode can validate (Update Mode with Product Validations). */
-export const VALIDATION_PRODUCTS = ["auth", "identity"] as const;
+const VALIDATION_PRODUCTS = ["auth", "identity"] as const;
 
 /** Account subtypes Plaid accepts in account_filters ("all" allows every subtype of the type). */
-export const ACCOUNT_FILTER_SUBTYPES: Record<"depository" | "credit" | "loan" | "other", readonly string[]> = {
+const ACCOUNT_FILTER_SUBTYPES: Record<"depository" | "credit" | "loan" | "other", readonly string[]> = {
   depository: ["checking", "savings", "hsa", "cd", "money market", "paypal", "prepaid", "cash management", "ebt", "limited purpose checking", "all"],
   credit: ["credit card", "paypal", "all"],
   loan: ["auto", "business", "commercial", "construction", "consumer", "home equity", "loan", "mortgage", "overdraft", "line of credit", "student", "other", "all"],

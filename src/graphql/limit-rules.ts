@@ -20,7 +20,7 @@ import type { GraphqlLimits } from "../config.js";
  * than this breaks both the token limit and the size limit anyway; the cap only keeps the parser's
  * work proportional to what could be accepted.
  */
-export function parseTokenCap(limits: GraphqlLimits): number {
+function parseTokenCap(limits: GraphqlLimits): number {
   return Math.max(limits.maxTokens, limits.maxDocumentBytes);
 }
 

@@ -55,7 +55,7 @@ function pageSize({ field, args }: ComplexityEstimatorArgs): number {
 }
 
 /** The one estimator: see the model above. */
-export const costEstimator: ComplexityEstimator = (options) => {
+const costEstimator: ComplexityEstimator = (options) => {
   const { type, field, childComplexity } = options;
   if (type.name.startsWith("__") || field.name.startsWith("__")) return 0;
   const plaid = COST.PLAID_CALL * plaidCalls(options);

@@ -47,7 +47,7 @@ export interface PagePolicyOptions {
  * route only. Scripts come from the gateway itself and nowhere else ('self': no inline script, no
  * eval, no remote origin); fetch and WebSocket go back to the gateway only.
  */
-export function pageSecurityPolicy(options: PagePolicyOptions = {}): string {
+function pageSecurityPolicy(options: PagePolicyOptions = {}): string {
   const directives: Array<[string, string[]]> = [
     ["default-src", ["'none'"]],
     ["script-src", ["'self'"]],

@@ -6,7 +6,7 @@ import type { ItemLedger } from "./item-ledger.js";
 import type { RequestScope } from "./request-scope.js";
 
 /** How every refusal to act on a removed Item reads. */
-export const REMOVED_ITEM_MESSAGE = "The Item is already removed: link the institution again to connect it";
+const REMOVED_ITEM_MESSAGE = "The Item is already removed: link the institution again to connect it";
 
 /** A Plaid call for one Item, given the Item's decrypted access token (which never leaves the server). */
 export type ItemCall<T> = (accessToken: string) => Promise<T>;

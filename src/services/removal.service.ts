@@ -7,7 +7,7 @@ import type { ItemLedger } from "./item-ledger.js";
 import type { RequestScope } from "./request-scope.js";
 
 /** Most Items one removeUserItems call takes. */
-export const MAX_ITEMS_PER_REMOVAL = 100;
+const MAX_ITEMS_PER_REMOVAL = 100;
 
 /** Removing Items: at Plaid first, then in the store, so a Plaid failure leaves everything as it was. */
 export class RemovalService {

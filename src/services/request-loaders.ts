@@ -24,7 +24,7 @@ function perKey<V>(call: (key: string) => Promise<V>) {
 }
 
 /** The loaders of one request: batch functions over the gate, the Plaid reads and the users. */
-export function createLoaders({ gate, reads, users }: LoaderSources, staleData: StaleDataCollector): Loaders {
+function createLoaders({ gate, reads, users }: LoaderSources, staleData: StaleDataCollector): Loaders {
   const storedItem = new DataLoader<string, StoredItem | null>((ids) => gate.findMany(ids));
   const rowOf = async (itemId: string): Promise<StoredItem> => {
     const stored = await storedItem.load(itemId);

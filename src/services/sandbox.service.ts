@@ -11,7 +11,7 @@ import type { RequestScope } from "./request-scope.js";
 import type { UsersService } from "./users.service.js";
 
 /** Default Sandbox institution: First Platypus Bank, non-OAuth, where Plaid's test credentials work. */
-export const DEFAULT_SANDBOX_INSTITUTION = "ins_109508";
+const DEFAULT_SANDBOX_INSTITUTION = "ins_109508";
 const DEFAULT_SANDBOX_PRODUCTS = ["transactions"];
 
 export interface SandboxServiceOptions {

@@ -148,10 +148,6 @@ export function documentationUrl(errorType: string): string {
   return `https://plaid.com/docs/?ref=error#${DOC_ANCHORS[errorType] ?? "errors"}`;
 }
 
-export function isKnownErrorCode(code: string): boolean {
-  return code in CATALOGUE;
-}
-
 export function errorTypeOf(code: string): string | undefined {
   return CATALOGUE[code]?.type;
 }

@@ -1,7 +1,8 @@
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { SimulatorClock } from "./clock.js";
-import { silentLogger, type SimulatorContext } from "./context.js";
+import type { SimulatorContext } from "./context.js";
+import { silentLogger } from "./settings.js";
 import { FaultInjector } from "./faults.js";
 import { sweepItems } from "./item-lifecycle.js";
 import { RateLimiter } from "./rate-limits.js";

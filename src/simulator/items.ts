@@ -80,7 +80,7 @@ export function itemErrorObject(item: SimItem): PlaidErrorBody | null {
 }
 
 /** The error every endpoint except /item/get answers while the Item is broken. */
-export function itemApiError(item: SimItem): PlaidApiError | null {
+function itemApiError(item: SimItem): PlaidApiError | null {
   if (!item.error) return null;
   const overrides = item.error.reason ? { error_code_reason: item.error.reason } : {};
   return plaidError(item.error.code, overrides);

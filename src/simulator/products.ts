@@ -1,50 +1,8 @@
 /** Plaid's product names and what each product means for billing and consent. */
+import { PLAID_PRODUCTS } from "../domain/plaid-vocabulary.js";
 
-/** The `Products` enum of Plaid's OpenAPI spec (2020-09-14). */
-export const PRODUCTS = [
-  "assets",
-  "auth",
-  "balance",
-  "balance_plus",
-  "beacon",
-  "identity",
-  "identity_match",
-  "investments",
-  "investments_auth",
-  "liabilities",
-  "payment_initiation",
-  "identity_verification",
-  "transactions",
-  "credit_details",
-  "income",
-  "income_verification",
-  "standing_orders",
-  "transfer",
-  "employment",
-  "recurring_transactions",
-  "transactions_refresh",
-  "signal",
-  "statements",
-  "processor_payments",
-  "processor_identity",
-  "profile",
-  "cra_base_report",
-  "cra_income_insights",
-  "cra_partner_insights",
-  "cra_network_insights",
-  "cra_cashflow_insights",
-  "cra_monitoring",
-  "cra_lend_score",
-  "cra_plaid_credit_score",
-  "layer",
-  "pay_by_bank",
-  "protect_linked_bank",
-  "protect_transactions",
-] as const;
-
-export type ProductName = (typeof PRODUCTS)[number];
-
-export const isProduct = (value: unknown): value is ProductName => typeof value === "string" && (PRODUCTS as readonly string[]).includes(value);
+/** The `Products` enum of Plaid's OpenAPI spec (2020-09-14): the same vocabulary the gateway checks its input against. */
+export const PRODUCTS = PLAID_PRODUCTS;
 
 /** Products that may be initialised through update mode's `products` to add an underwriting product. */
 export const CREDIT_PRODUCTS: readonly string[] = ["assets", "statements", "income_verification"];

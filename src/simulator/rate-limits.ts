@@ -1,7 +1,7 @@
 import { plaidError } from "./errors.js";
 
 /** Plaid's Sandbox per-Item limits, requests per minute (docs: rate limit exceeded errors). */
-export const DEFAULT_RATE_LIMITS: Readonly<Record<string, number>> = {
+const DEFAULT_RATE_LIMITS: Readonly<Record<string, number>> = {
   "/item/get": 40,
   "/accounts/get": 100,
   "/item/remove": 100,

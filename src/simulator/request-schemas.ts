@@ -21,8 +21,8 @@ const obj = (properties: Record<string, FieldSchema>, required: string[] = [], e
 /** Every request may carry the API keys in its body instead of the headers. */
 const request = (properties: Record<string, FieldSchema>, required: string[] = []): ObjectSchema => obj({ client_id: str(), secret: str(), ...properties }, required);
 
-export const COUNTRY_CODES = ["US", "GB", "ES", "NL", "FR", "IE", "CA", "DE", "IT", "PL", "DK", "NO", "SE", "EE", "LT", "LV", "PT", "BE", "AT", "FI"] as const;
-export const LINK_LANGUAGES = ["da", "nl", "en", "et", "fr", "de", "hi", "it", "lv", "lt", "no", "pl", "pt", "ro", "es", "sv", "vi"] as const;
+const COUNTRY_CODES = ["US", "GB", "ES", "NL", "FR", "IE", "CA", "DE", "IT", "PL", "DK", "NO", "SE", "EE", "LT", "LV", "PT", "BE", "AT", "FI"] as const;
+const LINK_LANGUAGES = ["da", "nl", "en", "et", "fr", "de", "hi", "it", "lv", "lt", "no", "pl", "pt", "ro", "es", "sv", "vi"] as const;
 
 const DEPOSITORY_SUBTYPES = ["checking", "savings", "hsa", "cd", "money market", "paypal", "prepaid", "cash management", "ebt", "limited purpose checking", "all"];
 const CREDIT_SUBTYPES = ["credit card", "paypal", "all"];

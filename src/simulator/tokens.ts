@@ -5,7 +5,7 @@ import { refreshItem } from "./item-lifecycle.js";
 import type { SimItem, SimPublicToken, SimUser } from "./types.js";
 
 /** public_tokens are single use and expire after 30 minutes. */
-export const PUBLIC_TOKEN_LIFETIME_MS = 30 * 60 * 1000;
+const PUBLIC_TOKEN_LIFETIME_MS = 30 * 60 * 1000;
 /** link_tokens last 4 hours, or 30 minutes when created for an existing Item (update mode). */
 export const LINK_TOKEN_LIFETIME_MS = 4 * 60 * 60 * 1000;
 export const UPDATE_LINK_TOKEN_LIFETIME_MS = 30 * 60 * 1000;
@@ -59,14 +59,14 @@ export function consumePublicToken(ctx: SimulatorContext, publicToken: string): 
   return item;
 }
 
-export function resolveUserId(ctx: SimulatorContext, userId: string): SimUser {
+function resolveUserId(ctx: SimulatorContext, userId: string): SimUser {
   if (!hasUserIdFormat(userId)) throw plaidError("INVALID_USER_ID");
   const user = ctx.state.users.get(userId);
   if (!user) throw plaidError("USER_NOT_FOUND");
   return user;
 }
 
-export function resolveUserToken(ctx: SimulatorContext, userToken: string): SimUser {
+function resolveUserToken(ctx: SimulatorContext, userToken: string): SimUser {
   requireTokenFormat(userToken, "user", "INVALID_USER_TOKEN");
   const user = ctx.state.userByToken(userToken);
   if (!user) throw plaidError("INVALID_USER_TOKEN");

@@ -1,15 +1,15 @@
-import type { SimulatorLogger, SimulatorSettings } from "./context.js";
+import type { SimulatorLogger, SimulatorSettings } from "./settings.js";
 import { WebhookFaults, type WebhookFaultInput, type DeliveryTweaks } from "./webhook-faults.js";
 import type { WebhookSigner } from "./webhook-signer.js";
 
 /** Plaid retries a failed webhook after 30 s, each delay four times the previous one, for up to 24 hours. */
-export const FIRST_RETRY_DELAY_MS = 30_000;
-export const RETRY_FACTOR = 4;
-export const RETRY_HORIZON_MS = 24 * 60 * 60 * 1000;
+const FIRST_RETRY_DELAY_MS = 30_000;
+const RETRY_FACTOR = 4;
+const RETRY_HORIZON_MS = 24 * 60 * 60 * 1000;
 /** Plaid stops retrying for a receiver that rejected more than 90% of its webhooks in the last 24 hours. */
-export const RECEIVER_FAILURE_RATIO = 0.9;
+const RECEIVER_FAILURE_RATIO = 0.9;
 /** The ratio is judged only once the receiver has this many attempts in the window. */
-export const RECEIVER_MIN_SAMPLE = 10;
+const RECEIVER_MIN_SAMPLE = 10;
 
 export type DeliveryState = "held" | "scheduled" | "in_flight" | "retrying" | "delivered" | "failed" | "abandoned" | "cancelled";
 

@@ -14,7 +14,7 @@ export interface SigningOptions {
   useExpiredKey?: boolean;
 }
 
-export const sha256Hex = (body: string): string => createHash("sha256").update(body, "utf8").digest("hex");
+const sha256Hex = (body: string): string => createHash("sha256").update(body, "utf8").digest("hex");
 
 /**
  * Signs webhooks the way Plaid does: an ES256 JWT in `Plaid-Verification` whose protected header is

@@ -1,7 +1,7 @@
 import { Redis, type RedisOptions } from "ioredis";
 
 /** Reconnect delay: exponential from 100 ms to 5 s, with jitter so instances do not reconnect in step. */
-export function reconnectDelay(attempt: number): number {
+function reconnectDelay(attempt: number): number {
   const ceiling = Math.min(5_000, 100 * 2 ** Math.min(attempt - 1, 6));
   return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }

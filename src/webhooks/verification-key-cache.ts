@@ -34,7 +34,7 @@ interface CachedKey {
 type FetchOutcome = { kind: "key"; entry: CachedKey } | { kind: "unknown" } | { kind: "failed"; cause: unknown };
 
 /** True when Plaid answered that the key id does not exist (as opposed to Plaid being unreachable or failing). */
-export function isUnknownKeyIdError(error: unknown): boolean {
+function isUnknownKeyIdError(error: unknown): boolean {
   if (!(error instanceof GatewayError)) return false;
   const plaid = error.extensions.plaid as { errorCode?: unknown } | undefined;
   return typeof plaid === "object" && plaid !== null && plaid.errorCode === UNKNOWN_KEY_ID_CODE;

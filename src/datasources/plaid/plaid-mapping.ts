@@ -49,7 +49,7 @@ export function mapItem(item: ItemWithConsentFields | PlaidItem): PlaidItemState
   };
 }
 
-export function mapAccountType(type: string | null | undefined): AccountType | null {
+function mapAccountType(type: string | null | undefined): AccountType | null {
   if (!type) return null;
   const upper = type.toUpperCase() as AccountType;
   return ACCOUNT_TYPES.includes(upper) ? upper : "OTHER";

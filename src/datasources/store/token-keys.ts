@@ -5,7 +5,7 @@ import { decodeKey, type Config } from "../../config.js";
 import { TokenCipher } from "./token-cipher.js";
 
 /** The key ring file in DATA_DIR: one 64-hex key per line, the active key first, older keys after. */
-export const KEY_RING_FILE = "token-encryption.key";
+const KEY_RING_FILE = "token-encryption.key";
 
 /** Where the token keys come from. */
 export type TokenKeySource = { kind: "configured"; keys: Buffer[] } | { kind: "key-ring"; keys: Buffer[]; file: string };

@@ -36,7 +36,7 @@ const productWebhook = (item: SimItem, type: string, code: string, fields: Paylo
 });
 
 /** Opens an account at the bank unless an unshared one is already waiting to be selected. */
-export function ensureNewAccount(item: SimItem): void {
+function ensureNewAccount(item: SimItem): void {
   if (item.bank_accounts.some((a) => !item.shared_account_ids.includes(a.account_id))) return;
   item.bank_accounts.push(openNewBankAccount(item, institutionOf(item).currency));
 }

@@ -18,4 +18,4 @@ export const PLAID_ROUTES: Readonly<Record<string, RouteHandler>> = {
   ...sandboxRoutes,
 };
 
-export type { PlaidRequest, RouteHandler, RouteResult } from "./route.js";
+export type { PlaidRequest, RouteHandler } from "./route.js";
