@@ -137,7 +137,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
 async function wireCore(config: Config, options: GatewayOptions, logger: Logger, cleanups: Cleanups): Promise<Core> {
   const metrics = createGatewayMetrics();
   cleanups.push(() => metrics.close());
-  const authSecret = config.auth.jwtSecret ? new TextEncoder().encode(config.auth.jwtSecret) : config.auth.jwksUrl ? undefined : readOrCreateSecretFile(config.paths.authSecretFile);
+  const authSecret = config.auth.jwtSecret
+    ? new TextEncoder().encode(config.auth.jwtSecret)
+    : config.auth.jwksUrl
+      ? undefined
+      : readOrCreateSecretFile(config.paths.authSecretFile);
   const authenticator = new Authenticator({ secret: authSecret, jwksUrl: config.auth.jwksUrl, issuer: config.auth.issuer, audience: config.auth.audience });
   const cipher = openTokenCipher(config);
   const store = options.store ?? (await openStore({ databaseUrl: config.databaseUrl, pgliteDir: config.paths.pgliteDir }));

@@ -12,11 +12,7 @@ import { requestIdFrom } from "./request-id.js";
 const GRAPHQL_BODY_LIMIT = "100kb";
 
 /** POST /graphql: bearer token checked once per request, then a fresh context for the operation. */
-export function graphqlHandlers(
-  apollo: ApolloServer<GatewayContext>,
-  authenticator: Authenticator,
-  createContext: ContextFactory,
-): RequestHandler[] {
+export function graphqlHandlers(apollo: ApolloServer<GatewayContext>, authenticator: Authenticator, createContext: ContextFactory): RequestHandler[] {
   return [
     express.json({ limit: GRAPHQL_BODY_LIMIT }),
     expressMiddleware(apollo, {

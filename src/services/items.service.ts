@@ -44,12 +44,7 @@ export class ItemsService {
   }
 
   /** Every user's Items, newest status change first (admin dashboards). */
-  async all(
-    scope: RequestScope,
-    statuses: readonly ItemStatus[] | null | undefined,
-    first: number,
-    after?: string | null,
-  ): Promise<Page<ItemSnapshot> & { totalCount: number }> {
+  async all(scope: RequestScope, statuses: readonly ItemStatus[] | null | undefined, first: number, after?: string | null): Promise<Page<ItemSnapshot> & { totalCount: number }> {
     checkPageSize(first);
     const filter = { statuses: statuses ?? undefined };
     const position = after ? itemPosition(after) : undefined;

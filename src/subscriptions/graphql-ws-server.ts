@@ -134,5 +134,11 @@ function operationHooks(pipeline: GraphqlPipeline, stateOf: (ctx: WsContext) => 
 
 /** The error with the operation's request id, which the error formatter keeps. */
 function withRequestId(error: GraphQLError, requestId: string): GraphQLError {
-  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions: { ...error.extensions, requestId } });
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions: { ...error.extensions, requestId },
+  });
 }

@@ -9,7 +9,6 @@ import { watchConnection } from "./redis-connection-watch.js";
 import { RedisResyncNotices } from "./redis-resync-notices.js";
 import { RedisSubscriberConnection } from "./redis-subscriber-connection.js";
 
-
 /*
  * A thin layer over ioredis rather than graphql-yoga's createPubSub with @graphql-yoga/redis-event-target:
  * that event target delivers a publish only through Redis (no local delivery while Redis is down, and

@@ -2,7 +2,6 @@ import { NotFoundError } from "../../domain/errors.js";
 import type { SealedToken } from "../../domain/stored-item.js";
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 
-
 /** The stored ciphertext could not be opened: wrong key, tampered bytes or a row it does not belong to. */
 export class TokenDecryptionError extends Error {
   constructor(reason: string) {
