@@ -9,7 +9,7 @@ import { ConfigError, loadConfig } from "../../src/config.js";
 import { createLogger, runInRequestScope } from "../../src/logger.js";
 import { ViewerDocument } from "../generated/graphql.js";
 import { accessTokenOf, useTestGateway, type TestGateway } from "../support/gateway-harness.js";
-import { createSandboxItem } from "../support/link-helpers.js";
+import { createSettledItem } from "../support/link-helpers.js";
 import { logEntries } from "../webhooks/webhook-support.js";
 
 const UNKNOWN_PUBLIC_TOKEN = "public-sandbox-00000000-0000-4000-8000-000000000000";
@@ -73,8 +73,7 @@ describe("request logging", () => {
 
   it("logs Plaid's request_id on the line of every Plaid call, under the id of the request that made it", async () => {
     const since = harness.plaidCalls.length;
-    const itemId = await createSandboxItem(harness, tokens.visitor);
-    await harness.settle();
+    const itemId = await createSettledItem(harness, tokens.visitor);
     const calls = harness.plaidCalls.slice(since);
     expect(calls.map((call) => call.endpoint)).toEqual(expect.arrayContaining(["/sandbox/public_token/create", "/item/public_token/exchange"]));
     const entries = logEntries(harness);

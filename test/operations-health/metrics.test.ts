@@ -8,7 +8,7 @@ import { ExchangePublicTokenDocument, SandboxResetLoginDocument, ViewerDocument 
 import { accessTokenOf, useTestGateway, withTestGateway } from "../support/gateway-harness.js";
 import { waitUntil } from "../support/wait-until.js";
 import { graphqlWsClient, subscribeToItemStatus } from "../support/item-status-subscriptions.js";
-import { createSandboxItem } from "../support/link-helpers.js";
+import { createSettledItem } from "../support/link-helpers.js";
 import { useWebhookReceiver } from "../simulator/support.js";
 import { captureLoginError, listenToBus, postWebhook, redirectWebhooks } from "../webhooks/webhook-support.js";
 import { parseExposition, scrape, type Exposition } from "./prometheus-text.js";
@@ -110,8 +110,7 @@ describe("/metrics", () => {
   });
 
   it("counts Plaid calls by endpoint exactly as the gateway made them", async () => {
-    const itemId = await createSandboxItem(harness, tokens.watcher);
-    await harness.settle();
+    const itemId = await createSettledItem(harness, tokens.watcher);
     const exposition = await metrics();
     const byEndpoint = new Map<string, { ok: number; all: number }>();
     for (const call of harness.plaidCalls) {
@@ -135,8 +134,7 @@ describe("/metrics", () => {
   });
 
   it("counts a webhook Plaid sends as accepted, and the events it publishes", async () => {
-    const itemId = await createSandboxItem(harness, tokens.watcher);
-    await harness.settle();
+    const itemId = await createSettledItem(harness, tokens.watcher);
     const bus = listenToBus(harness, null);
     const before = await metrics();
     const reset = await harness.graphql(SandboxResetLoginDocument, { itemId }, tokens.watcher);
@@ -154,8 +152,7 @@ describe("/metrics", () => {
   });
 
   it("counts forged webhooks as rejected with their reason, and a replay as a duplicate", async () => {
-    const itemId = await createSandboxItem(harness, tokens.watcher);
-    await harness.settle();
+    const itemId = await createSettledItem(harness, tokens.watcher);
     await redirectWebhooks(harness, receiver, itemId);
     const signed = await captureLoginError(harness, receiver, itemId);
     const before = await metrics();

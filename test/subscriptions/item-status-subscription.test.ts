@@ -7,7 +7,7 @@ import { ItemHistoryDocument, RemoveItemDocument, SandboxFireWebhookDocument, Sa
 import { useTestGateway } from "../support/gateway-harness.js";
 import { waitUntil } from "../support/wait-until.js";
 import { openSocketWithoutInit, subscribeToItemStatus, type ItemStatusSubscription, type SubscribeOptions } from "../support/item-status-subscriptions.js";
-import { createSandboxItem } from "../support/link-helpers.js";
+import { createSandboxItem, createSettledItem } from "../support/link-helpers.js";
 
 /** Holds callers while closed; counts who waits. */
 class Gate {
@@ -91,8 +91,7 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
   /** A new user with one linked Item whose LINKED event is settled. */
   async function userWithItem(user: string): Promise<{ token: string; itemId: string }> {
     const token = await harness.token(user);
-    const itemId = await createSandboxItem(harness, token);
-    await harness.settle();
+    const itemId = await createSettledItem(harness, token);
     return { token, itemId };
   }
 

@@ -9,7 +9,7 @@ import type { ItemEvent } from "../../src/domain/item-event.js";
 import { SandboxResetLoginDocument, ViewerDocument } from "../generated/graphql.js";
 import { postgresAvailable } from "../support/databases.js";
 import { accessTokenOf, useTestGateway, type TestGateway } from "../support/gateway-harness.js";
-import { createSandboxItem } from "../support/link-helpers.js";
+import { createSandboxItem, createSettledItem } from "../support/link-helpers.js";
 import { useWebhookReceiver } from "../simulator/support.js";
 import {
   captureLoginError,
@@ -83,8 +83,7 @@ describe("Plaid webhooks reaching the gateway", () => {
     beforeAll(async () => {
       // A healthy Item the gateway knows; its webhooks go to a local receiver, so the real signed ERROR
       // webhooks Plaid sends for it can be replayed to the gateway as they are, or altered.
-      itemId = await createSandboxItem(harness, tokens.alice);
-      await harness.settle();
+      itemId = await createSettledItem(harness, tokens.alice);
       await redirectWebhooks(harness, receiver, itemId);
       genuine = await captureLoginError(harness, receiver, itemId);
       await harness.control("/simulator/webhooks/faults", { mode: "stale_iat", iat_offset_seconds: -360 });
@@ -280,8 +279,7 @@ describe("Plaid webhooks reaching the gateway", () => {
   });
 
   it("a TRANSACTIONS webhook is answered 200, recorded as ignored_type, and changes nothing", async () => {
-    const itemId = await createSandboxItem(harness, tokens.alice, { products: ["transactions"] });
-    await harness.settle();
+    const itemId = await createSettledItem(harness, tokens.alice, { products: ["transactions"] });
     const bus = listenToBus(harness, await ownerOf(harness, itemId));
 
     const fired = await harness.plaid("/sandbox/item/fire_webhook", {
@@ -308,8 +306,7 @@ describe.each(stores)("the same webhook delivered 10 times at once (%s store)", 
   const receiver = useWebhookReceiver();
 
   it("is answered 200 every time and taken in exactly once: one receipt, one event, one publish", async () => {
-    const itemId = await createSandboxItem(harness, tokens.bob);
-    await harness.settle();
+    const itemId = await createSettledItem(harness, tokens.bob);
     await redirectWebhooks(harness, receiver, itemId);
     const webhook = await captureLoginError(harness, receiver, itemId);
     const bus = listenToBus(harness, await ownerOf(harness, itemId));

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { SandboxFireWebhookDocument, SandboxResetLoginDocument } from "../generated/graphql.js";
 import { accessTokenOf, useTestGateway } from "../support/gateway-harness.js";
-import { createSandboxItem } from "../support/link-helpers.js";
+import { createSandboxItem, createSettledItem } from "../support/link-helpers.js";
 import { useWebhookReceiver } from "../simulator/support.js";
 import { deliveries, eventsOf, itemState, listenToBus, ownerOf, receipts, redirectWebhooks, webhookUrl, type ItemState } from "./webhook-support.js";
 
@@ -194,8 +194,7 @@ describe("every ITEM webhook code, fired by Plaid and delivered to the gateway",
 
 describe("webhooks delivered as they really arrive", () => {
   it("ERROR and LOGIN_REPAIRED delivered in reverse order still leave the Item HEALTHY, as Plaid has it", async () => {
-    const itemId = await createSandboxItem(harness, tokens.carol);
-    await harness.settle();
+    const itemId = await createSettledItem(harness, tokens.carol);
 
     await harness.control("/simulator/webhooks/faults", { mode: "reorder", count: 2 });
     await resetLogin(itemId); // Plaid sends ITEM/ERROR (held)
@@ -225,8 +224,7 @@ describe("webhooks delivered as they really arrive", () => {
   });
 
   it("a webhook Plaid delivers twice is taken in once: one receipt, one event, one publish", async () => {
-    const itemId = await createSandboxItem(harness, tokens.carol);
-    await harness.settle();
+    const itemId = await createSettledItem(harness, tokens.carol);
     const bus = listenToBus(harness, await ownerOf(harness, itemId));
 
     await harness.control("/simulator/webhooks/faults", { mode: "duplicate", count: 1 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { postgresAvailable } from "../support/databases.js";
 import { accessTokenOf } from "../support/gateway-harness.js";
 import { waitUntil } from "../support/wait-until.js";
-import { createSandboxItem } from "../support/link-helpers.js";
+import { createSettledItem } from "../support/link-helpers.js";
 import { useGatewayOnCuttablePostgres } from "../support/tcp-proxy.js";
 import { deliveries, eventsOf, itemState, listenToBus, logEntries, ownerOf, receipts, type Delivery } from "./webhook-support.js";
 
@@ -18,8 +18,7 @@ describe.skipIf(!withPostgres)("a webhook arriving while the store is down (Post
 
   it("is answered 503 and published nowhere, then applied exactly once when Plaid retries after the store is back", async () => {
     const token = await harness.token("dave");
-    const itemId = await createSandboxItem(harness, token);
-    await harness.settle();
+    const itemId = await createSettledItem(harness, token);
     const bus = listenToBus(harness, await ownerOf(harness, itemId));
     const errorDelivery = async (): Promise<Delivery | undefined> => (await deliveries(harness)).find((d) => d.item_id === itemId && d.webhook_code === "ERROR");
 
