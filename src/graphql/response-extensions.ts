@@ -3,6 +3,7 @@ import type { StaleDataCollector } from "../services/stale-data.js";
 
 /** The part of an answer the pipeline completes, as both transports hold it. */
 export interface ResponseBody {
+  data?: unknown;
   errors?: readonly GraphQLFormattedError[];
   extensions?: Record<string, unknown>;
 }

@@ -6,7 +6,7 @@ import { Script } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { BROWSER_BUNDLES_DIR, fromLoopback } from "../../src/http/page-assets.js";
-import { CreateLinkTokenDocument, CreateUpdateLinkTokenDocument, SandboxResetLoginDocument } from "../generated/graphql.js";
+import { CreateLinkTokenDocument, CreateUpdateLinkTokenDocument, SandboxResetLoginDocument } from "../../generated/graphql.js";
 import { expectCleanRun, startTestGateway, type TestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 

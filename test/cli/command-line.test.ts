@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { jwtVerify } from "jose";
 import { afterAll, describe, expect, it } from "vitest";
-import { SandboxCreateItemDocument, ViewerItemsDocument } from "../generated/graphql.js";
+import { SandboxCreateItemDocument, ViewerItemsDocument } from "../../generated/graphql.js";
 import { postGraphQL } from "../support/gateway-harness.js";
 
 const root = path.resolve(import.meta.dirname, "../..");

@@ -1,7 +1,7 @@
 import { SignJWT } from "jose";
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { AdminItemsDocument, AdminUserDocument, ItemDetailsDocument, ItemHistoryDocument, ViewerDocument, ViewerItemsDocument } from "../generated/graphql.js";
+import { AdminItemsDocument, AdminUserDocument, ItemDetailsDocument, ItemHistoryDocument, ViewerDocument, ViewerItemsDocument } from "../../generated/graphql.js";
 import { useTestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { CreateLinkTokenDocument, ExchangePublicTokenDocument, ItemConsentEventsDocument, ItemHistoryDocument, SandboxCreateItemDocument } from "../generated/graphql.js";
+import { CreateLinkTokenDocument, ExchangePublicTokenDocument, ItemConsentEventsDocument, ItemHistoryDocument, SandboxCreateItemDocument } from "../../generated/graphql.js";
 import { useTestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { ItemsOverviewDocument } from "../generated/graphql.js";
+import { ItemsOverviewDocument } from "../../generated/graphql.js";
 import { useTestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 

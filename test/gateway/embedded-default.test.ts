@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ItemDetailsDocument, ViewerDocument, ViewerItemsDocument } from "../generated/graphql.js";
+import { ItemDetailsDocument, ViewerDocument, ViewerItemsDocument } from "../../generated/graphql.js";
 import { useTestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 

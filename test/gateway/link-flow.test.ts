@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ExchangePublicTokenDocument, ItemConsentEventsDocument, ItemHistoryDocument, ViewerItemsDocument } from "../generated/graphql.js";
+import { ExchangePublicTokenDocument, ItemConsentEventsDocument, ItemHistoryDocument, ViewerItemsDocument } from "../../generated/graphql.js";
 import { postgresAvailable } from "../support/databases.js";
 import { useTestGateway } from "../support/gateway-harness.js";
 import { linkItemThroughLink } from "../support/link-helpers.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RefreshItemDocument, SandboxCreateItemDocument, SandboxFireWebhookDocument, SandboxResetLoginDocument } from "../generated/graphql.js";
+import { RefreshItemDocument, SandboxCreateItemDocument, SandboxFireWebhookDocument, SandboxResetLoginDocument } from "../../generated/graphql.js";
 import { useTestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 

@@ -8,7 +8,7 @@ import {
   RefreshItemDocument,
   SandboxResetLoginDocument,
   type CreateUpdateLinkTokenInput,
-} from "../generated/graphql.js";
+} from "../../generated/graphql.js";
 import { UPDATE_MODE_RULES } from "../support/update-mode-cases.js";
 import { accessTokenOf, useTestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";

@@ -5,6 +5,7 @@ import type { OperationRecord } from "../../src/graphql/operation-run.js";
 import { GraphqlPipeline } from "../../src/graphql/pipeline.js";
 import { buildGatewaySchema } from "../../src/graphql/schema.js";
 import { createLogger } from "../../src/logger.js";
+import type { ResponseBody } from "../../src/graphql/response-extensions.js";
 import { StaleDataCollector } from "../../src/services/stale-data.js";
 
 const HISTORY = `query History($id: ID!, $first: Int) { item(id: $id) { history(first: $first) { edges { node { status } } } } }`;
@@ -62,7 +63,7 @@ describe("the GraphQL pipeline both transports adapt", () => {
     expect(graphql.completeResponse(clean, { requestId: "req-1", staleData })).toBe(clean);
 
     staleData.record("item-1", "accounts", new Date("2026-01-02T03:04:05Z"), "RATE_LIMITED");
-    const answer = graphql.completeResponse({ errors: [{ message: "boom", extensions: { code: "PLAID_ERROR" } }] }, { requestId: "req-1", staleData });
+    const answer = graphql.completeResponse<ResponseBody>({ errors: [{ message: "boom", extensions: { code: "PLAID_ERROR" } }] }, { requestId: "req-1", staleData });
     expect(answer.errors?.[0]?.extensions).toEqual({ code: "PLAID_ERROR", requestId: "req-1" });
     expect(answer.extensions).toEqual({ staleData: [{ itemId: "item-1", field: "accounts", fetchedAt: "2026-01-02T03:04:05.000Z", reason: "RATE_LIMITED" }] });
   });

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
 import { createLogger, runInRequestScope } from "../../src/logger.js";
-import { ViewerDocument } from "../generated/graphql.js";
+import { ViewerDocument } from "../../generated/graphql.js";
 import { accessTokenOf, useTestGateway, type TestGateway } from "../support/gateway-harness.js";
 import { createSettledItem } from "../support/link-helpers.js";
 import { logEntries } from "../webhooks/webhook-support.js";

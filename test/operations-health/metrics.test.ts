@@ -4,7 +4,7 @@
  * that should move them.
  */
 import { describe, expect, it } from "vitest";
-import { ExchangePublicTokenDocument, SandboxResetLoginDocument, ViewerDocument } from "../generated/graphql.js";
+import { ExchangePublicTokenDocument, SandboxResetLoginDocument, ViewerDocument } from "../../generated/graphql.js";
 import { accessTokenOf, useTestGateway, withTestGateway } from "../support/gateway-harness.js";
 import { waitUntil } from "../support/wait-until.js";
 import { graphqlWsClient, subscribeToItemStatus } from "../support/item-status-subscriptions.js";

@@ -2,7 +2,7 @@ import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { parse } from "graphql";
 import { createServer, type Socket } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
-import { CreateLinkTokenDocument, ExchangePublicTokenDocument, RemoveItemDocument, RemoveUserItemsDocument } from "../generated/graphql.js";
+import { CreateLinkTokenDocument, ExchangePublicTokenDocument, RemoveItemDocument, RemoveUserItemsDocument } from "../../generated/graphql.js";
 import { useTestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem, createSettledItem } from "../support/link-helpers.js";
 import { listenOnLoopback } from "../support/tcp-proxy.js";

@@ -14,7 +14,7 @@ import {
   SandboxFireWebhookDocument,
   SandboxResetLoginDocument,
   ViewerItemsDocument,
-} from "../generated/graphql.js";
+} from "../../generated/graphql.js";
 import { useTestGateway } from "../support/gateway-harness.js";
 import { waitUntil } from "../support/wait-until.js";
 import { subscribeToItemStatus } from "../support/item-status-subscriptions.js";

@@ -27,8 +27,8 @@ import { COST, operationCost } from "../../src/graphql/query-cost.js";
 import { prepareOperation } from "../../src/graphql/query-limits.js";
 import { buildGatewaySchema } from "../../src/graphql/schema.js";
 import { MAX_PAGE_SIZE } from "../../src/services/pagination.js";
-import * as generated from "../generated/graphql.js";
-import { ItemHistoryDocument, ItemsOverviewDocument, SandboxResetLoginDocument } from "../generated/graphql.js";
+import * as generated from "../../generated/graphql.js";
+import { ItemHistoryDocument, ItemsOverviewDocument, SandboxResetLoginDocument } from "../../generated/graphql.js";
 import { useTestGateway, type GraphQLResult, type TestGateway } from "../support/gateway-harness.js";
 import { useInSuite } from "../support/suite-fixture.js";
 import { graphqlWsClient } from "../support/item-status-subscriptions.js";
@@ -394,9 +394,10 @@ describe("NODE_ENV=production", () => {
 
 // ---------------------------------------------------------------------------------------------------
 
-const OPERATIONS_DIR = path.resolve(import.meta.dirname, "../operations");
+/** Where the repository's own clients keep their operations: the test suite and the browser pages. */
+const OPERATION_DIRS = [path.resolve(import.meta.dirname, "../operations"), path.resolve(import.meta.dirname, "../../src/browser")];
 
-/** Every operation of test/operations as codegen made it, with the fragments it uses. */
+/** Every operation of test/operations and src/browser as codegen made it, with the fragments it uses. */
 const OPERATIONS = Object.values(generated).flatMap((value) => {
   const document = value as DocumentNode;
   const definition = document.definitions?.find((node): node is OperationDefinitionNode => node.kind === Kind.OPERATION_DEFINITION);
@@ -426,9 +427,11 @@ describe("the repository's own operations", () => {
   });
 
   it("are all there", () => {
-    const written = readdirSync(OPERATIONS_DIR)
-      .filter((file) => file.endsWith(".graphql"))
-      .flatMap((file) => parse(readFileSync(path.join(OPERATIONS_DIR, file), "utf8")).definitions.filter((node) => node.kind === Kind.OPERATION_DEFINITION));
+    const written = OPERATION_DIRS.flatMap((dir) =>
+      readdirSync(dir, { recursive: true, encoding: "utf8" })
+        .filter((file) => file.endsWith(".graphql"))
+        .flatMap((file) => parse(readFileSync(path.join(dir, file), "utf8")).definitions.filter((node) => node.kind === Kind.OPERATION_DEFINITION)),
+    );
     expect(OPERATIONS.length).toBeGreaterThanOrEqual(18);
     expect(OPERATIONS.map(({ name }) => name).sort()).toEqual(written.map((node) => (node as OperationDefinitionNode).name!.value).sort());
   });

@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { signDevToken } from "../../src/auth/dev-token.js";
 import type { Store } from "../../src/datasources/store/store.js";
 import { eventSequenceFromCursor } from "../../src/domain/cursor.js";
-import { ItemHistoryDocument, RemoveItemDocument, SandboxFireWebhookDocument, SandboxResetLoginDocument, type SandboxItemWebhookCode } from "../generated/graphql.js";
+import { ItemHistoryDocument, RemoveItemDocument, SandboxFireWebhookDocument, SandboxResetLoginDocument, type SandboxItemWebhookCode } from "../../generated/graphql.js";
 import { useTestGateway } from "../support/gateway-harness.js";
 import { waitUntil } from "../support/wait-until.js";
 import { openSocketWithoutInit, subscribeToItemStatus, type ItemStatusSubscription, type SubscribeOptions } from "../support/item-status-subscriptions.js";

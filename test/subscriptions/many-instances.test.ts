@@ -13,7 +13,7 @@ import {
   SandboxResetLoginDocument,
   ViewerDocument,
   type SandboxItemWebhookCode,
-} from "../generated/graphql.js";
+} from "../../generated/graphql.js";
 import { dropSchema, POSTGRES_URL, postgresAvailable, uniqueSchema } from "../support/databases.js";
 import { spawnGateway, type GatewayProcess } from "../support/gateway-process.js";
 import { subscribeToItemStatus, type ItemStatusSubscription, type SubscribeOptions } from "../support/item-status-subscriptions.js";

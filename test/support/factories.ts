@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { ItemSnapshot, PlaidErrorInfo, PlaidItemState } from "../../src/domain/item.js";
 
 /** A Plaid-like item_id. */
-export const fakeItemId = (): string => randomBytes(24).toString("base64url").replace(/[-_]/g, "x").slice(0, 37);
+const fakeItemId = (): string => randomBytes(24).toString("base64url").replace(/[-_]/g, "x").slice(0, 37);
 
 /** A Plaid error as the domain keeps it (an Item error unless told otherwise). */
 export const plaidError = (errorCode: string, errorType = "ITEM_ERROR"): PlaidErrorInfo => ({

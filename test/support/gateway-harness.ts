@@ -12,6 +12,7 @@ import { createLogger } from "../../src/logger.js";
 import type { StaleDataEntry } from "../../src/services/stale-data.js";
 import { startGateway, type Gateway, type GatewayOptions } from "../../src/server.js";
 import type { SimulatorExchange } from "../../src/simulator/index.js";
+import type { ApiFaultInput } from "../../src/simulator/faults.js";
 import type { WebhookResult } from "../../src/webhooks/webhook-route.js";
 import { dropSchema, POSTGRES_URL, uniqueSchema } from "./databases.js";
 import { LOG_CAPTURE_DIR, SECRETS_CAPTURE_DIR, type CapturedSecrets } from "./log-scan.js";
@@ -61,14 +62,7 @@ export async function postGraphQL<T, V extends Record<string, unknown> = Record<
 }
 
 /** A fault the simulator injects into the next calls of one Plaid path. */
-export interface PlaidFault {
-  path: string;
-  status?: number;
-  error_type?: string;
-  error_code?: string;
-  latency_ms?: number;
-  count?: number;
-}
+type PlaidFault = ApiFaultInput;
 
 /** A real gateway (HTTP, store, in-process simulator) on random ports, with everything it says captured. */
 export interface TestGateway {
@@ -116,7 +110,7 @@ export function accessTokenOf(harness: TestGateway, itemId: string): string {
 }
 
 /** Plaid tokens and secrets the simulator saw: access and public tokens must appear nowhere, link tokens only in responses. */
-export function plaidSecretsSeen(harness: TestGateway): { anywhere: string[]; logsOnly: string[] } {
+function plaidSecretsSeen(harness: TestGateway): { anywhere: string[]; logsOnly: string[] } {
   const anywhere = new Set(harness.configuredSecrets);
   const logsOnly = new Set<string>();
   const collect = (value: unknown) => {

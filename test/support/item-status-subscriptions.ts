@@ -6,7 +6,7 @@
 import { print, type GraphQLFormattedError } from "graphql";
 import { createClient, type Client, type ClientOptions } from "graphql-ws";
 import WebSocket from "ws";
-import { ItemStatusChangedDocument, type ItemStatusChangedSubscription } from "../generated/graphql.js";
+import { ItemStatusChangedDocument, type ItemStatusChangedSubscription } from "../../generated/graphql.js";
 
 /** One `ItemStatusEvent` as a subscriber receives it (test/operations/item-status-changed.graphql). */
 export type ReceivedItemEvent = ItemStatusChangedSubscription["itemStatusChanged"];

@@ -1,4 +1,4 @@
-import { CreateLinkTokenDocument, ExchangePublicTokenDocument, SandboxCreateItemDocument } from "../generated/graphql.js";
+import { CreateLinkTokenDocument, ExchangePublicTokenDocument, SandboxCreateItemDocument } from "../../generated/graphql.js";
 import type { TestGateway } from "./gateway-harness.js";
 
 /** Creates a Sandbox Item for the user through the gateway and returns its id. */

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
-export const TEST_OUTPUT_DIR = path.resolve(import.meta.dirname, "../../test-output");
+const TEST_OUTPUT_DIR = path.resolve(import.meta.dirname, "../../test-output");
 export const LOG_CAPTURE_DIR = path.join(TEST_OUTPUT_DIR, "logs");
 export const SECRETS_CAPTURE_DIR = path.join(TEST_OUTPUT_DIR, "secrets");
 

@@ -36,7 +36,7 @@ export async function closedPort(): Promise<number> {
 }
 
 /** Listens on a random port of 127.0.0.1 and forwards each connection to target. */
-export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
   let isCut = false;
   let forwarded = 0;
@@ -93,7 +93,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
  * A store on the machine's PostgreSQL reached through a proxy the test can cut (in a schema of its
  * own, dropped by the cleanup), for tests of what happens while the database is unreachable.
  */
-export async function openStoreBehindProxy(): Promise<{ proxy: TcpProxy; store: Store; cleanup: () => Promise<void> }> {
+async function openStoreBehindProxy(): Promise<{ proxy: TcpProxy; store: Store; cleanup: () => Promise<void> }> {
   const target = new URL(POSTGRES_URL);
   const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
   const proxied = new URL(POSTGRES_URL);

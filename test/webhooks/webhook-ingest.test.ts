@@ -6,7 +6,7 @@ import { createPublicKey, randomUUID } from "node:crypto";
 import { base64url, decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ItemEvent } from "../../src/domain/item-event.js";
-import { SandboxResetLoginDocument, ViewerDocument } from "../generated/graphql.js";
+import { SandboxResetLoginDocument, ViewerDocument } from "../../generated/graphql.js";
 import { postgresAvailable } from "../support/databases.js";
 import { accessTokenOf, useTestGateway, type TestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem, createSettledItem } from "../support/link-helpers.js";

@@ -3,7 +3,7 @@
  * it: what a user then sees of the Item. Then delivery as it really happens: out of order, and twice.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { SandboxFireWebhookDocument, SandboxResetLoginDocument } from "../generated/graphql.js";
+import { SandboxFireWebhookDocument, SandboxResetLoginDocument } from "../../generated/graphql.js";
 import { accessTokenOf, useTestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem, createSettledItem } from "../support/link-helpers.js";
 import { useWebhookReceiver } from "../simulator/support.js";

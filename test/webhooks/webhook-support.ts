@@ -56,7 +56,7 @@ export async function redirectWebhooks(harness: TestGateway, receiver: WebhookRe
 }
 
 /** Waits for the n-th (0-based, default first) webhook with this Item and code at the receiver. */
-export async function received(receiver: WebhookReceiver, itemId: string, code: string, nth = 0): Promise<CapturedWebhook> {
+async function received(receiver: WebhookReceiver, itemId: string, code: string, nth = 0): Promise<CapturedWebhook> {
   const found = await waitUntil(() => receiver.received.filter((w) => w.json.item_id === itemId && w.json.webhook_code === code)[nth], {
     what: `${code} webhook #${nth + 1} for ${itemId} at the receiver`,
   });
@@ -126,7 +126,7 @@ export function logEntries(harness: TestGateway, since = 0): LogEntry[] {
 }
 
 /** The Item's fields a user sees, and its history (newest first). */
-export const ITEM_STATE = /* GraphQL */ `
+const ITEM_STATE = /* GraphQL */ `
   query WebhookItemState($id: ID!) {
     item(id: $id) {
       id

@@ -1,4 +1,4 @@
-import type { SandboxItemWebhookCode } from "../generated/graphql.js";
+import type { SandboxItemWebhookCode } from "../../../generated/graphql.js";
 import { readPageConfig } from "../page-config.js";
 
 /** What the page's #dashboard-config block holds. */

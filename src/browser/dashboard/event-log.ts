@@ -1,4 +1,4 @@
-import type { ItemStatusChangeFragment } from "../generated/graphql.js";
+import type { ItemStatusChangeFragment } from "../../../generated/graphql.js";
 import { byId, element, timeElement } from "./dom.js";
 
 const MAX_EVENTS = 50;

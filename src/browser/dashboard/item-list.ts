@@ -1,4 +1,4 @@
-import { DashboardItemsDocument, DashboardViewerItemsDocument, type DashboardItemFragment, type DashboardItemsQuery, type ListedItemFragment } from "../generated/graphql.js";
+import { DashboardItemsDocument, DashboardViewerItemsDocument, type DashboardItemFragment, type DashboardItemsQuery, type ListedItemFragment } from "../../../generated/graphql.js";
 import type { GatewayClient } from "./gateway-client.js";
 
 /** Admins page through every Item; at most this many pages of 100 are shown. */

@@ -1,4 +1,4 @@
-import type { DashboardItemFragment } from "../generated/graphql.js";
+import type { DashboardItemFragment } from "../../../generated/graphql.js";
 import { byId, element, timeElement } from "./dom.js";
 
 /** Which row buttons the gateway offers (see DashboardConfig). */

@@ -1,6 +1,6 @@
 import { print } from "graphql";
 import { createClient, type Client } from "graphql-ws/client";
-import { DashboardLiveDocument, type DashboardLiveSubscription } from "../generated/graphql.js";
+import { DashboardLiveDocument, type DashboardLiveSubscription } from "../../../generated/graphql.js";
 import { logEvent } from "./event-log.js";
 import type { ItemTable } from "./item-table.js";
 import { say, showCursor, showLiveState } from "./page-status.js";

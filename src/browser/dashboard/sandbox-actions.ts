@@ -5,7 +5,7 @@ import {
   DashboardResetLoginDocument,
   DashboardUpdateLinkTokenDocument,
   type SandboxItemWebhookCode,
-} from "../generated/graphql.js";
+} from "../../../generated/graphql.js";
 import type { DashboardConfig } from "./dashboard-config.js";
 import { byId } from "./dom.js";
 import type { GatewayClient } from "./gateway-client.js";

@@ -1,4 +1,4 @@
-import { DashboardAdminCheckDocument, DashboardViewerDocument } from "../generated/graphql.js";
+import { DashboardAdminCheckDocument, DashboardViewerDocument } from "../../../generated/graphql.js";
 import type { GraphQLEndpoint } from "../graphql-over-http.js";
 import { byId } from "./dom.js";
 import { clearEventLog } from "./event-log.js";

@@ -11,11 +11,9 @@ export async function openPgliteDatabase(dataDir?: string): Promise<Database> {
     query: async <Row>(sql: string, params: readonly unknown[] = []) => (await target.query<Row>(sql, params as unknown[])).rows,
     exec: async (sql: string) => void (await target.exec(sql)),
   });
-  const root = wrap(db);
   return {
     kind: "pglite",
-    query: root.query,
-    exec: root.exec,
+    ...wrap(db),
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
     close: () => db.close(),
   };

@@ -41,11 +41,9 @@ export async function openPostgresDatabase(connectionString: string, options: Po
     query: async <Row>(sql: string, params: readonly unknown[] = []) => (await target.query(sql, params as unknown[])).rows as Row[],
     exec: async (sql: string) => void (await target.query(sql)),
   });
-  const root = wrap(pool);
   return {
     kind: "postgres",
-    query: root.query,
-    exec: root.exec,
+    ...wrap(pool),
     async transaction(fn) {
       const client = await pool.connect();
       let broken = false;

@@ -14,6 +14,14 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "fragment DashboardItem on Item {\n  id\n  status\n  recommendedAction\n  statusChangedAt\n  institution {\n    id\n    name\n  }\n  owner {\n    clientUserId\n  }\n  error {\n    errorCode\n  }\n}\n\nfragment ListedItem on Item {\n  ...DashboardItem\n  history(first: 1) {\n    edges {\n      node {\n        cursor\n        occurredAt\n      }\n    }\n  }\n}": typeof types.DashboardItemFragmentDoc,
+    "query DashboardItems($after: String) {\n  items(first: 100, after: $after) {\n    edges {\n      node {\n        ...ListedItem\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}\n\nquery DashboardViewerItems {\n  viewer {\n    items {\n      ...ListedItem\n    }\n  }\n}": typeof types.DashboardItemsDocument,
+    "subscription DashboardLive($after: String) {\n  itemStatusChanged(after: $after) {\n    ...ItemStatusChange\n    item {\n      ...DashboardItem\n    }\n  }\n}": typeof types.DashboardLiveDocument,
+    "mutation DashboardCreateItem($institutionId: String) {\n  sandboxCreateItem(institutionId: $institutionId) {\n    ...DashboardItem\n  }\n}\n\nmutation DashboardResetLogin($itemId: ID!) {\n  sandboxResetLogin(itemId: $itemId)\n}\n\nmutation DashboardFireWebhook($itemId: ID!, $code: SandboxItemWebhookCode!) {\n  sandboxFireWebhook(itemId: $itemId, code: $code)\n}\n\nmutation DashboardUpdateLinkToken($itemId: ID!) {\n  createUpdateLinkToken(input: {itemId: $itemId}) {\n    linkToken\n  }\n}\n\nmutation DashboardCompleteUpdate($itemId: ID!) {\n  completeUpdate(itemId: $itemId) {\n    ...DashboardItem\n  }\n}": typeof types.DashboardCreateItemDocument,
+    "query DashboardViewer {\n  viewer {\n    clientUserId\n  }\n}\n\nquery DashboardAdminCheck {\n  items(first: 1) {\n    totalCount\n  }\n}": typeof types.DashboardViewerDocument,
+    "query Items {\n  viewer {\n    clientUserId\n    items {\n      id\n      status\n      recommendedAction\n      institution {\n        name\n      }\n      statusChangedAt\n    }\n  }\n}": typeof types.ItemsDocument,
+    "subscription Live($after: String) {\n  itemStatusChanged(after: $after) {\n    ...ItemStatusChange\n  }\n}": typeof types.LiveDocument,
+    "fragment ItemStatusChange on ItemStatusEvent {\n  itemId\n  previousStatus\n  status\n  cause\n  occurredAt\n  cursor\n}": typeof types.ItemStatusChangeFragmentDoc,
     "query AdminItems($status: [ItemStatus!], $first: Int, $after: String) {\n  items(status: $status, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      ...PageFields\n    }\n    edges {\n      cursor\n      node {\n        id\n        status\n        owner {\n          clientUserId\n        }\n      }\n    }\n  }\n}": typeof types.AdminItemsDocument,
     "query AdminUser($clientUserId: String!) {\n  user(clientUserId: $clientUserId) {\n    id\n    clientUserId\n    items {\n      id\n    }\n  }\n}": typeof types.AdminUserDocument,
     "mutation CreateLinkToken($input: CreateLinkTokenInput!) {\n  createLinkToken(input: $input) {\n    linkToken\n    expiration\n    requestId\n  }\n}": typeof types.CreateLinkTokenDocument,
@@ -32,6 +40,14 @@ type Documents = {
     "query Viewer {\n  viewer {\n    id\n    clientUserId\n    createdAt\n  }\n}": typeof types.ViewerDocument,
 };
 const documents: Documents = {
+    "fragment DashboardItem on Item {\n  id\n  status\n  recommendedAction\n  statusChangedAt\n  institution {\n    id\n    name\n  }\n  owner {\n    clientUserId\n  }\n  error {\n    errorCode\n  }\n}\n\nfragment ListedItem on Item {\n  ...DashboardItem\n  history(first: 1) {\n    edges {\n      node {\n        cursor\n        occurredAt\n      }\n    }\n  }\n}": types.DashboardItemFragmentDoc,
+    "query DashboardItems($after: String) {\n  items(first: 100, after: $after) {\n    edges {\n      node {\n        ...ListedItem\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}\n\nquery DashboardViewerItems {\n  viewer {\n    items {\n      ...ListedItem\n    }\n  }\n}": types.DashboardItemsDocument,
+    "subscription DashboardLive($after: String) {\n  itemStatusChanged(after: $after) {\n    ...ItemStatusChange\n    item {\n      ...DashboardItem\n    }\n  }\n}": types.DashboardLiveDocument,
+    "mutation DashboardCreateItem($institutionId: String) {\n  sandboxCreateItem(institutionId: $institutionId) {\n    ...DashboardItem\n  }\n}\n\nmutation DashboardResetLogin($itemId: ID!) {\n  sandboxResetLogin(itemId: $itemId)\n}\n\nmutation DashboardFireWebhook($itemId: ID!, $code: SandboxItemWebhookCode!) {\n  sandboxFireWebhook(itemId: $itemId, code: $code)\n}\n\nmutation DashboardUpdateLinkToken($itemId: ID!) {\n  createUpdateLinkToken(input: {itemId: $itemId}) {\n    linkToken\n  }\n}\n\nmutation DashboardCompleteUpdate($itemId: ID!) {\n  completeUpdate(itemId: $itemId) {\n    ...DashboardItem\n  }\n}": types.DashboardCreateItemDocument,
+    "query DashboardViewer {\n  viewer {\n    clientUserId\n  }\n}\n\nquery DashboardAdminCheck {\n  items(first: 1) {\n    totalCount\n  }\n}": types.DashboardViewerDocument,
+    "query Items {\n  viewer {\n    clientUserId\n    items {\n      id\n      status\n      recommendedAction\n      institution {\n        name\n      }\n      statusChangedAt\n    }\n  }\n}": types.ItemsDocument,
+    "subscription Live($after: String) {\n  itemStatusChanged(after: $after) {\n    ...ItemStatusChange\n  }\n}": types.LiveDocument,
+    "fragment ItemStatusChange on ItemStatusEvent {\n  itemId\n  previousStatus\n  status\n  cause\n  occurredAt\n  cursor\n}": types.ItemStatusChangeFragmentDoc,
     "query AdminItems($status: [ItemStatus!], $first: Int, $after: String) {\n  items(status: $status, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      ...PageFields\n    }\n    edges {\n      cursor\n      node {\n        id\n        status\n        owner {\n          clientUserId\n        }\n      }\n    }\n  }\n}": types.AdminItemsDocument,
     "query AdminUser($clientUserId: String!) {\n  user(clientUserId: $clientUserId) {\n    id\n    clientUserId\n    items {\n      id\n    }\n  }\n}": types.AdminUserDocument,
     "mutation CreateLinkToken($input: CreateLinkTokenInput!) {\n  createLinkToken(input: $input) {\n    linkToken\n    expiration\n    requestId\n  }\n}": types.CreateLinkTokenDocument,
@@ -64,6 +80,38 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment DashboardItem on Item {\n  id\n  status\n  recommendedAction\n  statusChangedAt\n  institution {\n    id\n    name\n  }\n  owner {\n    clientUserId\n  }\n  error {\n    errorCode\n  }\n}\n\nfragment ListedItem on Item {\n  ...DashboardItem\n  history(first: 1) {\n    edges {\n      node {\n        cursor\n        occurredAt\n      }\n    }\n  }\n}"): (typeof documents)["fragment DashboardItem on Item {\n  id\n  status\n  recommendedAction\n  statusChangedAt\n  institution {\n    id\n    name\n  }\n  owner {\n    clientUserId\n  }\n  error {\n    errorCode\n  }\n}\n\nfragment ListedItem on Item {\n  ...DashboardItem\n  history(first: 1) {\n    edges {\n      node {\n        cursor\n        occurredAt\n      }\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query DashboardItems($after: String) {\n  items(first: 100, after: $after) {\n    edges {\n      node {\n        ...ListedItem\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}\n\nquery DashboardViewerItems {\n  viewer {\n    items {\n      ...ListedItem\n    }\n  }\n}"): (typeof documents)["query DashboardItems($after: String) {\n  items(first: 100, after: $after) {\n    edges {\n      node {\n        ...ListedItem\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}\n\nquery DashboardViewerItems {\n  viewer {\n    items {\n      ...ListedItem\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription DashboardLive($after: String) {\n  itemStatusChanged(after: $after) {\n    ...ItemStatusChange\n    item {\n      ...DashboardItem\n    }\n  }\n}"): (typeof documents)["subscription DashboardLive($after: String) {\n  itemStatusChanged(after: $after) {\n    ...ItemStatusChange\n    item {\n      ...DashboardItem\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DashboardCreateItem($institutionId: String) {\n  sandboxCreateItem(institutionId: $institutionId) {\n    ...DashboardItem\n  }\n}\n\nmutation DashboardResetLogin($itemId: ID!) {\n  sandboxResetLogin(itemId: $itemId)\n}\n\nmutation DashboardFireWebhook($itemId: ID!, $code: SandboxItemWebhookCode!) {\n  sandboxFireWebhook(itemId: $itemId, code: $code)\n}\n\nmutation DashboardUpdateLinkToken($itemId: ID!) {\n  createUpdateLinkToken(input: {itemId: $itemId}) {\n    linkToken\n  }\n}\n\nmutation DashboardCompleteUpdate($itemId: ID!) {\n  completeUpdate(itemId: $itemId) {\n    ...DashboardItem\n  }\n}"): (typeof documents)["mutation DashboardCreateItem($institutionId: String) {\n  sandboxCreateItem(institutionId: $institutionId) {\n    ...DashboardItem\n  }\n}\n\nmutation DashboardResetLogin($itemId: ID!) {\n  sandboxResetLogin(itemId: $itemId)\n}\n\nmutation DashboardFireWebhook($itemId: ID!, $code: SandboxItemWebhookCode!) {\n  sandboxFireWebhook(itemId: $itemId, code: $code)\n}\n\nmutation DashboardUpdateLinkToken($itemId: ID!) {\n  createUpdateLinkToken(input: {itemId: $itemId}) {\n    linkToken\n  }\n}\n\nmutation DashboardCompleteUpdate($itemId: ID!) {\n  completeUpdate(itemId: $itemId) {\n    ...DashboardItem\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query DashboardViewer {\n  viewer {\n    clientUserId\n  }\n}\n\nquery DashboardAdminCheck {\n  items(first: 1) {\n    totalCount\n  }\n}"): (typeof documents)["query DashboardViewer {\n  viewer {\n    clientUserId\n  }\n}\n\nquery DashboardAdminCheck {\n  items(first: 1) {\n    totalCount\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Items {\n  viewer {\n    clientUserId\n    items {\n      id\n      status\n      recommendedAction\n      institution {\n        name\n      }\n      statusChangedAt\n    }\n  }\n}"): (typeof documents)["query Items {\n  viewer {\n    clientUserId\n    items {\n      id\n      status\n      recommendedAction\n      institution {\n        name\n      }\n      statusChangedAt\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription Live($after: String) {\n  itemStatusChanged(after: $after) {\n    ...ItemStatusChange\n  }\n}"): (typeof documents)["subscription Live($after: String) {\n  itemStatusChanged(after: $after) {\n    ...ItemStatusChange\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment ItemStatusChange on ItemStatusEvent {\n  itemId\n  previousStatus\n  status\n  cause\n  occurredAt\n  cursor\n}"): (typeof documents)["fragment ItemStatusChange on ItemStatusEvent {\n  itemId\n  previousStatus\n  status\n  cause\n  occurredAt\n  cursor\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
