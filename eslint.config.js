@@ -25,6 +25,4 @@ export default tseslint.config(
     },
   },
   { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } } },
-  // Plaid's error table is one long list of facts; splitting it would only scatter them.
-  { files: ["src/simulator/errors.ts"], rules: { "max-lines": "off" } },
 );

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { ConfigError, decodeKey, readInt, readList, readPort, readSwitch, readUrl, type EnvReader } from "./config-values.js";
 
@@ -59,13 +60,21 @@ export function readPlaid(read: EnvReader, ports: { port: number; simulatorPort:
   }
   return {
     env: env as PlaidEnv,
-    clientId,
-    secret,
+    credentials: plaidCredentials(clientId, secret),
     simulatorPort: ports.simulatorPort,
     simulatorUrl: simulatorUrl?.replace(/\/+$/, ""),
     clientName: read("PLAID_CLIENT_NAME") ?? "Plaid Item Gateway",
     snapshotMaxAgeSeconds: readInt(read, "ITEM_SNAPSHOT_MAX_AGE_SECONDS", 300, 0, 86_400),
     timeoutMs: readInt(read, "PLAID_TIMEOUT_MS", 10_000, 100, 120_000),
+  };
+}
+
+/** Sandbox and production always have both (checked above); the simulator makes up what is missing for this run. */
+function plaidCredentials(clientId: string | undefined, secret: string | undefined) {
+  return {
+    clientId: clientId ?? randomBytes(12).toString("hex"),
+    secret: secret ?? randomBytes(15).toString("hex"),
+    generated: !clientId || !secret,
   };
 }
 

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { readAuth, readGraphql, readLogging, readPlaid, readServer, readTokenKeys, readWebhookVerification } from "./config-sections.js";
 import { envReader } from "./config-values.js";
@@ -28,8 +27,6 @@ export interface Config {
   redisChannelPrefix: string;
   plaid: {
     env: PlaidEnv;
-    clientId?: string;
-    secret?: string;
     /** What the gateway (or `npm run simulator`) uses: the configured credentials, or ones generated for this run of the simulator. */
     credentials: PlaidCredentials;
     simulatorPort: number;
@@ -100,7 +97,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     paths: dataPaths(server.dataDir),
     embeddedDefault,
     offersDevelopmentToken: !auth.configured && !server.publicUrl && ["127.0.0.1", "localhost", "::1"].includes(server.host),
-    plaid: { ...plaid, credentials: plaidCredentials(plaid.clientId, plaid.secret) },
+    plaid,
     auth,
     nodeEnv,
     ...surface,
@@ -115,14 +112,5 @@ function dataPaths(dataDir: string): DataPaths {
     pgliteDir: path.join(dataDir, "pglite"),
     authSecretFile: path.join(dataDir, "auth-hs256.key"),
     simulatorStateFile: path.join(dataDir, "simulator-state.json"),
-  };
-}
-
-/** Sandbox and production always have both (checked above); the simulator makes up what is missing. */
-function plaidCredentials(clientId: string | undefined, secret: string | undefined): PlaidCredentials {
-  return {
-    clientId: clientId ?? randomBytes(12).toString("hex"),
-    secret: secret ?? randomBytes(15).toString("hex"),
-    generated: !clientId || !secret,
   };
 }

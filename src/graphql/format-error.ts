@@ -1,7 +1,7 @@
-import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { GatewayError } from "../domain/errors.js";
 import type { Logger } from "../logger.js";
+import { VALIDATION_FAILED } from "./query-limits.js";
 
 /** Codes that GraphQL itself or Apollo assign and that are safe to show as they are. */
 const PASS_THROUGH = new Set([
@@ -18,6 +18,11 @@ const PASS_THROUGH = new Set([
 
 export type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
+/** What a resolver threw, out of the GraphQLError that execution wrapped it in. */
+function unwrapResolverError(error: unknown): unknown {
+  return error instanceof GraphQLError && error.path && error.originalError ? error.originalError : error;
+}
+
 /** GraphQL's "Did you mean …?" hints, which name parts of the schema. */
 function withoutSuggestions(message: string): string {
   return message.replace(/ ?Did you mean(.+?)\?$/, "");
@@ -25,8 +30,8 @@ function withoutSuggestions(message: string): string {
 
 /**
  * Shapes every error a client sees, over either transport: the gateway's own errors keep their code and
- * safe extensions; GraphQL's own errors keep their code (and, with `hideSchemaDetails`, lose their
- * "Did you mean …?" hints: without introspection the schema is not to be guessed at); anything else
+ * safe extensions; GraphQL's own errors keep their code (and, with `hideSchemaDetails`, validation errors
+ * lose their "Did you mean …?" hints: without introspection the schema is not to be guessed at); anything else
  * is masked and logged, never sent as it is.
  */
 export function createErrorFormatter(logger: Logger, options: { hideSchemaDetails: boolean }): ErrorFormatter {
@@ -39,7 +44,7 @@ export function createErrorFormatter(logger: Logger, options: { hideSchemaDetail
     const code = formatted.extensions?.code;
     if (typeof code === "string" && PASS_THROUGH.has(code) && (original instanceof GraphQLError || original === error)) {
       const requestId = formatted.extensions?.requestId;
-      const message = options.hideSchemaDetails ? withoutSuggestions(formatted.message) : formatted.message;
+      const message = options.hideSchemaDetails && code === VALIDATION_FAILED ? withoutSuggestions(formatted.message) : formatted.message;
       return { ...base, message, extensions: requestId ? { code, requestId } : { code } };
     }
     logger.error({ err: original, path: formatted.path }, "unexpected error while serving GraphQL");

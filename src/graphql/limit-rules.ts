@@ -4,7 +4,6 @@ import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
 import {
   GraphQLError,
   Lexer,
-  NoSchemaIntrospectionCustomRule,
   print,
   Source,
   TokenKind,
@@ -87,8 +86,15 @@ export function limitRules(limits: GraphqlLimits): ValidationRule[] {
     armor(maxDepthRule({ ...armorOptions, n: limits.maxDepth, flattenFragments: true, ignoreIntrospection: true })),
     armor(maxAliasesRule({ ...armorOptions, n: limits.maxAliases })),
     armor(maxDirectivesRule({ ...armorOptions, n: limits.maxDirectives })),
-    ...(limits.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+    ...(limits.introspection ? [] : [noIntrospectionRule]),
   ];
 }
 
-/** Apollo Server options that apply the limits over HTTP (the cost limit is `queryCostPlugin`). */
+/** With introspection off: one error for each `__schema` or `__type` the document asks for. */
+const noIntrospectionRule: ValidationRule = (context) => ({
+  Field(node) {
+    if (node.name.value === "__schema" || node.name.value === "__type") {
+      context.reportError(new GraphQLError("GraphQL introspection is not allowed by this gateway, but the query contained __schema or __type.", { nodes: [node] }));
+    }
+  },
+});

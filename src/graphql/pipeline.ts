@@ -8,10 +8,11 @@ import { OperationRun, type OperationObserver } from "./operation-run.js";
 import { checkOperation, costErrors, validateDocument, type OperationRequest } from "./query-limits.js";
 import { completeResponse, type ResponseBody, type ResponseContext } from "./response-extensions.js";
 
-/** Validated documents kept per instance, by their text (Apollo keeps its own for HTTP the same way). */
-const DOCUMENT_CACHE_ENTRIES = 1_000;
-/** Bounds the cache by document text too: at most this many characters in all. */
-const DOCUMENT_CACHE_CHARACTERS = 10_000_000;
+/**
+ * Validated documents kept per instance by their text, bounded as Apollo bounds its own cache for HTTP:
+ * by the size of the parsed documents as JSON (a short text can parse into a large tree).
+ */
+const DOCUMENT_CACHE_BYTES = 30 * 1024 * 1024;
 
 export interface GraphqlPipelineOptions {
   schema: GraphQLSchema;
@@ -25,7 +26,7 @@ export interface GraphqlPipelineOptions {
 /**
  * The one GraphQL pipeline both transports adapt (http/apollo-server.ts, subscriptions/graphql-ws-server.ts):
  * the schema, the operation's context, query limits and cost, error shaping, the request id and
- * staleData on every answer, and the operation observer. Each rule is written once, here.
+ * staleData on every answer, and the operation observer.
  */
 export class GraphqlPipeline {
   readonly schema: GraphQLSchema;
@@ -34,9 +35,8 @@ export class GraphqlPipeline {
   readonly formatError: ErrorFormatter;
   private readonly observer?: OperationObserver;
   private readonly documents = new LRUCache<string, DocumentNode>({
-    max: DOCUMENT_CACHE_ENTRIES,
-    maxSize: DOCUMENT_CACHE_CHARACTERS,
-    sizeCalculation: (_document, query) => Math.max(1, query.length),
+    maxSize: DOCUMENT_CACHE_BYTES,
+    sizeCalculation: (document) => JSON.stringify(document).length,
   });
 
   constructor(options: GraphqlPipelineOptions) {

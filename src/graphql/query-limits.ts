@@ -77,11 +77,3 @@ export function checkOperation(schema: GraphQLSchema, limits: GraphqlLimits, doc
   if (coercion?.errors) return coercion.errors.map((error) => coded(error, "BAD_USER_INPUT"));
   return costErrors(schema, document, request.operationName, request.variables, limits.maxCost);
 }
-
-/** Parse, validate and price an operation: the document to execute, or the errors to send back (already coded). */
-export function prepareOperation(schema: GraphQLSchema, limits: GraphqlLimits, request: OperationRequest): { document: DocumentNode } | { errors: GraphQLError[] } {
-  const validated = validateDocument(schema, limits, request.query);
-  if ("errors" in validated) return validated;
-  const errors = checkOperation(schema, limits, validated.document, request);
-  return errors.length > 0 ? { errors } : validated;
-}

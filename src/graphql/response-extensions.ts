@@ -8,10 +8,10 @@ export interface ResponseBody {
   extensions?: Record<string, unknown>;
 }
 
-/** What an operation's context tells its answer. */
+/** What an operation tells its answer: its request id and, once it ran, what it served from stored data. */
 export interface ResponseContext {
   requestId: string;
-  staleData: StaleDataCollector;
+  staleData?: StaleDataCollector;
 }
 
 /**
@@ -22,7 +22,7 @@ export interface ResponseContext {
 export function completeResponse<T extends ResponseBody>(body: T, context: ResponseContext | undefined): T {
   if (!context) return body;
   const errors = body.errors?.map((error) => ({ ...error, extensions: { ...error.extensions, requestId: context.requestId } }));
-  const staleData = context.staleData.size > 0 ? context.staleData.list() : null;
+  const staleData = context.staleData && context.staleData.size > 0 ? context.staleData.list() : null;
   if (!errors && !staleData) return body;
   return { ...body, ...(errors ? { errors } : {}), ...(staleData ? { extensions: { ...body.extensions, staleData } } : {}) };
 }

@@ -3,6 +3,7 @@ import type { PlaidDataSource } from "../datasources/plaid/plaid-datasource.js";
 import { SimulatorControl } from "../datasources/plaid/simulator-control.js";
 import type { Store } from "../datasources/store/store.js";
 import type { TokenCipher } from "../datasources/store/token-cipher.js";
+import type { Viewer } from "../domain/viewer.js";
 import type { Logger } from "../logger.js";
 import { ConsentService } from "./consent.service.js";
 import type { ItemEventFeed, ItemEventPublisher } from "./item-event-ports.js";
@@ -41,7 +42,7 @@ export interface ServiceSet {
   services: Services;
   ingest: WebhookIngestService;
   reconciler: ItemReconciler;
-  openScope: (viewer: { clientUserId: string; isAdmin: boolean }) => RenewableScope;
+  openScope: (viewer: Viewer) => RenewableScope;
 }
 
 export function createServices(deps: ServiceDeps): ServiceSet {
@@ -51,7 +52,7 @@ export function createServices(deps: ServiceDeps): ServiceSet {
   const simulator = deps.simulatorUrl ? new SimulatorControl(deps.simulatorUrl) : null;
   const ledger = new ItemLedger(store, cipher, events, logger);
   const gate = new ItemGate(store, cipher, ledger);
-  const reads = new ItemPlaidReads(gate, plaid, store, logger);
+  const reads = new ItemPlaidReads(gate, plaid, store, logger, ledger.now);
   const users = new UsersService(store, plaid);
   const items = new ItemsService(store, gate, ledger, logger, { snapshotMaxAgeMs: config.plaid.snapshotMaxAgeSeconds * 1000 });
   const link = new LinkService(store, plaid, users, items, ledger, logger, { env, clientName, webhookUrl });

@@ -33,6 +33,7 @@ export class ItemPlaidReads {
     private readonly plaid: PlaidDataSource,
     private readonly store: Store,
     private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   /** /item/get for one Item. A failure leaves the stored snapshot to be served: reported as stale here. */
@@ -61,7 +62,7 @@ export class ItemPlaidReads {
 
   /** Keeps Plaid's latest answer for the Item's accounts (served when Plaid cannot answer). */
   async keepAccounts(itemId: string, accounts: Account[]): Promise<void> {
-    await this.store.reads.put(itemId, "accounts", accounts, new Date());
+    await this.store.reads.put(itemId, "accounts", accounts, this.now());
   }
 
   /** Plaid's answer per Item, kept when it changed; the kept answer when Plaid cannot answer. One query for the batch either way. */
@@ -98,7 +99,7 @@ export class ItemPlaidReads {
    * reported with stale data stays close to when Plaid last confirmed it.
    */
   private async keepIfChanged(itemId: string, kind: ItemReadKind, value: unknown, previous: { data: unknown; fetchedAt: Date } | undefined): Promise<void> {
-    const now = new Date();
+    const now = this.now();
     // The kept answer comes back from jsonb (keys reordered, dates as strings): compare as JSON values.
     const changed = !previous || !isDeepStrictEqual(previous.data, JSON.parse(JSON.stringify(value)));
     if (changed || now.getTime() - previous.fetchedAt.getTime() >= CONFIRMED_AT_RESOLUTION_MS) {

@@ -34,7 +34,7 @@ export class UpdateModeService {
     const mode = updateModeOf(input);
 
     if (mode.kind === "item") {
-      const stored = await this.gate.require(scope, mode.itemId);
+      const stored = await this.gate.requireLive(scope, mode.itemId);
       const checked = checkUpdateModeInput(input, stored.snapshot, production);
       const owner = await ownerOf(scope.loaders, stored.snapshot);
       const token = await this.gate.call(stored, (accessToken) =>

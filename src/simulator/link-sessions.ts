@@ -1,7 +1,7 @@
 import { passesFilters, sharedAccounts } from "./accounts.js";
 import { consentSnapshot, recordLinkConsent, recordUpdateConsent } from "./consent-events.js";
 import type { SimulatorContext } from "./context.js";
-import { ControlError } from "./control/control-route.js";
+import { ControlError } from "./control-error.js";
 import { PlaidApiError } from "./errors.js";
 import { DEFAULT_INSTITUTION_ID, findInstitution } from "./institutions.js";
 import { CONSENT_LIFETIME_MS, SANDBOX_LOGIN_LIFETIME_MS, createItem, institutionOf } from "./items.js";

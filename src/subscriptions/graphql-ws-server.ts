@@ -25,7 +25,9 @@ export interface GraphqlWsOptions {
 
 interface RunningOperation {
   run: OperationRun;
-  context: GatewayContext;
+  requestId: string;
+  /** Set once the operation runs (not for one refused before running). */
+  context?: GatewayContext;
 }
 
 interface ConnectionState {
@@ -98,18 +100,21 @@ function operationHooks(pipeline: GraphqlPipeline, stateOf: (ctx: WsContext) => 
     onSubscribe: (ctx, id, payload) => {
       const state = stateOf(ctx);
       if (!state.viewer) throw new Error("graphql-ws operation without an authenticated viewer");
-      const requestId = randomUUID();
-      const run = pipeline.startOperation(payload.operationName);
+      const operation: RunningOperation = { run: pipeline.startOperation(payload.operationName), requestId: randomUUID() };
+      // Kept for onError, which sends a refusal with the operation's request id.
+      state.operations.set(id, operation);
       const prepared = pipeline.prepare(payload);
       if ("errors" in prepared) {
-        run.refuse(payload.query);
-        return prepared.errors.map((error) => withRequestId(error, requestId));
+        operation.run.refuse(payload.query);
+        return prepared.errors;
       }
-      const contextValue = pipeline.createContext(state.viewer, requestId);
-      // Without an operation by that name graphql-ws answers "Unable to identify operation" and never completes it.
-      if (run.identify(prepared.document)) state.operations.set(id, { run, context: contextValue });
-      else run.refuse();
-      return { schema: pipeline.schema, document: prepared.document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
+      if (!operation.run.identify(prepared.document)) {
+        operation.run.refuse();
+        return [unknownOperation(payload.operationName)];
+      }
+      operation.context = pipeline.createContext(state.viewer, operation.requestId);
+      const { schema } = pipeline;
+      return { schema, document: prepared.document, operationName: payload.operationName, variableValues: payload.variables, contextValue: operation.context };
     },
     onNext: (ctx, id, _payload, args, result) => {
       const context = args.contextValue as GatewayContext;
@@ -119,10 +124,13 @@ function operationHooks(pipeline: GraphqlPipeline, stateOf: (ctx: WsContext) => 
       return pipeline.completeResponse({ ...result, errors }, context);
     },
     onError: (ctx, id, _payload, errors) => {
-      const operation = stateOf(ctx).operations.get(id);
+      const operations = stateOf(ctx).operations;
+      const operation = operations.get(id);
       operation?.run.fail();
+      // A refused operation never completes: this is its end.
+      if (operation && !operation.context) operations.delete(id);
       const formatted = errors.map((error) => pipeline.formatError(error.toJSON(), error));
-      return pipeline.completeResponse({ errors: formatted }, operation?.context).errors ?? formatted;
+      return pipeline.completeResponse({ errors: formatted }, operation?.context ?? operation).errors ?? formatted;
     },
     onComplete: (ctx, id) => {
       const state = stateOf(ctx);
@@ -132,13 +140,8 @@ function operationHooks(pipeline: GraphqlPipeline, stateOf: (ctx: WsContext) => 
   };
 }
 
-/** The error with the operation's request id, which the error formatter keeps. */
-function withRequestId(error: GraphQLError, requestId: string): GraphQLError {
-  return new GraphQLError(error.message, {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    path: error.path,
-    extensions: { ...error.extensions, requestId },
-  });
+/** No operation of the document has that name (or it has several and none was named): as Apollo answers over HTTP. */
+function unknownOperation(operationName: string | null | undefined): GraphQLError {
+  const message = operationName ? `Unknown operation named "${operationName}".` : "Must provide operation name if query contains multiple operations.";
+  return new GraphQLError(message, { extensions: { code: "OPERATION_RESOLUTION_FAILURE" } });
 }

@@ -3,11 +3,11 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Script } from "node:vm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { BROWSER_BUNDLES_DIR, fromLoopback } from "../../src/http/page-assets.js";
 import { CreateLinkTokenDocument, CreateUpdateLinkTokenDocument, SandboxResetLoginDocument } from "../../generated/graphql.js";
-import { expectCleanRun, startTestGateway, type TestGateway } from "../support/gateway-harness.js";
+import { useTestGateway, withTestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 
 const API_CSP = "default-src 'none';base-uri 'none';form-action 'none';frame-ancestors 'none'";
@@ -29,16 +29,11 @@ function policyOf(response: Response): Map<string, string> {
 }
 
 describe("the browser pages over HTTP", () => {
-  let harness: TestGateway;
+  const { harness } = useTestGateway();
   let url: string;
 
-  beforeAll(async () => {
-    harness = await startTestGateway();
+  beforeAll(() => {
     url = harness.gateway.url;
-  });
-  afterAll(async () => {
-    expectCleanRun(harness);
-    await harness.close();
   });
 
   it("serves GraphiQL at / and to browsers at /graphql, with a page policy that allows only this origin", async () => {
@@ -136,7 +131,7 @@ describe("the browser pages over HTTP", () => {
     expect(policy.has("worker-src")).toBe(false);
     const html = await response.text();
     expect(html).toContain('id="dashboard-config"');
-    expect(html).toMatch(/"simulatorLink":true/);
+    expect(html).toContain(`"linkCompletePath":"${LINK_COMPLETE}"`);
     // The gateway has a configured secret: no token in the page.
     expect(html).toMatch(/<textarea id="token"[^>]*><\/textarea>/);
   });
@@ -226,8 +221,7 @@ describe("the browser pages over HTTP", () => {
 
 describe("outside simulator mode", () => {
   it("has no Link completion route, and the dashboard offers the Sandbox actions without Complete update", async () => {
-    const sandbox = await startTestGateway({ env: { PLAID_ENV: "sandbox" } });
-    try {
+    await withTestGateway({ env: { PLAID_ENV: "sandbox" } }, async (sandbox) => {
       const token = await sandbox.token("alice");
       const response = await fetch(`${sandbox.gateway.url}${LINK_COMPLETE}`, {
         method: "POST",
@@ -236,18 +230,14 @@ describe("outside simulator mode", () => {
       });
       expect(response.status).toBe(404);
       const dashboard = await (await fetch(`${sandbox.gateway.url}/dashboard`, { headers: HTML })).text();
-      expect(dashboard).toMatch(/"sandboxActions":true,"simulatorLink":false/);
-      expectCleanRun(sandbox);
-    } finally {
-      await sandbox.close();
-    }
+      expect(dashboard).toMatch(/"sandboxActions":true,"linkCompletePath":null/);
+    });
   });
 });
 
 describe("the development token on the pages", () => {
   it("is pre-filled in the embedded default (no configured auth), for browsers on this machine only", async () => {
-    const embedded = await startTestGateway({ env: { AUTH_JWT_SECRET: "" } });
-    try {
+    await withTestGateway({ env: { AUTH_JWT_SECRET: "" } }, async (embedded) => {
       const token = await embedded.token("developer", { admin: true });
       embedded.gateway.showDevelopmentToken(token);
       const dashboard = await (await fetch(`${embedded.gateway.url}/dashboard`, { headers: HTML })).text();
@@ -261,10 +251,7 @@ describe("the development token on the pages", () => {
         const page = await (await fetch(`${embedded.gateway.url}/dashboard`, { headers: { ...HTML, ...headers } })).text();
         expect(page).not.toContain(token);
       }
-      expectCleanRun(embedded);
-    } finally {
-      await embedded.close();
-    }
+    });
     const loopback = (remoteAddress: string) => fromLoopback({ socket: { remoteAddress }, headers: { host: "127.0.0.1:4000" } } as unknown as Request);
     expect(["127.0.0.1", "::1", "::ffff:127.0.0.1"].map(loopback)).toEqual([true, true, true]);
     expect(["10.0.0.7", "::ffff:192.168.1.5", "2001:db8::1", ""].map(loopback)).toEqual([false, false, false, false]);
@@ -275,21 +262,16 @@ describe("the development token on the pages", () => {
   });
 
   it("is never shown once the gateway has a public address", async () => {
-    const published = await startTestGateway({ env: { AUTH_JWT_SECRET: "", PUBLIC_URL: "https://gateway.example.com" } });
-    try {
+    await withTestGateway({ env: { AUTH_JWT_SECRET: "", PUBLIC_URL: "https://gateway.example.com" } }, async (published) => {
       const token = await published.token("developer", { admin: true });
       published.gateway.showDevelopmentToken(token);
       const dashboard = await (await fetch(`${published.gateway.url}/dashboard`, { headers: HTML })).text();
       expect(dashboard).not.toContain(token);
-      expectCleanRun(published);
-    } finally {
-      await published.close();
-    }
+    });
   });
 
   it("is never shown when AUTH_JWT_SECRET is configured", async () => {
-    const configured = await startTestGateway();
-    try {
+    await withTestGateway({}, async (configured) => {
       const token = await configured.token("developer", { admin: true });
       configured.gateway.showDevelopmentToken(token);
       const dashboard = await (await fetch(`${configured.gateway.url}/dashboard`, { headers: HTML })).text();
@@ -297,10 +279,7 @@ describe("the development token on the pages", () => {
       const graphiql = await (await fetch(`${configured.gateway.url}/`, { headers: HTML })).text();
       expect(graphiql).not.toContain(token);
       expect(graphiql).toContain('"headers":"{}"');
-      expectCleanRun(configured);
-    } finally {
-      await configured.close();
-    }
+    });
   });
 });
 
@@ -314,8 +293,7 @@ describe("GRAPHIQL", () => {
   });
 
   it("=off leaves / a 404 and /graphql the JSON API, and the dashboard without a GraphiQL link", async () => {
-    const off = await startTestGateway({ env: { GRAPHIQL: "off" } });
-    try {
+    await withTestGateway({ env: { GRAPHIQL: "off" } }, async (off) => {
       const root = await fetch(`${off.gateway.url}/`, { headers: HTML });
       expect(root.status).toBe(404);
       expect(await root.json()).toEqual({ error: "not found" });
@@ -326,9 +304,6 @@ describe("GRAPHIQL", () => {
       for (const asset of ["graphiql.js", "graphiql.css", "graphiql-start.js"]) expect((await fetch(`${off.gateway.url}/assets/${asset}`)).status).toBe(404);
       const dashboard = await (await fetch(`${off.gateway.url}/dashboard`, { headers: HTML })).text();
       expect(dashboard).not.toContain(">GraphiQL</a>");
-      expectCleanRun(off);
-    } finally {
-      await off.close();
-    }
+    });
   });
 });

@@ -24,7 +24,8 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { COST, operationCost } from "../../src/graphql/query-cost.js";
-import { prepareOperation } from "../../src/graphql/query-limits.js";
+import { GraphqlPipeline } from "../../src/graphql/pipeline.js";
+import { createLogger } from "../../src/logger.js";
 import { buildGatewaySchema } from "../../src/graphql/schema.js";
 import { MAX_PAGE_SIZE } from "../../src/services/pagination.js";
 import * as generated from "../../generated/graphql.js";
@@ -445,7 +446,8 @@ describe("the repository's own operations", () => {
           worstCaseValue(schema, typeFromAST(schema, variable.type) as GraphQLInputType, variable.variable.name.value),
         ]),
       );
-      const prepared = prepareOperation(schema, limits, { query, operationName: name, variables });
+      const pipeline = new GraphqlPipeline({ schema, limits, createContext: () => expect.unreachable("no operation runs here"), logger: createLogger({ level: "silent" }) });
+      const prepared = pipeline.prepare({ query, operationName: name, variables });
       expect("errors" in prepared ? prepared.errors.map((error) => error.message) : []).toEqual([]);
       if ("document" in prepared) expect(operationCost(schema, prepared.document, name, variables)).toBeLessThanOrEqual(limits.maxCost);
     },

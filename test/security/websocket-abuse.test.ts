@@ -53,4 +53,24 @@ describe("WebSocket abuse", () => {
     socket.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query: "subscription { itemStatusChanged { cursor } }" } }));
     expect(await closed).toBe(4401);
   });
+
+  it("an operation refused before it runs gets its own request id, and an unknown operation name is named, not masked", async () => {
+    const client = graphqlWsClient(harness.gateway.graphqlUrl, tokens.churner);
+    const refusal = (payload: { query: string; operationName?: string }) =>
+      new Promise<Array<{ message: string; extensions?: Record<string, unknown> }>>((resolve, reject) => {
+        client.subscribe(payload, { next: () => reject(new Error("the operation ran")), error: (errors) => resolve(errors as never), complete: () => {} });
+      });
+    try {
+      const [unknownField] = await refusal({ query: "{ viewer { nope } }" });
+      const [again] = await refusal({ query: "{ viewer { nope } }" });
+      expect(unknownField?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+      expect(unknownField?.extensions?.requestId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(again?.extensions?.requestId).not.toBe(unknownField?.extensions?.requestId);
+      const [unknownOperation] = await refusal({ query: "query A { viewer { id } } query B { viewer { id } }", operationName: "C" });
+      expect(unknownOperation).toMatchObject({ message: 'Unknown operation named "C".', extensions: { code: "OPERATION_RESOLUTION_FAILURE" } });
+      expect(harness.logs.join("")).not.toContain("unexpected error while serving GraphQL");
+    } finally {
+      await client.dispose();
+    }
+  });
 });

@@ -185,7 +185,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   });
 
   // What the gateway was given, the suite's own overrides included (the JWT secret first).
-  const configuredSecrets = [config.auth.jwtSecret, config.plaid.secret, config.tokenEncryptionKey, ...config.tokenEncryptionPreviousKeys].filter((value): value is string =>
+  const configuredSecrets = [config.auth.jwtSecret, config.plaid.credentials.secret, config.tokenEncryptionKey, ...config.tokenEncryptionPreviousKeys].filter((value): value is string =>
     Boolean(value),
   );
   const logs: string[] = [];
@@ -234,6 +234,13 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     onPlaidCall: (record) => plaidCalls.push(record),
     onWebhook: (result) => webhookResults.push(result),
     ...options.gateway,
+  }).catch(async (error: unknown) => {
+    // A gateway that did not start leaves nothing behind: its store, its log file and its data folder.
+    capture.close();
+    await store.close();
+    await cleanup?.();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
   });
   const simulatorUrl = gateway.simulator?.url ?? "";
 
@@ -254,7 +261,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     async plaid(pathname, body) {
       const response = await fetch(`${simulatorUrl}${pathname}`, {
         method: "POST",
-        headers: { "content-type": "application/json", "PLAID-CLIENT-ID": config.plaid.clientId ?? "", "PLAID-SECRET": config.plaid.secret ?? "" },
+        headers: { "content-type": "application/json", "PLAID-CLIENT-ID": config.plaid.credentials.clientId, "PLAID-SECRET": config.plaid.credentials.secret },
         body: JSON.stringify(body),
       });
       return { status: response.status, body: (await response.json()) as never };

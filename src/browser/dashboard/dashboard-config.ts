@@ -6,8 +6,7 @@ export interface DashboardConfig {
   endpoint: string;
   /** sandboxCreateItem, sandboxResetLogin and sandboxFireWebhook (PLAID_ENV sandbox or simulator). */
   sandboxActions: boolean;
-  /** "Complete update": the gateway finishes Link for an update-mode link token (simulator only). */
-  simulatorLink: boolean;
+  /** "Complete update": where the gateway finishes Link for an update-mode link token (simulator only), or null. */
   linkCompletePath: string | null;
   webhookCodes: SandboxItemWebhookCode[];
 }

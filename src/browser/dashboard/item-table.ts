@@ -4,7 +4,8 @@ import { byId, element, timeElement } from "./dom.js";
 /** Which row buttons the gateway offers (see DashboardConfig). */
 export interface RowActions {
   sandboxActions: boolean;
-  simulatorLink: boolean;
+  /** Where the gateway finishes Link for update mode (simulator only), or null. */
+  linkCompletePath: string | null;
   webhookCodes: readonly string[];
 }
 
@@ -23,7 +24,7 @@ function actionsCell(item: DashboardItemFragment, actions: RowActions): HTMLTabl
       button("fire-webhook", "Fire webhook"),
     );
   }
-  if (actions.simulatorLink) buttons.append(button("complete-update", "Complete update"));
+  if (actions.linkCompletePath !== null) buttons.append(button("complete-update", "Complete update"));
   return cell;
 }
 

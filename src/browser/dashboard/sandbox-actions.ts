@@ -20,11 +20,20 @@ async function completeUpdate(client: GatewayClient, linkCompletePath: string, i
     headers: { "content-type": "application/json", authorization: client.authorization },
     body: JSON.stringify({ linkToken: createUpdateLinkToken.linkToken }),
   });
-  const body = (await response.json()) as { error?: string };
-  if (!response.ok) throw new Error(body.error || `HTTP ${response.status}`);
+  if (!response.ok) throw new Error(errorOf(await response.text()) ?? `HTTP ${response.status}`);
   const { completeUpdate } = await client.request(DashboardCompleteUpdateDocument, { itemId });
   table.upsert(completeUpdate);
   say(`Update mode completed for ${itemId}: ${completeUpdate.status}`, "info");
+}
+
+/** The `error` of the gateway's JSON refusal; undefined for anything else (a proxy's error page, say). */
+function errorOf(text: string): string | undefined {
+  try {
+    const body = JSON.parse(text) as { error?: unknown };
+    return typeof body.error === "string" ? body.error : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 type RowAction = (client: GatewayClient, itemId: string, row: HTMLTableRowElement) => Promise<void>;
@@ -51,7 +60,9 @@ export function wireSandboxActions(config: DashboardConfig, table: ItemTable, ga
       await client.request(DashboardFireWebhookDocument, { itemId, code });
       say(`Fired ${code} for ${itemId}`, "info");
     },
-    "complete-update": (client, itemId) => completeUpdate(client, config.linkCompletePath ?? "", itemId, table),
+    "complete-update": async (client, itemId) => {
+      if (config.linkCompletePath) await completeUpdate(client, config.linkCompletePath, itemId, table);
+    },
   };
 
   if (config.sandboxActions) {

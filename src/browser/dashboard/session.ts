@@ -52,8 +52,10 @@ export class Session {
       showApp(true);
       this.table.clear();
       // The list first, then live events after the newest one it reflects: nothing falls in between.
+      // A list that arrives after this session ended (signed out, or in as someone else) is dropped.
       const reload = async () => {
         const list = await loadItemList(client, admin);
+        if (this.client !== client) return null;
         this.table.upsert(...list.items);
         return list.newestCursor;
       };

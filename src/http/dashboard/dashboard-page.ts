@@ -24,7 +24,6 @@ export function renderDashboardPage(config: DashboardPageConfig, urls: Dashboard
   const clientConfig = {
     endpoint: config.endpoint,
     sandboxActions: config.sandboxActions,
-    simulatorLink: config.linkCompletePath !== null,
     linkCompletePath: config.linkCompletePath,
     webhookCodes: config.webhookCodes,
   };

@@ -1,6 +1,7 @@
 import type { ApiFaultInput } from "../faults.js";
 import { PLAID_ROUTES } from "../routes/index.js";
-import { ControlError, type ControlRoute } from "./control-route.js";
+import { ControlError } from "../control-error.js";
+import { type ControlRoute } from "./control-route.js";
 
 /** Errors and latency injected into the next calls of a Plaid path. */
 export const apiFaultRoutes: ControlRoute[] = [

@@ -1,7 +1,8 @@
 import type { SimulatorContext } from "../context.js";
 import { sweepItems } from "../item-lifecycle.js";
 import { PLAID_ROUTES } from "../routes/index.js";
-import { ControlError, type ControlBody, type ControlRoute } from "./control-route.js";
+import { ControlError } from "../control-error.js";
+import { type ControlBody, type ControlRoute } from "./control-route.js";
 
 interface SettingsUpdate {
   consentEventsDelayHours?: number;

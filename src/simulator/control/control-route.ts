@@ -1,16 +1,7 @@
 import type { Request } from "express";
 import type { SimulatorContext } from "../context.js";
+import { ControlError } from "../control-error.js";
 import type { SimItem } from "../types.js";
-
-/** A control-API failure: answered as `{error}` with this status, never in Plaid's envelope. */
-export class ControlError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export type ControlBody = Record<string, unknown>;
 

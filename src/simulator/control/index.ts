@@ -3,7 +3,8 @@ import type { SimulatorContext } from "../context.js";
 import { completeLinkSession, type LinkCompletionInput } from "../link-sessions.js";
 import { apiFaultRoutes } from "./api-faults.js";
 import { clockAndSettingsRoutes } from "./clock-and-settings.js";
-import { ControlError, jsonBody, type ControlRoute } from "./control-route.js";
+import { ControlError } from "../control-error.js";
+import { jsonBody, type ControlRoute } from "./control-route.js";
 import { itemRoutes } from "./items.js";
 import { webhookRoutes } from "./webhooks.js";
 

@@ -4,7 +4,8 @@ import { sweepItems } from "../item-lifecycle.js";
 import { institutionOf, itemErrorObject } from "../items.js";
 import type { SimItem } from "../types.js";
 import { newAccountsAvailableWebhook, sendItemWebhook } from "../webhook-payloads.js";
-import { ControlError, itemParam, liveItemParam, requirePositiveInteger, type ControlRoute } from "./control-route.js";
+import { ControlError } from "../control-error.js";
+import { itemParam, liveItemParam, requirePositiveInteger, type ControlRoute } from "./control-route.js";
 
 /** The Item as its bank sees it: every account, shared with the app or not, and no tokens. */
 function bankView(item: SimItem) {

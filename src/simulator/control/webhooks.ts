@@ -1,5 +1,6 @@
 import { WEBHOOK_FAULT_MODES, type WebhookFaultInput } from "../webhook-faults.js";
-import { ControlError, requirePositiveInteger, type ControlBody, type ControlRoute } from "./control-route.js";
+import { ControlError } from "../control-error.js";
+import { requirePositiveInteger, type ControlBody, type ControlRoute } from "./control-route.js";
 
 function webhookFault(body: ControlBody): WebhookFaultInput {
   const input = body as unknown as WebhookFaultInput;
