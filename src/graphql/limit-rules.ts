@@ -1,17 +1,7 @@
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
-import {
-  GraphQLError,
-  Lexer,
-  print,
-  Source,
-  TokenKind,
-  type ASTVisitor,
-  type ParseOptions,
-  type ValidationContext,
-  type ValidationRule,
-} from "graphql";
+import { GraphQLError, Lexer, print, Source, TokenKind, type ASTVisitor, type ParseOptions, type ValidationContext, type ValidationRule } from "graphql";
 import type { GraphqlLimits } from "../config.js";
 
 /**

@@ -185,8 +185,8 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   });
 
   // What the gateway was given, the suite's own overrides included (the JWT secret first).
-  const configuredSecrets = [config.auth.jwtSecret, config.plaid.credentials.secret, config.tokenEncryptionKey, ...config.tokenEncryptionPreviousKeys].filter((value): value is string =>
-    Boolean(value),
+  const configuredSecrets = [config.auth.jwtSecret, config.plaid.credentials.secret, config.tokenEncryptionKey, ...config.tokenEncryptionPreviousKeys].filter(
+    (value): value is string => Boolean(value),
   );
   const logs: string[] = [];
   const capture = openLogCapture();
