@@ -27,6 +27,25 @@ describe("configuration", () => {
     expect(config.publicUrl).toBeUndefined();
   });
 
+  it("derives DATA_DIR's files, the embedded default and the simulator's credentials once", () => {
+    const embedded = loadConfig({ DATA_DIR: "/srv/gateway" });
+    expect(embedded.paths).toEqual({
+      pgliteDir: "/srv/gateway/pglite",
+      authSecretFile: "/srv/gateway/auth-hs256.key",
+      simulatorStateFile: "/srv/gateway/simulator-state.json",
+    });
+    expect(embedded).toMatchObject({ embeddedDefault: true, offersDevelopmentToken: true, auth: { configured: false } });
+    // The simulator without credentials gets ones made up for this run; given ones are kept.
+    expect(embedded.plaid.credentials).toMatchObject({ clientId: expect.stringMatching(/^[0-9a-f]{24}$/), secret: expect.stringMatching(/^[0-9a-f]{30}$/), generated: true });
+    expect(loadConfig({ PLAID_CLIENT_ID: "cid", PLAID_SECRET: "sec" }).plaid.credentials).toEqual({ clientId: "cid", secret: "sec", generated: false });
+
+    const configured = loadConfig({ AUTH_JWT_SECRET: "x".repeat(32) });
+    expect(configured).toMatchObject({ embeddedDefault: false, offersDevelopmentToken: false, auth: { configured: true } });
+    expect(loadConfig({ REDIS_URL: "redis://cache:6379" }).embeddedDefault).toBe(false);
+    expect(loadConfig({ PUBLIC_URL: "https://gateway.example.com" }).offersDevelopmentToken).toBe(false);
+    expect(loadConfig({ HOST: "0.0.0.0" }).offersDevelopmentToken).toBe(false);
+  });
+
   it("reads every variable it documents", () => {
     const config = loadConfig({
       PORT: "8080",
@@ -52,7 +71,7 @@ describe("configuration", () => {
       dataDir: "/var/lib/gateway",
       databaseUrl: "postgres://u:p@db:5432/app",
       redisUrl: "redis://cache:6379",
-      plaid: { env: "sandbox", clientId: "client", secret: "secret", simulatorPort: 4011 },
+      plaid: { env: "sandbox", credentials: { clientId: "client", secret: "secret", generated: false }, simulatorPort: 4011 },
       auth: { jwksUrl: "https://id.example.com/.well-known/jwks.json", issuer: "https://id.example.com/", audience: "gateway" },
       logLevel: "debug",
     });
