@@ -5,7 +5,7 @@ import type { Logger } from "../logger.js";
 import type { ContextFactory } from "./context.js";
 import { createErrorFormatter, type ErrorFormatter } from "./format-error.js";
 import { OperationRun, type OperationObserver } from "./operation-run.js";
-import { checkOperation, costErrors, validateDocument, type OperationRequest } from "./query-limits.js";
+import { costErrors, validateDocument, variableErrors, type OperationRequest } from "./query-limits.js";
 import { completeResponse, type ResponseBody, type ResponseContext } from "./response-extensions.js";
 
 /**
@@ -13,6 +13,8 @@ import { completeResponse, type ResponseBody, type ResponseContext } from "./res
  * by the size of the parsed documents as JSON (a short text can parse into a large tree).
  */
 const DOCUMENT_CACHE_BYTES = 30 * 1024 * 1024;
+/** Prices remembered per document, one per set of variables. */
+const PRICES_PER_DOCUMENT = 100;
 
 export interface GraphqlPipelineOptions {
   schema: GraphQLSchema;
@@ -34,6 +36,7 @@ export class GraphqlPipeline {
   readonly createContext: ContextFactory;
   readonly formatError: ErrorFormatter;
   private readonly observer?: OperationObserver;
+  private readonly prices = new WeakMap<DocumentNode, LRUCache<string, GraphQLError[]>>();
   private readonly documents = new LRUCache<string, DocumentNode>({
     maxSize: DOCUMENT_CACHE_BYTES,
     sizeCalculation: (document) => JSON.stringify(document).length,
@@ -56,13 +59,23 @@ export class GraphqlPipeline {
       document = validated.document;
       this.documents.set(request.query, document);
     }
-    const errors = checkOperation(this.schema, this.limits, document, request);
-    return errors.length > 0 ? { errors } : { document };
+    const invalid = variableErrors(this.schema, document, request);
+    if (invalid.length > 0) return { errors: invalid };
+    const tooCostly = this.costErrors(document, request);
+    return tooCostly.length > 0 ? { errors: tooCostly } : { document };
   }
 
-  /** The cost limit alone, for a transport that parses, validates and checks variables itself (Apollo). */
+  /**
+   * The cost limit alone, for a transport that parses, validates and checks variables itself (Apollo).
+   * The price of a document with the same variables is remembered (documents are cached, so kept alike).
+   */
   costErrors(document: DocumentNode, request: Omit<OperationRequest, "query">): GraphQLError[] {
-    return costErrors(this.schema, document, request.operationName, request.variables, this.limits.maxCost);
+    const key = `${request.operationName ?? ""}|${JSON.stringify(request.variables ?? {})}`;
+    let prices = this.prices.get(document);
+    if (!prices) this.prices.set(document, (prices = new LRUCache({ max: PRICES_PER_DOCUMENT })));
+    let errors = prices.get(key);
+    if (!errors) prices.set(key, (errors = costErrors(this.schema, document, request.operationName, request.variables, this.limits.maxCost)));
+    return errors;
   }
 
   /** Adds the request id to every error and the staleData report to an answer. */

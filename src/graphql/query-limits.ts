@@ -70,10 +70,9 @@ export function validateDocument(schema: GraphQLSchema, limits: GraphqlLimits, q
   return { document };
 }
 
-/** Checks a validated document's variables (BAD_USER_INPUT when they do not fit) and prices it. */
-export function checkOperation(schema: GraphQLSchema, limits: GraphqlLimits, document: DocumentNode, request: Omit<OperationRequest, "query">): GraphQLError[] {
+/** A validated document's variables that do not fit their declared types: the caller's input error (BAD_USER_INPUT). */
+export function variableErrors(schema: GraphQLSchema, document: DocumentNode, request: Omit<OperationRequest, "query">): GraphQLError[] {
   const operation = getOperationAST(document, request.operationName);
   const coercion = operation ? getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}) : null;
-  if (coercion?.errors) return coercion.errors.map((error) => coded(error, "BAD_USER_INPUT"));
-  return costErrors(schema, document, request.operationName, request.variables, limits.maxCost);
+  return coercion?.errors ? coercion.errors.map((error) => coded(error, "BAD_USER_INPUT")) : [];
 }

@@ -21,9 +21,12 @@ export function observeEventBus(registry: Registry, bus: ItemEventBus): ItemEven
       published.inc();
       return bus.publish(event);
     },
+    announceChange: (change) => bus.announceChange(change),
     subscribe: (userId, listener) => bus.subscribe(userId, listener),
     whenSubscribed: () => bus.whenSubscribed(),
     onResync: (listener) => bus.onResync(listener),
+    onChange: (listener) => bus.onChange(listener),
+    changesReach: () => bus.changesReach(),
     activeSubscriptions: () => bus.activeSubscriptions(),
     health: () => bus.health(),
     close: () => bus.close(),

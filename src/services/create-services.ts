@@ -10,6 +10,7 @@ import type { ItemEventFeed, ItemEventPublisher } from "./item-event-ports.js";
 import { ItemGate } from "./item-gate.js";
 import { ItemLedger } from "./item-ledger.js";
 import { ItemPlaidReads } from "./item-plaid-reads.js";
+import { ItemReadCache } from "./item-read-cache.js";
 import { ItemReconciler } from "./item-reconciler.js";
 import { ItemStatusStream } from "./item-status-stream.js";
 import { ItemsService } from "./items.service.js";
@@ -51,10 +52,11 @@ export function createServices(deps: ServiceDeps): ServiceSet {
   const clientName = config.plaid.clientName;
   const simulator = deps.simulatorUrl ? new SimulatorControl(deps.simulatorUrl) : null;
   const ledger = new ItemLedger(store, cipher, events, logger);
-  const gate = new ItemGate(store, cipher, ledger);
+  const cache = new ItemReadCache(events);
+  const gate = new ItemGate(store, cipher, ledger, cache);
   const reads = new ItemPlaidReads(gate, plaid, store, logger, ledger.now);
   const users = new UsersService(store, plaid);
-  const items = new ItemsService(store, gate, ledger, logger, { snapshotMaxAgeMs: config.plaid.snapshotMaxAgeSeconds * 1000 });
+  const items = new ItemsService(store, cache, gate, ledger, logger, { snapshotMaxAgeMs: config.plaid.snapshotMaxAgeSeconds * 1000 });
   const link = new LinkService(store, plaid, users, items, ledger, logger, { env, clientName, webhookUrl });
   const services: Services = {
     users,

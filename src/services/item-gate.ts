@@ -3,6 +3,7 @@ import { openAccessToken, type TokenCipher } from "../datasources/store/token-ci
 import { BadInputError, NotFoundError, PlaidApiError } from "../domain/errors.js";
 import type { StoredItem } from "../domain/stored-item.js";
 import type { ItemLedger } from "./item-ledger.js";
+import type { ItemReadCache } from "./item-read-cache.js";
 import type { RequestScope } from "./request-scope.js";
 
 /** How every refusal to act on a removed Item reads. */
@@ -21,6 +22,7 @@ export class ItemGate {
     private readonly store: Store,
     private readonly cipher: TokenCipher,
     private readonly ledger: ItemLedger,
+    private readonly cache: ItemReadCache,
   ) {}
 
   /** The stored Item if the viewer may see it, else null. */
@@ -65,10 +67,8 @@ export class ItemGate {
   }
 
   /** Stored Items by id, in the order asked (null where there is none); visibility is the caller's `visible`. */
-  async findMany(itemIds: readonly string[]): Promise<Array<StoredItem | null>> {
-    const rows = await this.store.items.findByIds(itemIds);
-    const byId = new Map(rows.map((row) => [row.snapshot.itemId, row]));
-    return itemIds.map((id) => byId.get(id) ?? null);
+  findMany(itemIds: readonly string[]): Promise<Array<StoredItem | null>> {
+    return this.cache.rowsByIds(itemIds, (missing) => this.store.items.findByIds(missing));
   }
 
   /** For work no viewer asked for (confirmations after webhooks): the Item by id while it is live, else null. */

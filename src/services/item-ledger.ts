@@ -9,7 +9,7 @@ import type { Account, ItemSnapshot, PlaidItemState } from "../domain/item.js";
 import type { StoredItem } from "../domain/stored-item.js";
 import type { UserRecord } from "../domain/user.js";
 import type { Logger } from "../logger.js";
-import type { ItemEventPublisher } from "./item-event-ports.js";
+import type { ItemChange, ItemEventPublisher } from "./item-event-ports.js";
 
 /** One transition inside a caller's transaction, and what it stored. */
 export interface AppliedTransition<T extends ItemTransition> {
@@ -17,6 +17,14 @@ export interface AppliedTransition<T extends ItemTransition> {
   transition: T;
   snapshot: ItemSnapshot;
   event: ItemEvent | null;
+  /** The stored Item changed: to announce once the caller commits. */
+  change: ItemChange | null;
+}
+
+/** What a committed write tells the other parts of the gateway: the events for subscribers, the changes for caches. */
+export interface Committed {
+  events: readonly ItemEvent[];
+  changes: readonly ItemChange[];
 }
 
 /**
@@ -54,34 +62,36 @@ export class ItemLedger {
       if (rows.length !== unique.length) throw new NotFoundError("Item");
       const moved = new Map<string, ItemSnapshot>();
       const pending: NewItemEvent[] = [];
+      const changes: ItemChange[] = [];
       for (const current of rows) {
         const { snapshot, event } = next(current, now);
         moved.set(current.snapshot.itemId, snapshot);
         if (snapshot === current.snapshot) continue;
         await this.saveSnapshot(tx, current, snapshot);
+        changes.push({ itemId: snapshot.itemId, userId: snapshot.userId });
         if (event) pending.push({ itemId: snapshot.itemId, userId: snapshot.userId, ...event, occurredAt: now });
       }
       const events: ItemEvent[] = [];
       for (const event of pending) events.push(await this.store.events.append(tx, event));
-      return { moved, events };
+      return { moved, committed: { events, changes } };
     });
-    await this.publishAll(results.events);
+    await this.announce(results.committed);
     return itemIds.map((itemId) => results.moved.get(itemId)!);
   }
 
   /**
    * One transition inside the caller's transaction: locks the row, stores the next snapshot and its
-   * event. Null when the Item does not exist. The caller publishes the event after committing.
+   * event. Null when the Item does not exist. The caller announces the event and change after committing.
    */
   async applyWithin<T extends ItemTransition>(tx: Queryable, itemId: string, now: Date, next: (current: StoredItem, now: Date) => T): Promise<AppliedTransition<T> | null> {
     const current = await this.store.items.findByIdForUpdate(itemId, tx);
     if (!current) return null;
     const transition = next(current, now);
     const { snapshot, event } = transition;
-    if (snapshot === current.snapshot) return { current, transition, snapshot, event: null };
+    if (snapshot === current.snapshot) return { current, transition, snapshot, event: null, change: null };
     await this.saveSnapshot(tx, current, snapshot);
     const stored = event ? await this.store.events.append(tx, { itemId, userId: snapshot.userId, ...event, occurredAt: now }) : null;
-    return { current, transition, snapshot, event: stored };
+    return { current, transition, snapshot, event: stored, change: { itemId, userId: snapshot.userId } };
   }
 
   /** Records what a failed Plaid call says about the Item (once: a repeat of the same error changes nothing). */
@@ -106,12 +116,13 @@ export class ItemLedger {
       if (accounts) await this.store.reads.put(snapshot.itemId, "accounts", accounts, now, tx);
       return this.store.events.append(tx, { itemId: snapshot.itemId, userId: user.id, ...event!, occurredAt: now });
     });
-    await this.publishAll([stored]);
+    await this.announce({ events: [stored], changes: [{ itemId: snapshot.itemId, userId: user.id }] });
     return snapshot;
   }
 
-  /** Publishes committed events in log order. */
-  async publishAll(events: readonly ItemEvent[]): Promise<void> {
+  /** After a commit: announces the changes (caches on every instance forget those Items), then publishes the events in log order. */
+  async announce({ events, changes }: Committed): Promise<void> {
+    for (const change of changes) await this.publisher.announceChange(change);
     for (const event of [...events].sort((a, b) => a.sequence - b.sequence)) {
       try {
         await this.publisher.publish(event);

@@ -6,6 +6,7 @@ import type { ItemSnapshot, ItemStatus } from "../domain/item.js";
 import type { Logger } from "../logger.js";
 import type { ItemGate } from "./item-gate.js";
 import type { ItemLedger } from "./item-ledger.js";
+import type { ItemReadCache } from "./item-read-cache.js";
 import { checkPageSize, invalidCursor, type Page } from "./pagination.js";
 import type { RequestScope } from "./request-scope.js";
 
@@ -18,6 +19,7 @@ export interface ItemsServiceOptions {
 export class ItemsService {
   constructor(
     private readonly store: Store,
+    private readonly cache: ItemReadCache,
     private readonly gate: ItemGate,
     private readonly ledger: ItemLedger,
     private readonly logger: Logger,
@@ -38,7 +40,8 @@ export class ItemsService {
 
   /** A user's Items (removed ones only when asked for by status). */
   async ofUser(scope: RequestScope, userId: string, statuses?: readonly ItemStatus[] | null): Promise<ItemSnapshot[]> {
-    const rows = await this.store.items.listByUser(userId, { statuses: statuses ?? undefined });
+    const filter = { statuses: statuses ?? undefined };
+    const rows = await this.cache.listOfUser(userId, filter.statuses, () => this.store.items.listByUser(userId, filter));
     for (const row of rows) scope.loaders.storedItem.prime(row.snapshot.itemId, row);
     return Promise.all(rows.map((row) => this.fresh(scope, row.snapshot)));
   }

@@ -1,4 +1,5 @@
-import type { ItemEventFeed, ItemEventPublisher } from "../services/item-event-ports.js";
+import type { ItemChange, ItemEventFeed, ItemEventPublisher } from "../services/item-event-ports.js";
+import { Listeners } from "./listeners.js";
 import { ItemEventFanout, type ItemEventBusLogger } from "./item-event-fanout.js";
 
 export type { ItemEventBusLogger } from "./item-event-fanout.js";
@@ -17,21 +18,29 @@ export interface ItemEventBus extends ItemEventPublisher, ItemEventFeed {
 
 /** The bus of a single instance: nothing to miss, so it never asks for a resync. */
 export function createInProcessEventBus(options: { logger?: ItemEventBusLogger } = {}): ItemEventBus {
-  const fanout = new ItemEventFanout(options.logger ?? console, {
+  const logger = options.logger ?? console;
+  const fanout = new ItemEventFanout(logger, {
     userTopic: (userId) => `user:${userId}`,
     allItemsTopic: "all",
   });
+  const changes = new Listeners<ItemChange>(logger, "an Item change listener");
   return {
     async publish(event) {
       fanout.deliver(event);
     },
+    async announceChange(change) {
+      changes.emit(change);
+    },
     subscribe: (userId, listener) => fanout.subscribe(userId, listener),
     whenSubscribed: async () => {},
     onResync: () => () => {},
+    onChange: (listener) => changes.add(listener),
+    changesReach: () => true,
     activeSubscriptions: () => fanout.listenerCount(),
     health: () => "ok",
     async close() {
       fanout.clear();
+      changes.clear();
     },
   };
 }

@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { ItemEvent } from "../domain/item-event.js";
+import type { ItemChange } from "../services/item-event-ports.js";
 import type { ItemEventBus } from "./item-event-bus.js";
 import { ItemEventFanout, type ItemEventBusLogger } from "./item-event-fanout.js";
-import { decodeBusMessage, encodeEventMessage, type ItemEventBusMessage } from "./item-event-message.js";
+import { decodeBusMessage, encodeChangeMessage, encodeEventMessage, type ItemEventBusMessage } from "./item-event-message.js";
+import { Listeners } from "./listeners.js";
 import { bothReady, createRedisConnection, quitRedisConnection, startConnecting } from "./redis-connection.js";
 import { watchConnection } from "./redis-connection-watch.js";
 import { RedisResyncNotices } from "./redis-resync-notices.js";
@@ -40,6 +42,7 @@ function channelNames(prefix: string) {
     user: (userId: string) => `${prefix}:user:${userId}`,
     allItems: `${prefix}:all`,
     resync: `${prefix}:resync`,
+    changes: `${prefix}:changes`,
   };
 }
 
@@ -54,7 +57,8 @@ class RedisItemEventBus implements ItemEventBus {
   private readonly fanout: ItemEventFanout;
   private readonly subscriptions: RedisSubscriberConnection;
   private readonly resyncNotices: RedisResyncNotices;
-  private readonly resyncListeners = new Set<() => void>();
+  private readonly resyncListeners: Listeners<void>;
+  private readonly changeListeners: Listeners<ItemChange>;
 
   constructor(options: RedisEventBusOptions) {
     const { logger } = options;
@@ -62,6 +66,8 @@ class RedisItemEventBus implements ItemEventBus {
     const isClosed = () => this.closed;
     this.logger = logger;
     this.channels = channelNames(prefix);
+    this.resyncListeners = new Listeners(logger, "a resync listener");
+    this.changeListeners = new Listeners(logger, "an Item change listener");
     this.publisher = createRedisConnection(options.redisUrl, `${prefix}:pub`);
     this.subscriber = createRedisConnection(options.redisUrl, `${prefix}:sub`);
     this.fanout = new ItemEventFanout(
@@ -72,7 +78,7 @@ class RedisItemEventBus implements ItemEventBus {
     this.subscriptions = new RedisSubscriberConnection(this.subscriber, {
       logger,
       isClosed,
-      wantedChannels: () => [this.channels.resync, ...this.fanout.activeTopics()],
+      wantedChannels: () => [this.channels.resync, this.channels.changes, ...this.fanout.activeTopics()],
       onMessage: (channel, text) => this.receive(channel, text),
       onRecovered: () => this.emitResync("the Redis subscriber connection was lost and is back"),
     });
@@ -107,6 +113,20 @@ class RedisItemEventBus implements ItemEventBus {
     if (this.resyncNotices.owed) await this.resyncNotices.send();
   }
 
+  async announceChange(change: ItemChange): Promise<void> {
+    this.changeListeners.emit(change);
+    if (this.closed) return;
+    try {
+      await this.publisher.publish(this.channels.changes, encodeChangeMessage(this.instanceId, change));
+    } catch (error) {
+      // The other instances then forget everything they cached when the resync notice reaches them.
+      const log = this.resyncNotices.recordUnsentEvent() ? this.logger.error.bind(this.logger) : this.logger.debug.bind(this.logger);
+      log({ err: error, itemId: change.itemId }, "an Item change did not reach Redis: other instances will start their caches over");
+      return;
+    }
+    if (this.resyncNotices.owed) await this.resyncNotices.send();
+  }
+
   subscribe(userId: string | null, listener: (event: ItemEvent) => void): () => void {
     if (this.closed) return () => {};
     return this.fanout.subscribe(userId, listener);
@@ -117,10 +137,15 @@ class RedisItemEventBus implements ItemEventBus {
   }
 
   onResync(listener: () => void): () => void {
-    this.resyncListeners.add(listener);
-    return () => {
-      this.resyncListeners.delete(listener);
-    };
+    return this.resyncListeners.add(listener);
+  }
+
+  onChange(listener: (change: ItemChange) => void): () => void {
+    return this.changeListeners.add(listener);
+  }
+
+  changesReach(): boolean {
+    return this.health() === "ok";
   }
 
   activeSubscriptions(): number {
@@ -136,6 +161,7 @@ class RedisItemEventBus implements ItemEventBus {
     this.closed = true;
     this.fanout.clear();
     this.resyncListeners.clear();
+    this.changeListeners.clear();
     this.subscriptions.stopReceiving();
     await Promise.all([quitRedisConnection(this.publisher), quitRedisConnection(this.subscriber)]);
   }
@@ -150,17 +176,12 @@ class RedisItemEventBus implements ItemEventBus {
     }
     if (message.origin === this.instanceId) return; // already delivered locally when it was published
     if (message.kind === "resync") this.emitResync("another instance could not publish some events");
-    else if (channel !== this.channels.resync) this.fanout.deliverToTopic(channel, message.event);
+    else if (message.kind === "change") this.changeListeners.emit(message.change);
+    else if (channel !== this.channels.resync && channel !== this.channels.changes) this.fanout.deliverToTopic(channel, message.event);
   }
 
   private emitResync(reason: string): void {
     this.logger.info({ reason, listeners: this.resyncListeners.size }, "Item event subscribers resync from the event log");
-    for (const listener of [...this.resyncListeners]) {
-      try {
-        listener();
-      } catch (error) {
-        this.logger.error({ err: error }, "a resync listener threw");
-      }
-    }
+    this.resyncListeners.emit();
   }
 }
