@@ -6,6 +6,8 @@ import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
 import { signDevToken } from "../../src/auth/dev-token.js";
 import {
+  DashboardViewerItemsDocument,
+  ItemDetailsDocument,
   ItemHistoryDocument,
   RemoveItemDocument,
   SandboxCreateItemDocument,
@@ -157,10 +159,13 @@ describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one Post
     expect(subscription.events[1]).toMatchObject({ item: { id: itemId, status: "LOGIN_REQUIRED" }, error: { errorCode: "ITEM_LOGIN_REQUIRED" } });
     // Plaid's webhook went to A, the instance that linked the Item: B learnt of it only through Redis.
     const aWebhookUrl = a.graphqlUrl.replace(/\/graphql$/, "/webhooks/plaid");
-    const deliveries = (await simulator.control("GET", "/webhooks/deliveries")).body.deliveries as Array<{ item_id: string; webhook_code: string; url: string; state: string }>;
-    expect(deliveries.filter((delivery) => delivery.item_id === itemId).map((delivery) => [delivery.webhook_code, delivery.url, delivery.state])).toEqual([
-      ["ERROR", aWebhookUrl, "delivered"],
-    ]);
+    // The simulator records the delivery once A's answer reaches it, which may be after B's subscriber got the event.
+    const deliveriesOfItem = async () =>
+      ((await simulator.control("GET", "/webhooks/deliveries")).body.deliveries as Array<{ item_id: string; webhook_code: string; url: string; state: string }>)
+        .filter((delivery) => delivery.item_id === itemId)
+        .map((delivery) => [delivery.webhook_code, delivery.url, delivery.state]);
+    await waitUntil(async () => (await deliveriesOfItem()).every(([, , state]) => !["held", "scheduled", "in_flight"].includes(state!)), { what: "the delivery to be answered" });
+    expect(await deliveriesOfItem()).toEqual([["ERROR", aWebhookUrl, "delivered"]]);
     expect(subscription.payloads).toHaveLength(2);
     // What B delivered is what the shared log holds.
     expect(subscription.events.map((event) => event.cursor)).toEqual((await historyOf(b, itemId, token)).map((event) => event.cursor));
@@ -239,5 +244,40 @@ describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one Post
     const received = subscription.events.map((event) => event.cursor);
     expect(new Set(received).size, "no event twice").toBe(received.length);
     expect([...received].sort()).toEqual([...logged].sort());
+  });
+
+  /** What instance B serves of the user's Items: the list and the one Item. */
+  async function statusesOnB(itemId: string, token: string): Promise<{ listed: string | undefined; item: string | undefined }> {
+    const listed = (await ask(b, DashboardViewerItemsDocument, {}, token)).viewer.items.find((item) => item.id === itemId)?.status;
+    const item = (await ask(b, ItemDetailsDocument, { id: itemId }, token)).item?.status;
+    return { listed, item };
+  }
+
+  it("B serves a change made through A at once: what B kept of the user's Items is forgotten when A announces it", async () => {
+    const token = await tokenFor("erin");
+    const itemId = await createItemOn(a, token);
+    // B reads twice: the second answer comes from what B kept.
+    expect(await statusesOnB(itemId, token)).toEqual({ listed: "HEALTHY", item: "HEALTHY" });
+    expect(await statusesOnB(itemId, token)).toEqual({ listed: "HEALTHY", item: "HEALTHY" });
+
+    await fireWebhook(itemId, "USER_PERMISSION_REVOKED", token);
+    // Far below how long B would otherwise keep its copy (a minute).
+    await waitUntil(async () => (await statusesOnB(itemId, token)).listed === "PERMISSION_REVOKED", { timeoutMs: 3_000, what: "B to serve A's change" });
+    expect(await statusesOnB(itemId, token)).toEqual({ listed: "PERMISSION_REVOKED", item: "PERMISSION_REVOKED" });
+  });
+
+  it("while Redis is unreachable B reads the store every time, so a change made through A is still served at once", async () => {
+    const token = await tokenFor("frank");
+    const itemId = await createItemOn(a, token);
+    expect(await statusesOnB(itemId, token)).toEqual({ listed: "HEALTHY", item: "HEALTHY" });
+
+    await redisLink.cut();
+    try {
+      await waitUntil(async () => (await b.graphql(ViewerDocument, {}, token)).status === 200, { what: "B to answer without Redis" });
+      await fireWebhook(itemId, "USER_PERMISSION_REVOKED", token);
+      expect(await statusesOnB(itemId, token)).toEqual({ listed: "PERMISSION_REVOKED", item: "PERMISSION_REVOKED" });
+    } finally {
+      await redisLink.restore();
+    }
   });
 });
