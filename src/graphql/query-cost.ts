@@ -2,6 +2,7 @@ import { getNamedType, getNullableType, isLeafType, isListType, type DocumentNod
 // The CommonJS build: it shares the `graphql` module instance with the schema (the ESM build loads graphql's .mjs files).
 import { getComplexity, type ComplexityEstimator, type ComplexityEstimatorArgs } from "graphql-query-complexity/cjs";
 import { MAX_PAGE_SIZE } from "../services/pagination.js";
+import { mergeRepeatedFields } from "./merged-fields.js";
 
 /**
  * The cost model behind GRAPHQL_MAX_COST (5000 by default): roughly, how many objects an operation
@@ -22,6 +23,8 @@ import { MAX_PAGE_SIZE } from "../services/pagination.js";
  *   accounts, a consent event's accounts), which the institution bounds.
  * - plaidCalls: Item.accounts (/accounts/get) and Item.consentEvents (/consent/events/get) call Plaid
  *   once per Item; every mutation calls Plaid at least once.
+ * - A field asked for again in the same selection with the same arguments (under another alias) costs
+ *   nothing more: it resolves to the same objects, which the loaders fetch once (merged-fields.ts).
  * - Introspection fields cost nothing: the schema is static and served from memory (and they are
  *   refused outright when introspection is off).
  *
@@ -76,5 +79,5 @@ const costEstimator: ComplexityEstimator = (options) => {
  * more fields, fragments expanded, than can be priced.
  */
 export function operationCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown> | undefined): number {
-  return getComplexity({ schema, query: document, operationName, variables: variables ?? {}, estimators: [costEstimator] });
+  return getComplexity({ schema, query: mergeRepeatedFields(document), operationName, variables: variables ?? {}, estimators: [costEstimator] });
 }

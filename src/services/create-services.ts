@@ -56,7 +56,7 @@ export function createServices(deps: ServiceDeps): ServiceSet {
   const gate = new ItemGate(store, cipher, ledger, cache);
   const reads = new ItemPlaidReads(gate, plaid, store, logger, ledger.now);
   const users = new UsersService(store, plaid);
-  const items = new ItemsService(store, cache, gate, ledger, logger, { snapshotMaxAgeMs: config.plaid.snapshotMaxAgeSeconds * 1000 });
+  const items = new ItemsService(store, cache, gate, ledger, reads, logger, { snapshotMaxAgeMs: config.plaid.snapshotMaxAgeSeconds * 1000 });
   const link = new LinkService(store, plaid, users, items, ledger, logger, { env, clientName, webhookUrl });
   const services: Services = {
     users,

@@ -1,4 +1,4 @@
-import { isDeepStrictEqual } from "node:util";
+import { LRUCache } from "lru-cache";
 import type { PlaidDataSource } from "../datasources/plaid/plaid-datasource.js";
 import type { ItemReadKind } from "../datasources/store/item-reads-repository.js";
 import type { Store } from "../datasources/store/store.js";
@@ -20,14 +20,35 @@ const CONFIRMED_AT_RESOLUTION_MS = 60_000;
 const reviveConsentEvents = (data: unknown): ConsentEvent[] =>
   (data as Array<ConsentEvent & { createdAt: string }>).map((event) => ({ ...event, createdAt: new Date(event.createdAt) }));
 
+/** JSON with every object's keys in order: the same for an answer and for what jsonb gives back of it. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === "object" && !Array.isArray(inner)
+      ? Object.fromEntries(Object.keys(inner).sort().map((name) => [name, (inner as Record<string, unknown>)[name]]))
+      : inner,
+  );
+}
+
 const toError = (reason: unknown): Error => (reason instanceof Error ? reason : new Error(String(reason)));
+
+/** Plaid answers kept per instance: the JSON last kept per (kind, Item) and when, so an unchanged answer needs no store read. */
+const MAX_KEPT_FINGERPRINTS = 50_000;
+
+interface KeptFingerprint {
+  json: string;
+  fetchedAt: number;
+}
 
 /**
  * What Plaid says about Items, read through the gate for one request: /item/get, and the accounts and
  * consent log with Plaid's last answer kept per Item, served (and reported as stale) when Plaid cannot
- * answer: the Item needs its user, Plaid limits the Item's calls, or Plaid is unreachable.
+ * answer: the Item needs its user, Plaid limits the Item's calls, or Plaid is unreachable. Requests
+ * that want the same (endpoint, Item) at the same time share one call to Plaid.
  */
 export class ItemPlaidReads {
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly kept = new LRUCache<string, KeptFingerprint>({ max: MAX_KEPT_FINGERPRINTS });
+
   constructor(
     private readonly gate: ItemGate,
     private readonly plaid: PlaidDataSource,
@@ -36,74 +57,97 @@ export class ItemPlaidReads {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** /item/get for one Item. A failure leaves the stored snapshot to be served: reported as stale here. */
-  async item(itemId: string, rowOf: ItemRowLookup, staleData: StaleDataCollector): Promise<PlaidItemState> {
-    let stored: StoredItem | null = null;
-    try {
-      stored = await rowOf(itemId);
-      return await this.gate.call(stored, (accessToken) => this.plaid.getItem(accessToken));
-    } catch (error) {
-      if (stored) staleData.record(itemId, "item", stored.snapshot.syncedAt, staleReason(error) ?? "UPSTREAM_UNAVAILABLE");
-      throw error;
-    }
+  /** /item/get for a stored Item, shared by every request asking for it meanwhile. */
+  itemState(stored: StoredItem): Promise<PlaidItemState> {
+    return this.shared(`/item/get ${stored.snapshot.itemId}`, () => this.gate.call(stored, (accessToken) => this.plaid.getItem(accessToken)));
   }
 
   /** /accounts/get for each Item (an Error in place of an Item's answer when there is none to give). */
   accounts(itemIds: readonly string[], rowOf: ItemRowLookup, staleData: StaleDataCollector): Promise<Array<Account[] | Error>> {
-    const fetch = async (itemId: string) => this.gate.call(await rowOf(itemId), (accessToken) => this.plaid.getAccounts(accessToken));
-    return this.readThrough("accounts", itemIds, fetch, (data) => data as Account[], staleData);
+    const fetch = (stored: StoredItem) => this.gate.call(stored, (accessToken) => this.plaid.getAccounts(accessToken));
+    return this.readThrough("accounts", itemIds, rowOf, fetch, (data) => data as Account[], staleData);
   }
 
   /** /consent/events/get for each Item, as `accounts`. */
   consentEvents(itemIds: readonly string[], rowOf: ItemRowLookup, staleData: StaleDataCollector): Promise<Array<ConsentEvent[] | Error>> {
-    const fetch = async (itemId: string) => this.gate.call(await rowOf(itemId), (accessToken) => this.plaid.getConsentEvents(accessToken, itemId));
-    return this.readThrough("consent_events", itemIds, fetch, reviveConsentEvents, staleData);
+    const fetch = (stored: StoredItem) => this.gate.call(stored, (accessToken) => this.plaid.getConsentEvents(accessToken, stored.snapshot.itemId));
+    return this.readThrough("consent_events", itemIds, rowOf, fetch, reviveConsentEvents, staleData);
   }
 
   /** Keeps Plaid's latest answer for the Item's accounts (served when Plaid cannot answer). */
   async keepAccounts(itemId: string, accounts: Account[]): Promise<void> {
-    await this.store.reads.put(itemId, "accounts", accounts, this.now());
+    const now = this.now();
+    await this.store.reads.put(itemId, "accounts", accounts, now);
+    this.kept.set(`accounts ${itemId}`, { json: canonicalJson(accounts), fetchedAt: now.getTime() });
   }
 
-  /** Plaid's answer per Item, kept when it changed; the kept answer when Plaid cannot answer. One query for the batch either way. */
+  /** One call per key at a time: a request that finds one running waits for its answer. */
+  private shared<V>(key: string, call: () => Promise<V>): Promise<V> {
+    const running = this.inFlight.get(key) as Promise<V> | undefined;
+    if (running) return running;
+    const started = call().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, started);
+    return started;
+  }
+
+  /** Plaid's answer per Item, kept when it changed; the kept answer when Plaid cannot answer (one store query for those). */
   private async readThrough<V>(
     kind: ItemReadKind,
     itemIds: readonly string[],
-    fetch: (itemId: string) => Promise<V>,
+    rowOf: ItemRowLookup,
+    fetch: (stored: StoredItem) => Promise<V>,
     revive: (data: unknown) => V,
     staleData: StaleDataCollector,
   ): Promise<Array<V | Error>> {
-    const [settled, stored] = await Promise.all([Promise.allSettled(itemIds.map(fetch)), this.store.reads.findMany(kind, itemIds)]);
-    const kept = new Map(stored.map((read) => [read.itemId, read]));
-    return Promise.all(
-      itemIds.map(async (itemId, i) => {
-        const result = settled[i]!;
-        const previous = kept.get(itemId);
-        if (result.status === "fulfilled") {
-          await this.keepIfChanged(itemId, kind, result.value, previous);
-          return result.value;
-        }
-        const reason = staleReason(result.reason);
-        if (previous && reason) {
-          this.logger.info({ itemId, kind, fetchedAt: previous.fetchedAt, reason, err: result.reason }, "serving the last answer Plaid gave");
-          staleData.record(itemId, STALE_FIELDS[kind], previous.fetchedAt, reason);
-          return revive(previous.data);
-        }
-        return toError(result.reason);
-      }),
+    const settled = await Promise.allSettled(
+      itemIds.map((itemId) =>
+        this.shared(`${kind} ${itemId}`, async () => {
+          const value = await fetch(await rowOf(itemId));
+          await this.keepIfChanged(itemId, kind, value);
+          return value;
+        }),
+      ),
     );
+    const unanswered = itemIds.filter((itemId, i) => settled[i]!.status === "rejected" && staleReason((settled[i] as PromiseRejectedResult).reason));
+    const kept = new Map(unanswered.length > 0 ? (await this.store.reads.findMany(kind, unanswered)).map((read) => [read.itemId, read]) : []);
+    return itemIds.map((itemId, i) => {
+      const result = settled[i]!;
+      if (result.status === "fulfilled") return result.value;
+      const reason = staleReason(result.reason);
+      const previous = kept.get(itemId);
+      if (!previous || !reason) return toError(result.reason);
+      this.logger.info({ itemId, kind, fetchedAt: previous.fetchedAt, reason, err: result.reason }, "serving the last answer Plaid gave");
+      staleData.record(itemId, STALE_FIELDS[kind], previous.fetchedAt, reason);
+      return revive(previous.data);
+    });
   }
 
   /**
    * Kept when it changed; an unchanged answer only refreshes its time now and then, so the fetchedAt
-   * reported with stale data stays close to when Plaid last confirmed it.
+   * reported with stale data stays close to when Plaid last confirmed it. What was kept is remembered,
+   * so the store is read for it once per Item, not once per answer.
    */
-  private async keepIfChanged(itemId: string, kind: ItemReadKind, value: unknown, previous: { data: unknown; fetchedAt: Date } | undefined): Promise<void> {
-    const now = this.now();
-    // The kept answer comes back from jsonb (keys reordered, dates as strings): compare as JSON values.
-    const changed = !previous || !isDeepStrictEqual(previous.data, JSON.parse(JSON.stringify(value)));
-    if (changed || now.getTime() - previous.fetchedAt.getTime() >= CONFIRMED_AT_RESOLUTION_MS) {
-      await this.store.reads.put(itemId, kind, value, now).catch((error) => this.logger.warn({ itemId, kind, err: error }, "could not keep a Plaid answer"));
+  private async keepIfChanged(itemId: string, kind: ItemReadKind, value: unknown): Promise<void> {
+    const key = `${kind} ${itemId}`;
+    const json = canonicalJson(value);
+    const previous = this.kept.get(key) ?? (await this.storedFingerprint(itemId, kind));
+    const now = this.now().getTime();
+    const changed = !previous || previous.json !== json;
+    if (!changed && now - previous.fetchedAt < CONFIRMED_AT_RESOLUTION_MS) {
+      this.kept.set(key, previous);
+      return;
     }
+    try {
+      await this.store.reads.put(itemId, kind, value, new Date(now));
+      this.kept.set(key, { json, fetchedAt: now });
+    } catch (error) {
+      this.logger.warn({ itemId, kind, err: error }, "could not keep a Plaid answer");
+    }
+  }
+
+  /** What the store keeps for the Item, as the JSON this instance would write for it (jsonb reorders keys). */
+  private async storedFingerprint(itemId: string, kind: ItemReadKind): Promise<KeptFingerprint | undefined> {
+    const [stored] = await this.store.reads.findMany(kind, [itemId]).catch(() => []);
+    return stored ? { json: canonicalJson(stored.data), fetchedAt: stored.fetchedAt.getTime() } : undefined;
   }
 }

@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import type { Store } from "../datasources/store/store.js";
 import { decodeCursor, encodeCursor, eventCursor, eventSequenceFromCursor } from "../domain/cursor.js";
 import { NotFoundError } from "../domain/errors.js";
@@ -6,9 +7,17 @@ import type { ItemSnapshot, ItemStatus } from "../domain/item.js";
 import type { Logger } from "../logger.js";
 import type { ItemGate } from "./item-gate.js";
 import type { ItemLedger } from "./item-ledger.js";
+import type { ItemPlaidReads } from "./item-plaid-reads.js";
 import type { ItemReadCache } from "./item-read-cache.js";
 import { checkPageSize, invalidCursor, type Page } from "./pagination.js";
 import type { RequestScope } from "./request-scope.js";
+import { staleReason, type StaleReason } from "./stale-data.js";
+
+/** A refresh's result for every request that waited on it: the new snapshot, or why Plaid could not give one. */
+type RefreshOutcome = { snapshot: ItemSnapshot } | { at: number; reason: StaleReason };
+
+/** Items whose last refresh failed, remembered per instance so Plaid is not asked again before the configured age. */
+const MAX_FAILED_REFRESHES = 50_000;
 
 export interface ItemsServiceOptions {
   /** Snapshots older than this are re-read from /item/get before they are served. */
@@ -17,11 +26,15 @@ export interface ItemsServiceOptions {
 
 /** Reading Items: one, a user's, everyone's (admins), and their history, with snapshots kept fresh. */
 export class ItemsService {
+  private readonly refreshing = new Map<string, Promise<RefreshOutcome>>();
+  private readonly failedRefreshes = new LRUCache<string, { at: number; reason: StaleReason }>({ max: MAX_FAILED_REFRESHES });
+
   constructor(
     private readonly store: Store,
     private readonly cache: ItemReadCache,
     private readonly gate: ItemGate,
     private readonly ledger: ItemLedger,
+    private readonly reads: ItemPlaidReads,
     private readonly logger: Logger,
     private readonly options: ItemsServiceOptions,
   ) {}
@@ -77,28 +90,56 @@ export class ItemsService {
   }
 
   /**
-   * The snapshot, re-read from /item/get first when it is older than the configured age (once per
-   * request). When Plaid cannot answer, the stored snapshot is served as it is.
+   * The snapshot, re-read from /item/get first when it is older than the configured age. Requests that
+   * find the same Item stale at the same time share one refresh; after a refresh Plaid could not answer,
+   * the stored snapshot is served (reported as stale) until the configured age has passed again, so an
+   * Item costs at most one /item/get per that age however often it is read.
    */
   async fresh(scope: RequestScope, snapshot: ItemSnapshot): Promise<ItemSnapshot> {
     if (snapshot.status === "REMOVED") return snapshot;
-    if (this.ledger.now().getTime() - snapshot.syncedAt.getTime() < this.options.snapshotMaxAgeMs) return snapshot;
+    const now = this.ledger.now().getTime();
+    if (now - snapshot.syncedAt.getTime() < this.options.snapshotMaxAgeMs) return snapshot;
     const known = scope.loaders.freshSnapshots.get(snapshot.itemId);
     if (known) return known;
-    const refreshed = this.refresh(scope, snapshot);
+    const refreshed = this.freshOrStored(scope, snapshot, now);
     scope.loaders.freshSnapshots.set(snapshot.itemId, refreshed);
     return refreshed;
   }
 
-  private async refresh(scope: RequestScope, snapshot: ItemSnapshot): Promise<ItemSnapshot> {
+  private async freshOrStored(scope: RequestScope, snapshot: ItemSnapshot, now: number): Promise<ItemSnapshot> {
+    const { itemId } = snapshot;
+    const failed = this.failedRefreshes.get(itemId);
+    let outcome: RefreshOutcome;
+    if (failed && now - failed.at < this.options.snapshotMaxAgeMs) {
+      outcome = failed;
+    } else {
+      let running = this.refreshing.get(itemId);
+      if (!running) {
+        running = this.refresh(scope, itemId).finally(() => this.refreshing.delete(itemId));
+        this.refreshing.set(itemId, running);
+      }
+      outcome = await running;
+    }
+    if ("snapshot" in outcome) return outcome.snapshot;
+    scope.staleData.record(itemId, "item", snapshot.syncedAt, outcome.reason);
+    // The failed call may itself have moved the Item (e.g. Plaid no longer knows it): serve what is stored now.
+    scope.loaders.storedItem.clear(itemId);
+    return (await scope.loaders.storedItem.load(itemId))?.snapshot ?? snapshot;
+  }
+
+  /** One refresh of a stale Item, for every request that waits on it. */
+  private async refresh(scope: RequestScope, itemId: string): Promise<RefreshOutcome> {
     try {
-      const read = await scope.loaders.itemGet.load(snapshot.itemId);
-      return await this.ledger.applyPlaidRead(snapshot.itemId, read, "RECONCILED");
+      const stored = await scope.loaders.storedItem.load(itemId);
+      if (!stored) throw new NotFoundError("Item");
+      const read = await this.reads.itemState(stored);
+      this.failedRefreshes.delete(itemId);
+      return { snapshot: await this.ledger.applyPlaidRead(itemId, read, "RECONCILED") };
     } catch (error) {
-      this.logger.warn({ itemId: snapshot.itemId, err: error }, "serving the stored Item snapshot: refresh from Plaid failed");
-      // The failed call may itself have moved the Item (e.g. Plaid no longer knows it): serve what is stored now.
-      scope.loaders.storedItem.clear(snapshot.itemId);
-      return (await scope.loaders.storedItem.load(snapshot.itemId))?.snapshot ?? snapshot;
+      this.logger.warn({ itemId, err: error }, "serving the stored Item snapshot: refresh from Plaid failed");
+      const failed = { at: this.ledger.now().getTime(), reason: staleReason(error) ?? "UPSTREAM_UNAVAILABLE" };
+      this.failedRefreshes.set(itemId, failed);
+      return failed;
     }
   }
 }

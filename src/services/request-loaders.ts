@@ -15,14 +15,6 @@ export interface LoaderSources {
   users: UsersService;
 }
 
-/** Runs one call per key, concurrently; a failed key becomes an Error for that key alone. */
-function perKey<V>(call: (key: string) => Promise<V>) {
-  return async (keys: readonly string[]): Promise<Array<V | Error>> => {
-    const settled = await Promise.allSettled(keys.map(call));
-    return settled.map((result) => (result.status === "fulfilled" ? result.value : result.reason instanceof Error ? result.reason : new Error(String(result.reason))));
-  };
-}
-
 /** The loaders of one request: batch functions over the gate, the Plaid reads and the users. */
 function createLoaders({ gate, reads, users }: LoaderSources, staleData: StaleDataCollector): Loaders {
   const storedItem = new DataLoader<string, StoredItem | null>((ids) => gate.findMany(ids));
@@ -34,7 +26,6 @@ function createLoaders({ gate, reads, users }: LoaderSources, staleData: StaleDa
   return {
     storedItem,
     user: new DataLoader<string, UserRecord | null>((ids) => users.findMany(ids)),
-    itemGet: new DataLoader(perKey((itemId) => reads.item(itemId, rowOf, staleData))),
     accounts: new DataLoader((itemIds) => reads.accounts(itemIds, rowOf, staleData)),
     consentEvents: new DataLoader((itemIds) => reads.consentEvents(itemIds, rowOf, staleData)),
     freshSnapshots: new Map(),

@@ -1,6 +1,6 @@
 import type DataLoader from "dataloader";
 import type { ConsentEvent } from "../domain/consent.js";
-import type { Account, ItemSnapshot, PlaidItemState } from "../domain/item.js";
+import type { Account, ItemSnapshot } from "../domain/item.js";
 import type { StoredItem } from "../domain/stored-item.js";
 import type { UserRecord } from "../domain/user.js";
 import type { Viewer } from "../domain/viewer.js";
@@ -10,7 +10,6 @@ import type { StaleDataCollector } from "./stale-data.js";
 export interface Loaders {
   storedItem: DataLoader<string, StoredItem | null>;
   user: DataLoader<string, UserRecord | null>;
-  itemGet: DataLoader<string, PlaidItemState>;
   accounts: DataLoader<string, Account[]>;
   consentEvents: DataLoader<string, ConsentEvent[]>;
   /** Snapshots already brought up to date in this request, so a second look neither calls Plaid nor writes again. */

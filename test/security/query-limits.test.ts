@@ -453,6 +453,17 @@ describe("the repository's own operations", () => {
     },
   );
 
+  it("prices a field asked for again under another alias once: the loaders fetch it once", () => {
+    const cost = (query: string) => operationCost(schema, parse(query), undefined, {});
+    const once = cost(`{ viewer { items { accounts { id } consentEvents(first: 1) { totalCount } } } }`);
+    expect(cost(`{ a: viewer { items { accounts { id } } } b: viewer { items { accounts { name } consentEvents(first: 1) { totalCount } } } }`)).toBe(once);
+    expect(cost(`{ viewer { x: items { accounts { id } } y: items { accounts { mask } consentEvents(first: 1) { totalCount } } } }`)).toBe(once);
+    // Other arguments are another call, priced again.
+    expect(cost(`{ viewer { items { consentEvents(first: 1) { totalCount } again: consentEvents(first: 2) { totalCount } } } }`)).toBeGreaterThan(
+      cost(`{ viewer { items { consentEvents(first: 1) { totalCount } } } }`),
+    );
+  });
+
   it("the cost model's documented examples hold", () => {
     const cost = (query: string) => operationCost(schema, parse(query), undefined, {});
     expect(cost(`{ viewer { items { accounts { id } consentEvents(first: 1) { totalCount } } } }`)).toBe(3101);

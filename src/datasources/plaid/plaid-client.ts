@@ -18,6 +18,8 @@ export function createPlaidApi(options: PlaidClientOptions): PlaidApi {
       basePath,
       baseOptions: {
         headers: { "PLAID-CLIENT-ID": options.clientId, "PLAID-SECRET": options.secret, "Plaid-Version": "2020-09-14" },
+        // Plaid's API never redirects: without redirect following, axios uses Node's http directly (follow-redirects costs CPU per call).
+        maxRedirects: 0,
       },
     }),
   );
