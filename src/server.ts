@@ -117,7 +117,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       simulator: core.simulator,
       store: core.store,
       events: core.events,
-      idle: () => core.serviceSet.reconciler.idle(),
+      idle: () => settle(core.serviceSet),
       issueToken: authSecret
         ? (user, tokenOptions = {}) =>
             signDevToken(authSecret, { user, admin: tokenOptions.admin, expiresIn: tokenOptions.expiresIn, issuer: config.auth.issuer, audience: config.auth.audience })
@@ -162,11 +162,17 @@ async function wireCore(config: Config, options: GatewayOptions, logger: Logger,
   cleanups.push(() => events.close());
   let webhookUrl: string | null = null;
   const serviceSet = createServices({ config, store, plaid, cipher, events, simulatorUrl, webhookUrl: () => webhookUrl, logger });
-  cleanups.push(() => serviceSet.reconciler.idle());
+  cleanups.push(() => settle(serviceSet));
   const setWebhookUrl = (url: string) => {
     webhookUrl = url;
   };
   return { metrics, authenticator, authSecret, store, plaid, simulator, events, serviceSet, setWebhookUrl };
+}
+
+/** Waits for the work committed webhooks leave behind: publishing their events, then confirming Items with Plaid. */
+async function settle({ ingest, reconciler }: ServiceSet): Promise<void> {
+  await ingest.idle();
+  await reconciler.idle();
 }
 
 /** The built-in simulator (PLAID_ENV=simulator without SIMULATOR_URL), or null. */
@@ -196,6 +202,8 @@ async function serveHttp(config: Config, core: Core, options: GatewayOptions, lo
   });
   const app = express();
   app.disable("x-powered-by");
+  // Answers are `no-store`: an ETag over every body would cost time and serve no cache (the pages' assets set their own).
+  app.disable("etag");
   app.use(requestLogging(logger));
   app.use(securityHeaders());
   const storeProbe = { ping: () => core.store.db.query("SELECT 1"), migrationsComplete: () => migrationsComplete(core.store.db) };
@@ -232,11 +240,18 @@ function webhookVerifier(config: Config, plaid: PlaidDataSource, logger: Logger)
   return null;
 }
 
+/**
+ * Connections waiting to be accepted: Node's default (511) overflows when thousands of dashboards
+ * connect at once, and every dropped SYN costs its client a retransmit of a second or more. The
+ * kernel caps it at net.core.somaxconn.
+ */
+const LISTEN_BACKLOG = 8192;
+
 /** Listens on the configured address; answers the base URL clients use. */
 async function listen(httpServer: Server, config: Config): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
-    httpServer.listen(config.port, config.host, () => {
+    httpServer.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => {
       httpServer.off("error", reject);
       resolve();
     });

@@ -14,5 +14,11 @@ export interface ContextSources {
 export type ContextFactory = (viewer: Viewer, requestId: string) => GatewayContext;
 
 export function createContextFactory({ services, openScope, logger }: ContextSources): ContextFactory {
-  return (viewer, requestId) => Object.assign(openScope(viewer), { services, requestId, logger: logger.child({ requestId }) });
+  return (viewer, requestId) => {
+    let child: Logger | undefined;
+    // The request's own logger is made when something logs through it, not for every operation.
+    return Object.defineProperties(Object.assign(openScope(viewer), { services, requestId }), {
+      logger: { enumerable: true, get: () => (child ??= logger.child({ requestId })) },
+    }) as GatewayContext;
+  };
 }
