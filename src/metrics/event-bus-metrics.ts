@@ -22,7 +22,7 @@ export function observeEventBus(registry: Registry, bus: ItemEventBus): ItemEven
       return bus.publish(event);
     },
     announceChange: (change) => bus.announceChange(change),
-    subscribe: (userId, listener) => bus.subscribe(userId, listener),
+    subscribe: (userId, listener, carried) => bus.subscribe(userId, listener, carried),
     whenSubscribed: () => bus.whenSubscribed(),
     onResync: (listener) => bus.onResync(listener),
     onChange: (listener) => bus.onChange(listener),

@@ -16,8 +16,12 @@ export interface ItemEventPublisher {
 
 /** Live Item events as the subscription use case needs them. */
 export interface ItemEventFeed {
-  /** Events of one user's Items (userId), or of every Item (userId null, for admins). Returns the unsubscribe function. */
-  subscribe(userId: string | null, listener: (event: ItemEvent) => void): () => void;
+  /**
+   * Events of one user's Items (userId), or of every Item (userId null, for admins). `carried` says how
+   * many live subscriptions the listener serves (one when not given), for activeSubscriptions. Returns
+   * the unsubscribe function.
+   */
+  subscribe(userId: string | null, listener: (event: ItemEvent) => void, carried?: () => number): () => void;
   /**
    * Resolves once the current subscribers' channels are subscribed remotely (at once when the remote
    * fan-out is unreachable: the resync covers that case). Await it after subscribing and before

@@ -4,15 +4,14 @@ import type { Store } from "../datasources/store/store.js";
 import { eventSequenceFromCursor } from "../domain/cursor.js";
 import { BadInputError } from "../domain/errors.js";
 import type { Logger } from "../logger.js";
+import { ItemEventHub, type HubSubscription, type ItemEventSink } from "./item-event-hub.js";
 import type { ItemEventFeed } from "./item-event-ports.js";
 import type { RequestScope } from "./request-scope.js";
 
+export type { ItemEventSink } from "./item-event-hub.js";
+
 /** Most Items one subscription may name. */
 const MAX_ITEM_IDS = 100;
-/** Events read from the log per query while catching up. */
-const REPLAY_PAGE = 200;
-/** Delivered events remembered above the caught-up position before the log is read again. */
-const MAX_REMEMBERED = 1000;
 
 export interface StreamOptions {
   itemIds?: readonly string[] | null;
@@ -21,94 +20,64 @@ export interface StreamOptions {
 }
 
 /**
- * Live Item status changes for one subscriber: first every event after `after` from the log, then live
- * events, none twice and none lost in the switch-over. Live events are collected from the moment of
- * subscribing, before the log is read; any event already delivered is skipped by its sequence. When the
- * bus says events from other instances may have been missed, the log is read again.
+ * One subscription's Item status changes: first every event after `after` from the log, then live
+ * events, none twice and none lost in the switch-over. A transport that delivers to many subscribers
+ * at once hands each one's sink to `start`; iterating it gives the events one by one.
  */
-export class ItemStatusStream {
-  constructor(
-    private readonly store: Store,
-    private readonly bus: ItemEventFeed,
-    private readonly logger: Logger,
-  ) {}
+export interface LiveItemEvents extends AsyncIterable<ItemEvent> {
+  /** Starts delivering to the sink; returns the function that stops (safe to call twice). */
+  start(sink: ItemEventSink): () => void;
+}
 
-  async open(scope: RequestScope, options: StreamOptions): Promise<AsyncIterableIterator<ItemEvent>> {
+/** Live Item status changes of the viewer's Items (admins: every Item), from the instance's shared hub. */
+export class ItemStatusStream {
+  private readonly hub: ItemEventHub;
+
+  constructor(store: Store, bus: ItemEventFeed, logger: Logger) {
+    this.hub = new ItemEventHub(store, bus, logger);
+  }
+
+  async open(scope: Pick<RequestScope, "viewer" | "user">, options: StreamOptions): Promise<LiveItemEvents> {
     const itemIds = checkItemIds(options.itemIds);
-    let cursor: number | null = null;
+    let after: number | null = null;
     if (options.after != null) {
-      cursor = eventSequenceFromCursor(options.after) ?? null;
-      if (cursor === null) throw new BadInputError("after is not an event cursor", { argument: "after" });
+      after = eventSequenceFromCursor(options.after) ?? null;
+      if (after === null) throw new BadInputError("after is not an event cursor", { argument: "after" });
     }
     const userId = scope.viewer.isAdmin ? null : (await scope.user()).id;
-    // Without a cursor the stream starts now: the log's current end is where it starts, and where a
-    // resync catches up from. Read before subscribing, so an event committed in between is replayed.
-    const start = cursor ?? (await this.store.events.latestSequence());
-    const wanted = (event: ItemEvent) => (userId === null || event.userId === userId) && (!itemIds || itemIds.has(event.itemId));
-    const { store, bus, logger } = this;
+    return new HubEvents(this.hub, { userId, itemIds, after });
+  }
+}
 
+class HubEvents implements LiveItemEvents {
+  constructor(
+    private readonly hub: ItemEventHub,
+    private readonly subscription: Omit<HubSubscription, "sink">,
+  ) {}
+
+  start(sink: ItemEventSink): () => void {
+    return this.hub.add({ ...this.subscription, sink });
+  }
+
+  /** One by one; a consumer more than the repeater's queue behind ends with an error (and resumes with `after`). */
+  [Symbol.asyncIterator](): AsyncIterator<ItemEvent> {
     return new Repeater<ItemEvent>(async (push, stop) => {
-      const pending: Array<ItemEvent | "resync"> = [];
-      let wake: (() => void) | null = null;
-      const enqueue = (entry: ItemEvent | "resync") => {
-        pending.push(entry);
-        wake?.();
-      };
-      const unsubscribe = bus.subscribe(userId, (event) => enqueue(event));
-      const stopResync = bus.onResync(() => enqueue("resync"));
-      const filter = { userId: userId ?? undefined, itemIds: itemIds ? [...itemIds] : undefined };
-      // Every event at or below `low` has been delivered (or was not wanted); above it, `delivered`
-      // remembers what was. Live events from other instances can arrive out of sequence order, so a
-      // high-water mark alone would drop an earlier event that arrives after a later one.
-      let low = start;
-      const delivered = new Set<number>();
-      const deliver = async (event: ItemEvent) => {
-        if (event.sequence <= low || delivered.has(event.sequence)) return;
-        delivered.add(event.sequence);
-        if (wanted(event)) await push(event);
-      };
-      const catchUp = async () => {
-        // The log is appended in sequence order under a lock, so once the newest sequence has been
-        // read, every event up to it is committed and in the pages read next.
-        const horizon = await store.events.latestSequence();
-        let position = low;
-        for (;;) {
-          const page = await store.events.listAfter(position, filter, REPLAY_PAGE);
-          for (const event of page) await deliver(event);
-          if (page.length < REPLAY_PAGE) break;
-          position = page[page.length - 1]!.sequence;
-        }
-        if (horizon > low) low = horizon;
-        for (const sequence of delivered) if (sequence <= low) delivered.delete(sequence);
-      };
-      try {
-        await bus.whenSubscribed();
-        await catchUp();
-        let stopped = false;
-        void stop.then(() => {
-          stopped = true;
-          wake?.();
-        });
-        while (!stopped) {
-          const entry = pending.shift();
-          if (entry === undefined) {
-            await new Promise<void>((resolve) => (wake = resolve));
-            wake = null;
-          } else if (entry === "resync") {
-            await catchUp();
-          } else {
-            await deliver(entry);
-            // Reading the log now and then keeps the memory of delivered events small.
-            if (delivered.size >= MAX_REMEMBERED) await catchUp();
+      let pushed: Promise<unknown> = Promise.resolve();
+      const end = this.start({
+        next: (event) => {
+          try {
+            pushed = push(event);
+          } catch (error) {
+            stop(error);
           }
-        }
-      } catch (error) {
-        logger.warn({ err: error }, "Item status subscription ended by an error");
-        stop(error);
-      } finally {
-        unsubscribe();
-        stopResync();
-      }
+        },
+        flushed: async () => {
+          await pushed;
+        },
+        fail: (error) => stop(error),
+      });
+      await stop;
+      end();
     });
   }
 }

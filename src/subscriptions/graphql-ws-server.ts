@@ -10,6 +10,7 @@ import type { OperationRun } from "../graphql/operation-run.js";
 import type { GraphqlPipeline } from "../graphql/pipeline.js";
 import type { Logger } from "../logger.js";
 import type { GatewayContext } from "../resolvers/context.js";
+import { SharedLiveDelivery } from "./live-item-status.js";
 
 /** Largest WebSocket message accepted; GraphQL documents are small. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -46,6 +47,8 @@ type WsContext = Context<ConnectionInitMessage["payload"], WsExtra>;
  * token comes in connection_init's payload (`authorization: "Bearer …"`); a refused one closes the
  * socket with 4403, and the connection ends when the token expires. Every operation is prepared by the
  * pipeline (limits, cost, cached documents) and answered with its errors shaped and its request id.
+ * Subscriptions are executed once per event for all subscribers that share document, variables and
+ * viewer scope (SharedLiveDelivery), which writes their `next` frames itself.
  */
 export function attachGraphqlWs(options: GraphqlWsOptions): { close(): Promise<void> } {
   const wss = new WebSocketServer({ server: options.httpServer, path: "/graphql", maxPayload: MAX_MESSAGE_BYTES });
@@ -55,8 +58,15 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { close(): Promise<v
     if (!state) states.set(ctx.extra, (state = { operations: new Map() }));
     return state;
   };
+  const live = new SharedLiveDelivery(options.pipeline);
   const server = useServer<ConnectionInitMessage["payload"], Record<PropertyKey, never>>(
-    { schema: options.pipeline.schema, connectionInitWaitTimeout: 3_000, ...connectionHooks(options.authenticator, stateOf), ...operationHooks(options.pipeline, stateOf) },
+    {
+      schema: options.pipeline.schema,
+      connectionInitWaitTimeout: 3_000,
+      subscribe: (args) => live.subscribe(args),
+      ...connectionHooks(options.authenticator, stateOf),
+      ...operationHooks(options.pipeline, live, stateOf),
+    },
     wss,
   );
   wss.on("error", (error) => options.logger.warn({ err: error }, "WebSocket server error"));
@@ -95,7 +105,11 @@ function connectionHooks(authenticator: Authenticator, stateOf: (ctx: WsContext)
 }
 
 /** Each operation through the pipeline: prepared (replacing graphql-ws's own parse and validate), observed and answered. */
-function operationHooks(pipeline: GraphqlPipeline, stateOf: (ctx: WsContext) => ConnectionState): Pick<Hooks, "onSubscribe" | "onNext" | "onError" | "onComplete"> {
+function operationHooks(
+  pipeline: GraphqlPipeline,
+  live: SharedLiveDelivery,
+  stateOf: (ctx: WsContext) => ConnectionState,
+): Pick<Hooks, "onSubscribe" | "onNext" | "onError" | "onComplete"> {
   return {
     onSubscribe: (ctx, id, payload) => {
       const state = stateOf(ctx);
@@ -113,6 +127,7 @@ function operationHooks(pipeline: GraphqlPipeline, stateOf: (ctx: WsContext) => 
         return [unknownOperation(payload.operationName)];
       }
       operation.context = pipeline.createContext(state.viewer, operation.requestId);
+      live.register(operation.context, { socket: ctx.extra.socket, operationId: id, requestId: operation.requestId, run: operation.run });
       const { schema } = pipeline;
       return { schema, document: prepared.document, operationName: payload.operationName, variableValues: payload.variables, contextValue: operation.context };
     },

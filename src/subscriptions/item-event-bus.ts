@@ -31,12 +31,12 @@ export function createInProcessEventBus(options: { logger?: ItemEventBusLogger }
     async announceChange(change) {
       changes.emit(change);
     },
-    subscribe: (userId, listener) => fanout.subscribe(userId, listener),
+    subscribe: (userId, listener, carried) => fanout.subscribe(userId, listener, carried),
     whenSubscribed: async () => {},
     onResync: () => () => {},
     onChange: (listener) => changes.add(listener),
     changesReach: () => true,
-    activeSubscriptions: () => fanout.listenerCount(),
+    activeSubscriptions: () => fanout.subscriptionCount(),
     health: () => "ok",
     async close() {
       fanout.clear();

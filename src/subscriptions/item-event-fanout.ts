@@ -24,6 +24,8 @@ export interface FanoutHooks {
 /** This instance's listeners, one topic per user plus the all-Items topic, counted per topic. */
 export class ItemEventFanout {
   private readonly emitter = new EventEmitter();
+  /** How many live subscriptions each listener serves. */
+  private readonly carried = new Set<() => number>();
 
   constructor(
     private readonly logger: ItemEventBusLogger,
@@ -33,8 +35,11 @@ export class ItemEventFanout {
     this.emitter.setMaxListeners(0);
   }
 
-  /** Listens to one user's events (userId) or every event (null); the returned function is safe to call twice. */
-  subscribe(userId: string | null, listener: (event: ItemEvent) => void): () => void {
+  /**
+   * Listens to one user's events (userId) or every event (null), for `carried` live subscriptions (one
+   * when not given); the returned function is safe to call twice.
+   */
+  subscribe(userId: string | null, listener: (event: ItemEvent) => void, carried: () => number = () => 1): () => void {
     const topic = userId === null ? this.topics.allItemsTopic : this.topics.userTopic(userId);
     // Each listener runs in isolation: one that throws must not cut off the listeners after it.
     const isolated = (event: ItemEvent) => {
@@ -46,11 +51,15 @@ export class ItemEventFanout {
     };
     const first = this.emitter.listenerCount(topic) === 0;
     this.emitter.on(topic, isolated);
+    // A function of its own, so the same `carried` given twice counts twice.
+    const counted = () => carried();
+    this.carried.add(counted);
     if (first) this.hooks.topicActive?.(topic);
     let subscribed = true;
     return () => {
       if (!subscribed) return;
       subscribed = false;
+      this.carried.delete(counted);
       this.emitter.off(topic, isolated);
       if (this.emitter.listenerCount(topic) === 0) this.hooks.topicIdle?.(topic);
     };
@@ -66,9 +75,11 @@ export class ItemEventFanout {
     this.emitter.emit(topic, event);
   }
 
-  /** Listeners across all topics (live subscriptions on this instance). */
-  listenerCount(): number {
-    return this.emitter.eventNames().reduce((sum, name) => sum + this.emitter.listenerCount(name), 0);
+  /** Live subscriptions the listeners of all topics serve (live subscriptions on this instance). */
+  subscriptionCount(): number {
+    let sum = 0;
+    for (const carried of this.carried) sum += carried();
+    return sum;
   }
 
   /** Topics that have at least one listener. */
@@ -78,5 +89,6 @@ export class ItemEventFanout {
 
   clear(): void {
     this.emitter.removeAllListeners();
+    this.carried.clear();
   }
 }

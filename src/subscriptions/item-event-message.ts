@@ -9,10 +9,7 @@ import { ITEM_STATUSES, type ItemStatus, type PlaidErrorInfo } from "../domain/i
  *   {"v":1,"kind":"resync","origin":"<instance id>"}   (the sender could not publish some events or changes)
  * `origin` lets an instance recognise its own messages, which it has already delivered locally.
  */
-export type ItemEventBusMessage =
-  | { kind: "event"; origin: string; event: ItemEvent }
-  | { kind: "change"; origin: string; change: ItemChange }
-  | { kind: "resync"; origin: string };
+export type ItemEventBusMessage = { kind: "event"; origin: string; event: ItemEvent } | { kind: "change"; origin: string; change: ItemChange } | { kind: "resync"; origin: string };
 
 const VERSION = 1;
 

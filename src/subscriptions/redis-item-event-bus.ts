@@ -127,9 +127,9 @@ class RedisItemEventBus implements ItemEventBus {
     if (this.resyncNotices.owed) await this.resyncNotices.send();
   }
 
-  subscribe(userId: string | null, listener: (event: ItemEvent) => void): () => void {
+  subscribe(userId: string | null, listener: (event: ItemEvent) => void, carried?: () => number): () => void {
     if (this.closed) return () => {};
-    return this.fanout.subscribe(userId, listener);
+    return this.fanout.subscribe(userId, listener, carried);
   }
 
   async whenSubscribed(): Promise<void> {
@@ -149,7 +149,7 @@ class RedisItemEventBus implements ItemEventBus {
   }
 
   activeSubscriptions(): number {
-    return this.fanout.listenerCount();
+    return this.fanout.subscriptionCount();
   }
 
   health(): "ok" | "degraded" {
