@@ -11,12 +11,20 @@ import type { UserRecord } from "../domain/user.js";
 import type { Logger } from "../logger.js";
 import type { ItemChange, ItemEventPublisher } from "./item-event-ports.js";
 
-/** One transition inside a caller's transaction, and what it stored. */
-export interface AppliedTransition<T extends ItemTransition> {
+/** One transition asked for inside a caller's transaction. */
+export interface TransitionRequest<T extends ItemTransition> {
+  itemId: string;
+  now: Date;
+  next: (current: StoredItem, now: Date) => T;
+}
+
+/** A transition staged in a caller's transaction: its snapshot is saved, its event waits to be appended. */
+export interface StagedTransition<T extends ItemTransition> {
+  /** The Item as this transition found it (after any earlier one of the same batch). */
   current: StoredItem;
   transition: T;
   snapshot: ItemSnapshot;
-  event: ItemEvent | null;
+  event: NewItemEvent | null;
   /** The stored Item changed: to announce once the caller commits. */
   change: ItemChange | null;
 }
@@ -80,18 +88,32 @@ export class ItemLedger {
   }
 
   /**
-   * One transition inside the caller's transaction: locks the row, stores the next snapshot and its
-   * event. Null when the Item does not exist. The caller announces the event and change after committing.
+   * Transitions inside the caller's transaction, in the order given (several for one Item apply one
+   * after the other). Every row is locked first, in one order, and the changed snapshots are saved;
+   * the events are left to appendEvents, the caller's last statement. Null where the Item does not exist.
    */
-  async applyWithin<T extends ItemTransition>(tx: Queryable, itemId: string, now: Date, next: (current: StoredItem, now: Date) => T): Promise<AppliedTransition<T> | null> {
-    const current = await this.store.items.findByIdForUpdate(itemId, tx);
-    if (!current) return null;
-    const transition = next(current, now);
-    const { snapshot, event } = transition;
-    if (snapshot === current.snapshot) return { current, transition, snapshot, event: null, change: null };
-    await this.saveSnapshot(tx, current, snapshot);
-    const stored = event ? await this.store.events.append(tx, { itemId, userId: snapshot.userId, ...event, occurredAt: now }) : null;
-    return { current, transition, snapshot, event: stored, change: { itemId, userId: snapshot.userId } };
+  async stageWithin<T extends ItemTransition>(tx: Queryable, requests: ReadonlyArray<TransitionRequest<T>>): Promise<Array<StagedTransition<T> | null>> {
+    const itemIds = [...new Set(requests.map((request) => request.itemId))];
+    const found = itemIds.length > 0 ? await this.store.items.findByIdsForUpdate(itemIds, tx) : [];
+    const before = new Map(found.map((stored) => [stored.snapshot.itemId, stored]));
+    const latest = new Map(before);
+    const staged = requests.map(({ itemId, now, next }): StagedTransition<T> | null => {
+      const current = latest.get(itemId);
+      if (!current) return null;
+      const transition = next(current, now);
+      const { snapshot, event } = transition;
+      if (snapshot === current.snapshot) return { current, transition, snapshot, event: null, change: null };
+      latest.set(itemId, { ...current, snapshot });
+      const draft = event ? { itemId, userId: snapshot.userId, ...event, occurredAt: now } : null;
+      return { current, transition, snapshot, event: draft, change: { itemId, userId: snapshot.userId } };
+    });
+    await this.saveChanged(tx, before, [...latest.values()]);
+    return staged;
+  }
+
+  /** Appends staged events, in the order given; the log's lock is held from here until the caller commits. */
+  appendEvents(tx: Queryable, events: readonly NewItemEvent[]): Promise<ItemEvent[]> {
+    return this.store.events.appendAll(tx, events);
   }
 
   /** Records what a failed Plaid call says about the Item (once: a repeat of the same error changes nothing). */
@@ -120,16 +142,33 @@ export class ItemLedger {
     return snapshot;
   }
 
-  /** After a commit: announces the changes (caches on every instance forget those Items), then publishes the events in log order. */
+  /**
+   * After a commit: announces the changes (caches on every instance forget those Items), then publishes
+   * the events in log order. Each is sent without waiting for the one before: the bus delivers and
+   * forwards them in the order they are handed over.
+   */
   async announce({ events, changes }: Committed): Promise<void> {
-    for (const change of changes) await this.publisher.announceChange(change);
+    const sent: Array<Promise<void>> = changes.map((change) => this.publisher.announceChange(change));
     for (const event of [...events].sort((a, b) => a.sequence - b.sequence)) {
-      try {
-        await this.publisher.publish(event);
-      } catch (error) {
-        // The event is committed; subscribers that miss it catch up from the log with `after`.
-        this.logger.warn({ itemId: event.itemId, sequence: event.sequence, err: error }, "publishing an Item event failed");
-      }
+      sent.push(
+        this.publisher.publish(event).catch((error: unknown) => {
+          // The event is committed; subscribers that miss it catch up from the log with `after`.
+          this.logger.warn({ itemId: event.itemId, sequence: event.sequence, err: error }, "publishing an Item event failed");
+        }),
+      );
+    }
+    await Promise.all(sent);
+  }
+
+  /** Stores the snapshots that changed since they were read, in one statement; a removed Item loses its access token here. */
+  private async saveChanged(tx: Queryable, before: ReadonlyMap<string, StoredItem>, latest: readonly StoredItem[]): Promise<void> {
+    const changed = latest.filter((stored) => stored.snapshot !== before.get(stored.snapshot.itemId)!.snapshot);
+    await this.store.items.saveSnapshots(
+      changed.map((stored) => stored.snapshot),
+      tx,
+    );
+    for (const { snapshot } of changed) {
+      if (snapshot.status === "REMOVED" && before.get(snapshot.itemId)!.accessToken) await this.store.items.clearAccessToken(snapshot.itemId, tx);
     }
   }
 

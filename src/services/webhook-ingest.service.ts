@@ -1,13 +1,12 @@
+import DataLoader from "dataloader";
+import { AsyncResource } from "node:async_hooks";
 import { MalformedWebhookError, parseWebhook, type WebhookEnvelope } from "../datasources/plaid/plaid-webhook-mapping.js";
-import type { Queryable } from "../datasources/store/database.js";
-import type { ItemEvent } from "../domain/item-event.js";
 import type { Store } from "../datasources/store/store.js";
 import type { WebhookOutcome } from "../datasources/store/webhook-receipts-repository.js";
-import { applyItemWebhook, confirmedWithPlaid } from "../domain/item-webhooks.js";
 import type { Logger } from "../logger.js";
-import type { ItemReconciler } from "./item-reconciler.js";
-import type { ItemChange } from "./item-event-ports.js";
 import type { ItemLedger } from "./item-ledger.js";
+import type { ItemReconciler } from "./item-reconciler.js";
+import { WebhookBatchWriter, type WebhookDecision, type WebhookJob } from "./webhook-batch-writer.js";
 
 export interface IngestResult {
   outcome: WebhookOutcome | "duplicate";
@@ -16,61 +15,135 @@ export interface IngestResult {
   itemId: string | null;
 }
 
+export interface WebhookIngestOptions {
+  /** Transactions taking webhooks in at once; default 2 on PostgreSQL, 1 on PGlite (one connection). */
+  concurrentBatches?: number;
+  /** Most webhooks one transaction takes in. Default 200. */
+  maxBatchSize?: number;
+  now?: () => Date;
+}
+
 /**
- * Takes in one verified webhook: in one transaction the receipt (deduplicated by body hash), the
- * Item's transition and its event; after the commit the event is published and, where the webhook
- * moved the status or did not fit, the Item is confirmed with /item/get.
+ * Takes in verified webhooks: each is committed (receipt deduplicated by body hash, the Item's transition
+ * and its event) before it is answered, together with the webhooks that arrived while the previous
+ * transaction was running, so a burst shares one commit. Once answered, the events are published and,
+ * where a webhook moved the status or did not fit, the Item is confirmed with /item/get.
  */
 export class WebhookIngestService {
+  private readonly writer: WebhookBatchWriter;
+  private readonly lanes: Lanes;
+  private readonly loader: DataLoader<QueuedWebhook, IngestResult>;
+  private readonly now: () => Date;
+  private readonly announcing = new Set<Promise<void>>();
+
   constructor(
-    private readonly store: Store,
+    store: Store,
     private readonly ledger: ItemLedger,
     private readonly reconciler: ItemReconciler,
     private readonly logger: Logger,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
-
-  async ingest(bodySha256: string, rawBody: Buffer): Promise<IngestResult> {
-    const envelope = readEnvelope(rawBody);
-    const now = this.now();
-    const { outcome, event, change, reconcile } = await this.store.db.transaction(async (tx) => {
-      const fresh = await this.store.webhookReceipts.record(
-        { bodySha256, itemId: envelope.itemId, webhookType: envelope.webhookType, webhookCode: envelope.webhookCode, outcome: "unchanged" },
-        tx,
-      );
-      // Plaid's webhooks carry no id: a retry and a new event can have the same body (a login that breaks
-      // again after a repair sends the same ERROR). The repeat changes nothing by itself, but one that
-      // could move the status is confirmed with /item/get, which tells the two apart.
-      if (!fresh) return { outcome: "duplicate" as const, event: null, change: null, reconcile: envelope.item !== null && confirmedWithPlaid(envelope.item.code) };
-      const decided = await this.decide(tx, envelope, now);
-      await this.store.webhookReceipts.setOutcome(bodySha256, decided.outcome, tx);
-      return decided;
+    options: WebhookIngestOptions = {},
+  ) {
+    this.writer = new WebhookBatchWriter(store, ledger);
+    this.now = options.now ?? (() => new Date());
+    // Batches serve many requests: they run outside any one request's scope (taken here, at start).
+    this.lanes = new Lanes(options.concurrentBatches ?? (store.db.kind === "postgres" ? 2 : 1), inThisScope());
+    this.loader = new DataLoader((jobs) => this.takeIn(jobs), {
+      cache: false,
+      maxBatchSize: options.maxBatchSize ?? 200,
+      batchScheduleFn: (dispatch) => this.lanes.enter(dispatch),
     });
-    await this.ledger.announce({ events: event ? [event] : [], changes: change ? [change] : [] });
-    if (reconcile && envelope.itemId) this.reconciler.schedule(envelope.itemId);
-    this.logger.info({ webhookType: envelope.webhookType, webhookCode: envelope.webhookCode, itemId: envelope.itemId, outcome }, "webhook received");
-    return { outcome, webhookType: envelope.webhookType, webhookCode: envelope.webhookCode, itemId: envelope.itemId };
   }
 
-  private async decide(tx: Queryable, envelope: WebhookEnvelope, now: Date): Promise<Decision> {
-    const nothing = { event: null, change: null, reconcile: false };
-    if (envelope.webhookType !== "ITEM") return { outcome: "ignored_type", ...nothing };
-    if (!envelope.item || !envelope.itemId) return { outcome: "ignored_code", ...nothing };
-    const webhook = envelope.item;
-    const applied = await this.ledger.applyWithin(tx, envelope.itemId, now, (current, at) => applyItemWebhook(current.snapshot, webhook, at));
-    if (!applied) return { outcome: "unknown_item", ...nothing };
-    if (applied.current.snapshot.status === "REMOVED") return { outcome: "removed_item", ...nothing };
-    const changed = applied.snapshot !== applied.current.snapshot;
-    return { outcome: changed ? "applied" : "unchanged", event: applied.event, change: applied.change, reconcile: applied.transition.reconcile };
+  /** Resolves once the webhook is committed; rejects when it could not be (answer 503: Plaid retries). */
+  ingest(bodySha256: string, rawBody: Buffer): Promise<IngestResult> {
+    return this.loader.load({ bodySha256, envelope: readEnvelope(rawBody), receivedAt: this.now(), inRequestScope: inThisScope() });
+  }
+
+  /** Resolves when everything committed so far has been handed to the event bus (tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.announcing.size > 0) await Promise.allSettled([...this.announcing]);
+  }
+
+  private async takeIn(jobs: readonly QueuedWebhook[]): Promise<Array<IngestResult | Error>> {
+    try {
+      const decisions = await this.writer.write(jobs);
+      this.afterAnswering(jobs, decisions);
+      return decisions.map((decision, i) => {
+        if (decision instanceof Error) return decision;
+        const { webhookType, webhookCode, itemId } = jobs[i]!.envelope;
+        return { outcome: decision.outcome, webhookType, webhookCode, itemId };
+      });
+    } finally {
+      this.lanes.leave();
+    }
+  }
+
+  /** Publishes, confirms and logs once the answers are out: a committed webhook never waits for the event bus. */
+  private afterAnswering(jobs: readonly QueuedWebhook[], decisions: ReadonlyArray<WebhookDecision | Error>): void {
+    const done = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.announce(jobs, decisions))
+      .catch((error: unknown) => this.logger.warn({ err: error }, "announcing committed webhooks failed"));
+    this.announcing.add(done);
+    void done.finally(() => this.announcing.delete(done));
+  }
+
+  private announce(jobs: readonly QueuedWebhook[], decisions: ReadonlyArray<WebhookDecision | Error>): Promise<void> {
+    const taken = jobs.flatMap((job, i) => {
+      const decision = decisions[i]!;
+      return decision instanceof Error ? [] : [{ job, decision }];
+    });
+    const events = taken.flatMap(({ decision }) => (decision.event ? [decision.event] : []));
+    const changes = new Map(taken.flatMap(({ decision }) => (decision.change ? [[decision.change.itemId, decision.change] as const] : [])));
+    const published = this.ledger.announce({ events, changes: [...changes.values()] });
+    for (const { job, decision } of taken) {
+      const { webhookType, webhookCode, itemId } = job.envelope;
+      job.inRequestScope(() => {
+        if (decision.reconcile && itemId) this.reconciler.schedule(itemId);
+        this.logger.info({ webhookType, webhookCode, itemId, outcome: decision.outcome }, "webhook received");
+      });
+    }
+    return published;
   }
 }
 
-/** What a webhook did to its Item, to announce once committed. */
-interface Decision {
-  outcome: WebhookOutcome;
-  event: ItemEvent | null;
-  change: ItemChange | null;
-  reconcile: boolean;
+/** A webhook in the queue, with the scope of the request that brought it (its log lines carry that request's id). */
+interface QueuedWebhook extends WebhookJob {
+  inRequestScope: RunIn;
+}
+
+type RunIn = (fn: () => void) => void;
+
+/** Runs functions later in the async context of now. */
+const inThisScope = (): RunIn => AsyncResource.bind((fn: () => void) => fn());
+
+/**
+ * At most `width` batches are written at once; a batch that has to wait keeps gathering the webhooks
+ * that arrive meanwhile, which is what makes a burst share one commit.
+ */
+class Lanes {
+  private busy = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(
+    private readonly width: number,
+    private readonly runIn: RunIn,
+  ) {}
+
+  enter(dispatch: () => void): void {
+    if (this.busy >= this.width) {
+      this.waiting.push(dispatch);
+      return;
+    }
+    this.busy++;
+    // Webhooks verified in the same turn of the event loop go in together.
+    setImmediate(() => this.runIn(dispatch));
+  }
+
+  leave(): void {
+    const next = this.waiting.shift();
+    if (next) this.runIn(next);
+    else this.busy--;
+  }
 }
 
 /** The webhook's envelope; a body Plaid signed but that is not a webhook is recorded as such, not refused. */

@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from "node:crypto";
-import { compactVerify, decodeProtectedHeader, type ProtectedHeaderParameters } from "jose";
+import { createHash, timingSafeEqual, verify as verifySignature, type KeyObject } from "node:crypto";
+import { decodeProtectedHeader, type ProtectedHeaderParameters } from "jose";
 import type { WebhookVerificationKey } from "../datasources/plaid/plaid-datasource.js";
 import { VerificationKeyCache } from "./verification-key-cache.js";
 
@@ -76,6 +76,9 @@ export interface VerifiedWebhook {
 const MAX_HEADER_LENGTH = 4096;
 const MAX_KID_LENGTH = 128;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+/** An ES256 signature is r ‖ s, 64 bytes: 86 base64url characters. */
+const ES256_SIGNATURE = /^[A-Za-z0-9_-]{86}$/;
 
 /**
  * Verifies Plaid's webhook signatures (Plaid's "Verify webhooks" steps): the `Plaid-Verification` header is
@@ -124,14 +127,11 @@ export class PlaidWebhookVerifier {
     const lookup = await this.keys.get(kid);
     if (!lookup.ok) throw new WebhookRejectedError(lookup.reason, lookup.cause === undefined ? undefined : { cause: lookup.cause });
 
-    // 4. The signature, ES256 only.
-    let payloadBytes: Uint8Array;
-    try {
-      ({ payload: payloadBytes } = await compactVerify(jwt, lookup.key, { algorithms: ["ES256"] }));
-    } catch {
-      throw new WebhookRejectedError("bad_signature");
-    }
-    const claims = parseClaims(payloadBytes);
+    // 4. The signature, ES256 only, over the header and payload exactly as sent (no JWS extensions).
+    const [headerPart, payloadPart, signaturePart] = jwt.split(".") as [string, string, string];
+    if (protectedHeader.crit !== undefined || !ES256_SIGNATURE.test(signaturePart) || !BASE64URL.test(payloadPart)) throw new WebhookRejectedError("bad_signature");
+    if (!verifiesAsEs256(`${headerPart}.${payloadPart}`, signaturePart, lookup.key)) throw new WebhookRejectedError("bad_signature");
+    const claims = parseClaims(Buffer.from(payloadPart, "base64url"));
 
     // 5. Freshness: `iat` within maxAgeSeconds in the past, at most clockSkewSeconds in the future. No `exp`.
     const iat = claims.iat;
@@ -148,6 +148,14 @@ export class PlaidWebhookVerifier {
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) throw new WebhookRejectedError("body_hash_mismatch");
 
     return { bodySha256: actual.toString("hex"), kid, issuedAt: new Date(iat * 1000) };
+  }
+}
+
+function verifiesAsEs256(signingInput: string, signature: string, key: KeyObject): boolean {
+  try {
+    return verifySignature("sha256", Buffer.from(signingInput, "ascii"), { key, dsaEncoding: "ieee-p1363" }, Buffer.from(signature, "base64url"));
+  } catch {
+    return false;
   }
 }
 

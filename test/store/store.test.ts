@@ -137,6 +137,56 @@ describe.each(backends)("store on $name", (backend) => {
     await expect(store.db.query("DELETE FROM item_events WHERE item_id = $1", [snapshot.itemId])).rejects.toThrow(/append-only/);
   });
 
+  it("saves several changed snapshots in one statement and reads each back as it was saved", async () => {
+    const user = await store.users.ensure("gwen");
+    const [first, second] = [makeSnapshot({ userId: user.id }), makeSnapshot({ userId: user.id })];
+    for (const snapshot of [first, second]) await store.items.insert(snapshot, cipher.seal("t", snapshot.itemId));
+    const changedFirst = {
+      ...first,
+      status: "LOGIN_REQUIRED" as const,
+      error: { errorType: "ITEM_ERROR", errorCode: "ITEM_LOGIN_REQUIRED", errorCodeReason: null, message: 'a "quoted" \\ {brace}, é', displayMessage: null },
+      revokedAccountIds: ["with,comma", 'with"quote', "NULL", ""],
+      consentExpiresAt: new Date("2031-04-05T06:07:08.009Z"),
+    };
+    const changedSecond = { ...second, products: [], disconnectAt: new Date("2030-01-01T00:00:00.000Z"), disconnectReason: "INSTITUTION_MIGRATION", newAccountsAvailable: true };
+    await store.items.saveSnapshots([changedFirst, changedSecond]);
+    expect((await store.items.findById(first.itemId))?.snapshot).toEqual(changedFirst);
+    expect((await store.items.findById(second.itemId))?.snapshot).toEqual(changedSecond);
+  });
+
+  it("appends several events in one statement, in the order given, with increasing sequences", async () => {
+    const user = await store.users.ensure("hugo");
+    const [first, second] = [makeSnapshot({ userId: user.id }), makeSnapshot({ userId: user.id })];
+    for (const snapshot of [first, second]) await store.items.insert(snapshot, cipher.seal("t", snapshot.itemId));
+    const error = { errorType: "ITEM_ERROR", errorCode: "ITEM_LOGIN_REQUIRED", errorCodeReason: null, message: 'say "hi" \\', displayMessage: null };
+    const given = [
+      { itemId: second.itemId, previousStatus: "HEALTHY" as const, status: "LOGIN_REQUIRED" as const, cause: "ERROR", error },
+      { itemId: first.itemId, previousStatus: null, status: "HEALTHY" as const, cause: "ONE", error: null },
+      { itemId: second.itemId, previousStatus: "LOGIN_REQUIRED" as const, status: "HEALTHY" as const, cause: "LOGIN_REPAIRED", error: null },
+    ].map((event, i) => ({ ...event, userId: user.id, occurredAt: new Date(Date.UTC(2030, 0, 1, 0, 0, i)) }));
+    const appended = await store.db.transaction((tx) => store.events.appendAll(tx, given));
+    expect(appended.map(({ sequence: _sequence, ...event }) => event)).toEqual(given);
+    const sequences = appended.map((event) => event.sequence);
+    expect(sequences).toEqual([sequences[0], sequences[0]! + 1, sequences[0]! + 2]);
+    expect((await store.events.listForItem(second.itemId, 10)).reverse()).toEqual([appended[0], appended[2]]);
+  });
+
+  it("records receipts in one statement and tells which bodies it had not received before", async () => {
+    const receipt = (bodySha256: string) => ({ bodySha256, itemId: "item-r", webhookType: "ITEM", webhookCode: "ERROR", outcome: "unchanged" as const });
+    expect([...(await store.webhookReceipts.recordAll([receipt("r-b"), receipt("r-a")]))].sort()).toEqual(["r-a", "r-b"]);
+    expect([...(await store.webhookReceipts.recordAll([receipt("r-a"), receipt("r-c")]))]).toEqual(["r-c"]);
+    await store.webhookReceipts.setOutcomes([
+      { bodySha256: "r-a", outcome: "applied" },
+      { bodySha256: "r-c", outcome: "unknown_item" },
+    ]);
+    const rows = await store.db.query<{ body_sha256: string; outcome: string }>("SELECT body_sha256, outcome FROM webhook_receipts WHERE item_id = 'item-r' ORDER BY body_sha256");
+    expect(rows).toEqual([
+      { body_sha256: "r-a", outcome: "applied" },
+      { body_sha256: "r-b", outcome: "unchanged" },
+      { body_sha256: "r-c", outcome: "unknown_item" },
+    ]);
+  });
+
   it("rolls back every write of a failed transaction", async () => {
     const user = await store.users.ensure("ivan");
     const snapshot = makeSnapshot({ userId: user.id });

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, KeyObject, randomUUID, sign as signBytes } from "node:crypto";
 import { base64url, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, type JWTPayload } from "jose";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createPlaidApi } from "../../src/datasources/plaid/plaid-client.js";
@@ -508,6 +508,31 @@ describe("signatures", () => {
     sigBytes[10] ^= 0x01;
     await expectRejected(v.verify(`${headerSegment}.${webhook.header.split(".")[1]}.${base64url.encode(sigBytes)}`, webhook.raw), "bad_signature");
     await expectRejected(v.verify(`${headerSegment}.${webhook.header.split(".")[1]}.`, webhook.raw), "bad_signature");
+  });
+});
+
+describe("the signature's encoding", () => {
+  it("refuses Plaid's signature written other than as 86 base64url characters, though it decodes to the same bytes", async () => {
+    const webhook = await fireWebhook();
+    const { verifier: v } = verifier();
+    const [headerSegment, payloadSegment, signature] = webhook.header.split(".") as [string, string, string];
+    await v.verify(webhook.header, webhook.raw);
+    const standardBase64 = Buffer.from(signature, "base64url").toString("base64");
+    for (const written of [`${signature}==`, `${signature.slice(0, 40)} ${signature.slice(40)}`, standardBase64, `${signature}A`]) {
+      await expectRejected(v.verify(`${headerSegment}.${payloadSegment}.${written}`, webhook.raw), "bad_signature");
+    }
+  });
+
+  it("refuses a token that names critical JWS extensions (crit), even signed with the served key", async () => {
+    const { kid, privateKey, sign, fetchKey } = await injectedKey();
+    const v = new PlaidWebhookVerifier({ fetchKey });
+    const body = Buffer.from(JSON.stringify({ webhook_type: "ITEM", webhook_code: "ERROR" }, null, 2));
+    const claims = { iat: nowSeconds(), request_body_sha256: sha256Hex(body) };
+    await v.verify(await sign(claims), body);
+    // jose will not sign an extension it does not know, so this header is signed directly.
+    const signingInput = `${segment({ alg: "ES256", kid, typ: "JWT", crit: ["x-extension"], "x-extension": true })}.${segment(claims)}`;
+    const signature = signBytes("sha256", Buffer.from(signingInput), { key: KeyObject.from(privateKey), dsaEncoding: "ieee-p1363" }).toString("base64url");
+    await expectRejected(v.verify(`${signingInput}.${signature}`, body), "bad_signature");
   });
 });
 

@@ -4,17 +4,32 @@
  * reached through a TCP proxy the test cuts and restores.
  */
 import { describe, expect, it } from "vitest";
+import type { Queryable } from "../../src/datasources/store/database.js";
 import { postgresAvailable } from "../support/databases.js";
 import { accessTokenOf } from "../support/gateway-harness.js";
 import { waitUntil } from "../support/wait-until.js";
 import { createSettledItem } from "../support/link-helpers.js";
 import { useGatewayOnCuttablePostgres } from "../support/tcp-proxy.js";
-import { deliveries, eventsOf, itemState, listenToBus, logEntries, ownerOf, receipts, type Delivery } from "./webhook-support.js";
+import { useWebhookReceiver } from "../simulator/support.js";
+import {
+  captureItemWebhooks,
+  deliveries,
+  eventsOf,
+  itemState,
+  listenToBus,
+  logEntries,
+  ownerOf,
+  postWebhook,
+  receipts,
+  redirectWebhooks,
+  type Delivery,
+} from "./webhook-support.js";
 
 const withPostgres = await postgresAvailable();
 
 describe.skipIf(!withPostgres)("a webhook arriving while the store is down (PostgreSQL)", () => {
   const { harness, proxy } = useGatewayOnCuttablePostgres();
+  const receiver = useWebhookReceiver();
 
   it("is answered 503 and published nowhere, then applied exactly once when Plaid retries after the store is back", async () => {
     const token = await harness.token("dave");
@@ -51,5 +66,52 @@ describe.skipIf(!withPostgres)("a webhook arriving while the store is down (Post
     expect(bus.events.map((event) => [event.cause, event.status])).toEqual([["ERROR", "LOGIN_REQUIRED"]]);
     expect(await itemState(harness, token, itemId)).toMatchObject({ status: "LOGIN_REQUIRED", recommendedAction: "UPDATE_LOGIN" });
     bus.unsubscribe();
+  });
+
+  it("answers 503 to every webhook of a batch whose connection is lost while it is written, keeps none of them, and takes each in once on Plaid's retry", async () => {
+    const token = await harness.token("fay");
+    const itemId = await createSettledItem(harness, token);
+    await redirectWebhooks(harness, receiver, itemId);
+    const webhooks = await captureItemWebhooks(harness, receiver, itemId);
+    const bus = listenToBus(harness, await ownerOf(harness, itemId));
+    // The store goes away right after the first batch has recorded its receipts, in the middle of its transaction.
+    const db = harness.gateway.store.db;
+    const transaction = db.transaction.bind(db);
+    let armed = true;
+    db.transaction = (fn) =>
+      transaction((tx) => {
+        const query: Queryable["query"] = async (sql, params) => {
+          const rows = await tx.query(sql, params);
+          if (armed && sql.includes("INSERT INTO webhook_receipts")) {
+            armed = false;
+            proxy.cut();
+          }
+          return rows as never;
+        };
+        return fn({ ...tx, query });
+      });
+
+    try {
+      const refused = await Promise.all(webhooks.map((webhook) => postWebhook(harness, webhook.body, { header: webhook.header })));
+      expect(armed).toBe(false);
+      expect(refused.map((answer) => answer.status)).toEqual(Array(5).fill(503));
+      proxy.restore();
+      await harness.settle();
+      expect(await receipts(harness, itemId)).toEqual([]);
+      expect((await eventsOf(harness, itemId)).map((event) => event.cause)).toEqual(["LINKED"]);
+      expect(bus.events).toEqual([]);
+
+      const retried = await Promise.all(webhooks.map((webhook) => postWebhook(harness, webhook.body, { header: webhook.header })));
+      await harness.settle();
+      expect(retried.map((answer) => answer.status)).toEqual(Array(5).fill(200));
+      expect(await receipts(harness, itemId)).toHaveLength(5);
+      const logged = (await eventsOf(harness, itemId)).filter((event) => event.cause !== "LINKED");
+      expect(logged).toHaveLength(5);
+      expect(bus.events.map((event) => event.sequence)).toEqual(logged.map((event) => event.sequence));
+    } finally {
+      db.transaction = transaction;
+      proxy.restore();
+      bus.unsubscribe();
+    }
   });
 });

@@ -1,5 +1,8 @@
 /** What the webhook ingestion suites share: real signed webhooks captured and replayed, and what the gateway kept of them. */
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { importJWK, SignJWT, type JWK } from "jose";
 import { expect } from "vitest";
 import type { ItemEvent } from "../../src/domain/item-event.js";
 import { accessTokenOf, type TestGateway } from "../support/gateway-harness.js";
@@ -48,6 +51,22 @@ export async function postWebhook(
   return { status: response.status, body: await response.text(), headers: response.headers };
 }
 
+/**
+ * The Plaid-Verification header Plaid (the simulator) would send with these body bytes: an ES256 JWT signed
+ * with the key it currently serves, read from its state in the gateway's DATA_DIR.
+ */
+export async function signAsPlaid(dataDir: string, body: string): Promise<string> {
+  const state = JSON.parse(readFileSync(path.join(dataDir, "simulator-state.json"), "utf8")) as {
+    current_key_id: string;
+    signing_keys: Array<{ kid: string; private_jwk: JWK }>;
+  };
+  const key = state.signing_keys.find((candidate) => candidate.kid === state.current_key_id);
+  if (!key) throw new Error("the simulator has no current signing key");
+  return new SignJWT({ iat: Math.floor(Date.now() / 1000), request_body_sha256: sha256Hex(body) })
+    .setProtectedHeader({ alg: "ES256", kid: key.kid, typ: "JWT" })
+    .sign(await importJWK(key.private_jwk, "ES256"));
+}
+
 /** Points the Item's webhooks at the receiver (/item/webhook/update) and waits for Plaid's acknowledgement there. */
 export async function redirectWebhooks(harness: TestGateway, receiver: WebhookReceiver, itemId: string): Promise<void> {
   const updated = await harness.plaid("/item/webhook/update", { access_token: accessTokenOf(harness, itemId), webhook: receiver.url });
@@ -63,6 +82,27 @@ async function received(receiver: WebhookReceiver, itemId: string, code: string,
   const header = found.headers["plaid-verification"];
   if (typeof header !== "string") throw new Error("webhook arrived without Plaid-Verification");
   return { body: Buffer.from(found.rawBody, "utf8"), header, json: found.json };
+}
+
+/** Has Plaid send one more webhook with this code for the Item (`trigger`) and returns it as the receiver got it. */
+async function captureWebhook(receiver: WebhookReceiver, itemId: string, code: string, trigger: () => Promise<unknown>): Promise<CapturedWebhook> {
+  const nth = receiver.received.filter((w) => w.json.item_id === itemId && w.json.webhook_code === code).length;
+  await trigger();
+  return received(receiver, itemId, code, nth);
+}
+
+/**
+ * Five webhooks Plaid sends for the Item, as the receiver got them: four PENDING_EXPIRATION (each with
+ * another expiry) and one NEW_ACCOUNTS_AVAILABLE. Each changes the Item whatever the order they arrive
+ * in, and none is confirmed with /item/get. The Item must already point at the receiver.
+ */
+export async function captureItemWebhooks(harness: TestGateway, receiver: WebhookReceiver, itemId: string): Promise<CapturedWebhook[]> {
+  const captured: CapturedWebhook[] = [];
+  for (const days of [7, 6, 5, 4]) {
+    captured.push(await captureWebhook(receiver, itemId, "PENDING_EXPIRATION", () => harness.control(`/simulator/items/${itemId}/consent-expiring`, { days })));
+  }
+  captured.push(await captureWebhook(receiver, itemId, "NEW_ACCOUNTS_AVAILABLE", () => harness.control(`/simulator/items/${itemId}/new-accounts`, { count: 1 })));
+  return captured;
 }
 
 /**

@@ -36,13 +36,35 @@ export class ItemEventsRepository {
 
   /** Appends an event; call inside the transaction that changed the Item. */
   async append(tx: Queryable, event: NewItemEvent): Promise<ItemEvent> {
+    const [stored] = await this.appendAll(tx, [event]);
+    return stored!;
+  }
+
+  /**
+   * Appends events in the order given, in one statement; call inside the transaction that changed the
+   * Items, as its last statement: the log's lock is held from here until the commit.
+   */
+  async appendAll(tx: Queryable, events: readonly NewItemEvent[]): Promise<ItemEvent[]> {
+    if (events.length === 0) return [];
     await tx.query("SELECT pg_advisory_xact_lock($1)", [APPEND_LOCK]);
     const rows = await tx.query<EventRow>(
       `INSERT INTO item_events (item_id, user_id, previous_status, status, cause, error, occurred_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-      [event.itemId, event.userId, event.previousStatus, event.status, event.cause, event.error ? JSON.stringify(event.error) : null, event.occurredAt],
+       SELECT item_id, user_id, previous_status, status, cause, error, occurred_at
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::timestamptz[]) WITH ORDINALITY
+         AS given (item_id, user_id, previous_status, status, cause, error, occurred_at, position)
+       ORDER BY position RETURNING *`,
+      [
+        events.map((event) => event.itemId),
+        events.map((event) => event.userId),
+        events.map((event) => event.previousStatus),
+        events.map((event) => event.status),
+        events.map((event) => event.cause),
+        events.map((event) => (event.error ? JSON.stringify(event.error) : null)),
+        events.map((event) => event.occurredAt),
+      ],
     );
-    return toEvent(rows[0]!);
+    // Sequences are drawn in insertion order, which is the order given.
+    return rows.map(toEvent).sort((a, b) => a.sequence - b.sequence);
   }
 
   /** An Item's events, newest first, strictly before the given sequence when one is given. */

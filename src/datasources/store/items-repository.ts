@@ -125,6 +125,17 @@ export class ItemsRepository {
     await db.query(`UPDATE items SET ${sets.join(", ")} WHERE item_id = $1`, [snapshot.itemId, ...SNAPSHOT_COLUMNS.map(([, v]) => v(snapshot))]);
   }
 
+  /** Writes every snapshot column of several existing Items, in one statement. */
+  async saveSnapshots(snapshots: readonly ItemSnapshot[], db: Queryable = this.db): Promise<void> {
+    if (snapshots.length === 0) return;
+    // Rows travel as one JSON array read with the table's own column types; jsonb columns take the object itself.
+    const rows = snapshots.map((snapshot) =>
+      Object.fromEntries([["item_id", snapshot.itemId], ...SNAPSHOT_COLUMNS.map(([column, value]) => [column, column === "error" ? snapshot.error : value(snapshot)])]),
+    );
+    const sets = SNAPSHOT_COLUMNS.map(([column]) => `${column} = given.${column}`);
+    await db.query(`UPDATE items SET ${sets.join(", ")} FROM json_populate_recordset(NULL::items, $1::json) AS given WHERE items.item_id = given.item_id`, [JSON.stringify(rows)]);
+  }
+
   /** Deletes the Item's access token (after removal); the row and its history stay. */
   async clearAccessToken(itemId: string, db: Queryable = this.db): Promise<void> {
     await db.query("UPDATE items SET access_token_ciphertext = NULL, access_token_key_id = NULL WHERE item_id = $1", [itemId]);

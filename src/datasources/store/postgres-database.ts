@@ -47,6 +47,11 @@ export async function openPostgresDatabase(connectionString: string, options: Po
     async transaction(fn) {
       const client = await pool.connect();
       let broken = false;
+      // A connection lost mid-transaction fails the statement in flight; the event it also emits must not end the process.
+      const lost = () => {
+        broken = true;
+      };
+      client.on("error", lost);
       try {
         await client.query("BEGIN");
         const result = await fn(wrap(client));
@@ -58,6 +63,7 @@ export async function openPostgresDatabase(connectionString: string, options: Po
         });
         throw error;
       } finally {
+        client.off("error", lost);
         // A connection that cannot even roll back is discarded rather than returned to the pool.
         client.release(broken);
       }

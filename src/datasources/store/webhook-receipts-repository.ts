@@ -15,18 +15,34 @@ export interface WebhookReceipt {
 export class WebhookReceiptsRepository {
   constructor(private readonly db: Queryable) {}
 
-  /** Records a receipt; false when this body was received before (a duplicate). */
-  async record(receipt: WebhookReceipt, db: Queryable = this.db): Promise<boolean> {
-    const rows = await db.query(
-      `INSERT INTO webhook_receipts (body_sha256, item_id, webhook_type, webhook_code, outcome) VALUES ($1, $2, $3, $4, $5)
+  /**
+   * Records receipts in one statement; answers the hashes recorded now (the others were received before).
+   * Rows go in in hash order, so transactions recording the same bodies wait for each other in one order.
+   */
+  async recordAll(receipts: readonly WebhookReceipt[], db: Queryable = this.db): Promise<Set<string>> {
+    if (receipts.length === 0) return new Set();
+    const rows = await db.query<{ body_sha256: string }>(
+      `INSERT INTO webhook_receipts (body_sha256, item_id, webhook_type, webhook_code, outcome)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) ORDER BY 1
        ON CONFLICT (body_sha256) DO NOTHING RETURNING body_sha256`,
-      [receipt.bodySha256, receipt.itemId, receipt.webhookType, receipt.webhookCode, receipt.outcome],
+      [
+        receipts.map((receipt) => receipt.bodySha256),
+        receipts.map((receipt) => receipt.itemId),
+        receipts.map((receipt) => receipt.webhookType),
+        receipts.map((receipt) => receipt.webhookCode),
+        receipts.map((receipt) => receipt.outcome),
+      ],
     );
-    return rows.length === 1;
+    return new Set(rows.map((row) => row.body_sha256));
   }
 
-  /** Sets the outcome once it is known, within the same transaction as the receipt. */
-  async setOutcome(bodySha256: string, outcome: WebhookOutcome, db: Queryable = this.db): Promise<void> {
-    await db.query("UPDATE webhook_receipts SET outcome = $2 WHERE body_sha256 = $1", [bodySha256, outcome]);
+  /** Sets outcomes once they are known, within the transaction that recorded the receipts. */
+  async setOutcomes(outcomes: ReadonlyArray<{ bodySha256: string; outcome: WebhookOutcome }>, db: Queryable = this.db): Promise<void> {
+    if (outcomes.length === 0) return;
+    await db.query(
+      `UPDATE webhook_receipts AS receipt SET outcome = given.outcome
+       FROM unnest($1::text[], $2::text[]) AS given (body_sha256, outcome) WHERE receipt.body_sha256 = given.body_sha256`,
+      [outcomes.map((entry) => entry.bodySha256), outcomes.map((entry) => entry.outcome)],
+    );
   }
 }
