@@ -102,7 +102,8 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const destination = options.destination ?? pino.destination(1);
+  // Written in the background (and flushed when the process exits): a busy gateway never waits for its log.
+  const destination = options.destination ?? pino.destination({ dest: 1, sync: false });
   // Redaction happens when the line is built and scrubbing before it is formatted: both apply to either format.
   const format =
     options.format === "pretty"
@@ -116,7 +117,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const scrubbing: pino.DestinationStream = {
     write: (line: string) => destination.write(format(scrubTokens(line))),
   };
-  return pino(
+  const logger = pino(
     {
       name: options.name ?? "plaid-item-gateway",
       level: options.level,
@@ -126,4 +127,40 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     scrubbing,
   );
+  redactOnlyWhereAPathCanMatch(logger);
+  return logger;
+}
+
+const SECRET_KEY_SET = new Set(SECRET_KEYS);
+
+/** Whether a value holds one of SECRET_KEYS itself or in a value one level down (all the wildcard paths can reach). */
+function mayHoldSecret(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const holds = (target: object) => {
+    for (const key of SECRET_KEY_SET) if (key in target) return true;
+    return false;
+  };
+  if (holds(value)) return true;
+  for (const key in value) {
+    const inner = (value as Record<string, unknown>)[key];
+    if (typeof inner === "object" && inner !== null && holds(inner)) return true;
+  }
+  return false;
+}
+
+type Stringifier = (value: unknown, safe?: unknown) => string;
+
+/**
+ * pino runs its wildcard redaction over every top-level value of a line, strings and numbers included,
+ * parsing each path again every time: a top-level value no wildcard path can reach is serialized
+ * directly, which is the text the redaction would have produced. Every other value is redacted as before.
+ */
+function redactOnlyWhereAPathCanMatch(logger: Logger): void {
+  const { stringifiersSym, wildcardFirstSym, stringifySym } = pino.symbols as unknown as Record<string, symbol>;
+  const internals = logger as unknown as Record<symbol, unknown>;
+  const stringifiers = internals[stringifiersSym!] as Record<symbol, Stringifier> | undefined;
+  const redactWildcards = stringifiers?.[wildcardFirstSym!];
+  const stringify = internals[stringifySym!] as Stringifier | undefined;
+  if (!stringifiers || !redactWildcards || !stringify) return;
+  stringifiers[wildcardFirstSym!] = (value, safe) => (mayHoldSecret(value) ? redactWildcards(value, safe) : stringify(value, safe));
 }
