@@ -24,7 +24,11 @@ const reviveConsentEvents = (data: unknown): ConsentEvent[] =>
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) =>
     inner && typeof inner === "object" && !Array.isArray(inner)
-      ? Object.fromEntries(Object.keys(inner).sort().map((name) => [name, (inner as Record<string, unknown>)[name]]))
+      ? Object.fromEntries(
+          Object.keys(inner)
+            .sort()
+            .map((name) => [name, (inner as Record<string, unknown>)[name]]),
+        )
       : inner,
   );
 }
