@@ -1,7 +1,10 @@
 /**
  * The gateway's benchmark suite. `npm run bench` is the quick pass (a few minutes, also CI's smoke test:
  * it fails only when a scenario cannot run, never because of a number); `npm run bench -- --full` the
- * full table. `--only a,b` picks scenarios, `--keep` keeps the run's temporary folder (logs, data).
+ * full table. `--only a,b` picks scenarios, `--keep` keeps the run's temporary folder (logs, data), `--head`
+ * (or `--commit <ref>`) measures that commit built apart (for a working tree with changes not committed yet), `--profile` runs
+ * the gateways under --cpu-prof and prints where their CPU time went (and writes no results: its numbers carry
+ * the profiler's cost).
  * Results go to bench/results/<scenario>.json and bench/REPORT.md is regenerated from them.
  */
 import { randomBytes } from "node:crypto";
@@ -12,7 +15,8 @@ import { parseArgs } from "node:util";
 import type { BenchContext } from "./lib/context.js";
 import { commitInfo, inCi, loadAverage, machineInfo, POSTGRES_URL, postgresReachable, REDIS_URL, redisReachable } from "./lib/machine.js";
 import { dropAllDatabases } from "./lib/postgres.js";
-import { killAllNow, pinSelf, runCommand, stopAll, tasksetAvailable } from "./lib/proc.js";
+import { buildGateway } from "./lib/build.js";
+import { killAllNow, pinSelf, stopAll, tasksetAvailable } from "./lib/proc.js";
 import { writeResult, type ScenarioResult } from "./lib/results.js";
 import { repoRoot, startAgent } from "./lib/rpc.js";
 import { startSimulator } from "./lib/simulator.js";
@@ -22,11 +26,26 @@ import { SCENARIOS } from "./scenarios/index.js";
 import type { Scenario } from "./scenarios/scenario.js";
 
 const { values } = parseArgs({
-  options: { full: { type: "boolean", default: false }, only: { type: "string" }, keep: { type: "boolean", default: false }, "skip-build": { type: "boolean", default: false } },
+  options: {
+    full: { type: "boolean", default: false },
+    only: { type: "string" },
+    keep: { type: "boolean", default: false },
+    head: { type: "boolean", default: false },
+    commit: { type: "string" },
+    profile: { type: "boolean", default: false },
+    "skip-build": { type: "boolean", default: false },
+  },
   strict: true,
 });
 const full = values.full!;
-const command = ["npm run bench", ...(full ? ["-- --full"] : []), ...(values.only ? [`${full ? "" : "-- "}--only ${values.only}`] : [])].join(" ").replace("  ", " ");
+const commitRef = values.commit ?? (values.head ? "HEAD" : null);
+const flags = [
+  ...(full ? ["--full"] : []),
+  ...(commitRef ? [`--commit ${commitRef}`] : []),
+  ...(values.profile ? ["--profile"] : []),
+  ...(values.only ? [`--only ${values.only}`] : []),
+];
+const command = ["npm run bench", ...(flags.length ? ["--", ...flags] : [])].join(" ");
 
 process.on("exit", killAllNow);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -41,14 +60,16 @@ async function main(): Promise<number> {
   const pinned = pinSelf(1);
   if (!pinned) log(tasksetAvailable ? "could not pin the bench to core 1: running unpinned" : "taskset is missing: every process runs unpinned (results say so)");
   const machine = machineInfo(pinned);
-  const commit = commitInfo();
+  const commit = commitInfo(commitRef);
+  if (commit.sha === "unknown") throw new Error(`no commit ${commitRef}`);
   log(`${full ? "full" : "quick"} pass on ${machine.cpuModel} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}, commit ${commit.short}`);
-  if (commit.dirtySrc.length) log(`note: src/ differs from the commit in ${commit.dirtySrc.length} file(s); the results record it`);
+  if (commit.dirtySrc.length) log(`note: src/ differs from the commit in ${commit.dirtySrc.length} file(s); the results record it (--head measures the commit itself)`);
   if (full) await waitForQuietMachine();
 
+  let gatewayDir = repoRoot;
   if (!values["skip-build"]) {
-    log("building the gateway (npm run build)");
-    await runCommand("npm", ["run", "-s", "build"], { cwd: repoRoot, timeoutMs: 300_000 });
+    log(commitRef ? `building commit ${commit.short} apart (git archive)` : "building the gateway (npm run build)");
+    gatewayDir = await buildGateway(commitRef ? commit.sha : null);
   }
   const postgresProblem = await postgresReachable();
   const redisProblem = await redisReachable();
@@ -67,6 +88,8 @@ async function main(): Promise<number> {
       command,
       runDir,
       logDir,
+      gatewayDir,
+      profileDir: values.profile ? path.join(runDir, "profiles") : null,
       simulator,
       load,
       postgres: postgresProblem === null,
@@ -133,6 +156,7 @@ async function runScenario(ctx: BenchContext, scenario: Scenario): Promise<boole
   }
   if (scenario.postgres === "optional" && !ctx.postgres) ctx.notes.push("PostgreSQL was not reachable: only the PGlite rows ran.");
   log(`scenario ${scenario.id}: ${scenario.title}`);
+  const started = Date.now();
   const limitMs = ctx.full ? 45 * 60_000 : 8 * 60_000;
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -145,7 +169,10 @@ async function runScenario(ctx: BenchContext, scenario: Scenario): Promise<boole
       { ...base, finishedAt, skipped: null, error: null, notes: [...ctx.notes], rows: output.rows, runs: output.runs },
       ...(output.extra ?? []).map((extra) => ({ ...base, ...extra, finishedAt, skipped: null, error: null, notes: [...ctx.notes] })),
     ];
-    for (const result of results) await writeResult(result);
+    // A profiled run's numbers carry the profiler's cost: it only tells where the time went.
+    if (ctx.profileDir) for (const note of ctx.notes) log(`${scenario.id}: ${note}`);
+    else for (const result of results) await writeResult(result);
+    log(`${scenario.id} done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     return true;
   } catch (error) {
     log(`FAILED ${scenario.id}: ${errorText(error)}`);

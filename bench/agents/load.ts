@@ -43,8 +43,6 @@ export interface OpenLoopResult {
   maxSendLagMs: number;
   cpuSeconds: number;
   wallSeconds: number;
-  /** When each request was due (ms after the start) and its latency, for requests answered late (over 200 ms). */
-  slow: Array<[number, number]>;
 }
 
 function graphqlOk(text: string): boolean {
@@ -63,7 +61,6 @@ function openLoop(job: OpenLoopJob): Promise<OpenLoopResult> {
   const interval = 1000 / job.rate;
   const latencies = new Float64Array(total);
   const statuses: Record<string, number> = {};
-  const slow: Array<[number, number]> = [];
   let ok = 0;
   let failed = 0;
   let timeouts = 0;
@@ -87,13 +84,11 @@ function openLoop(job: OpenLoopJob): Promise<OpenLoopResult> {
         maxSendLagMs,
         cpuSeconds: cpuSeconds(job.cpuPids) - cpuStart,
         wallSeconds: (performance.now() - start) / 1000,
-        slow: slow.slice(0, 2000),
       });
     };
     const record = (index: number, due: number, outcome: { status: number | "timeout" | "error"; ok: boolean; detail?: string }) => {
       const latency = outcome.status === "timeout" ? job.timeoutMs : performance.now() - due;
       latencies[index] = latency;
-      if (latency > 200) slow.push([Math.round(due - start), Math.round(latency)]);
       statuses[String(outcome.status)] = (statuses[String(outcome.status)] ?? 0) + 1;
       if (outcome.status === "timeout") timeouts += 1;
       else if (outcome.ok) ok += 1;

@@ -10,6 +10,10 @@ export interface BenchContext {
   /** Temporary folder of this run (data directories, logs); removed after a successful run. */
   runDir: string;
   logDir: string;
+  /** The built gateway's folder (dist/main.js, schema.graphql): the repository, or the commit built apart with --head. */
+  gatewayDir: string;
+  /** With --profile: gateways run with --cpu-prof and write their profiles under this folder. */
+  profileDir: string | null;
   simulator: Simulator;
   /** The load generator (core 1). */
   load: Agent;

@@ -3,6 +3,7 @@ import path from "node:path";
 import { SignJWT } from "jose";
 import type { BenchContext } from "./context.js";
 import { spawnProc, type Proc } from "./proc.js";
+import { summarizeProfiles } from "./profile.js";
 import { repoRoot } from "./rpc.js";
 import { waitFor } from "./util.js";
 
@@ -36,9 +37,10 @@ export interface GatewayOptions {
 }
 
 /** Variables of the bench's own environment that would configure a gateway by accident. */
-const GATEWAY_VARIABLES = /^(PORT|HOST|PUBLIC_URL|DATA_DIR|DATABASE_URL|REDIS_|PLAID_|SIMULATOR_|AUTH_|TOKEN_ENCRYPTION|LOG_|WEBHOOK_|GRAPHQL_|GRAPHIQL|ITEM_SNAPSHOT|CORS_|NODE_ENV)/;
+const GATEWAY_VARIABLES =
+  /^(PORT|HOST|PUBLIC_URL|DATA_DIR|DATABASE_URL|REDIS_|PLAID_|SIMULATOR_|AUTH_|TOKEN_ENCRYPTION|LOG_|WEBHOOK_|GRAPHQL_|GRAPHIQL|ITEM_SNAPSHOT|CORS_|NODE_ENV)/;
 
-export function metricSum(text: string, name: string, labels: Record<string, string> = {}): number {
+function metricSum(text: string, name: string, labels: Record<string, string> = {}): number {
   let sum = 0;
   for (const line of text.split("\n")) {
     if (!line.startsWith(name)) continue;
@@ -73,7 +75,17 @@ export async function startGateway(ctx: BenchContext, name: string, options: Gat
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl, REDIS_CHANNEL_PREFIX: options.redisChannelPrefix ?? "bench" } : {}),
     ...options.env,
   };
-  const proc = spawnProc({ name, core: 0, command: process.execPath, args: ["dist/main.js", "serve"], env, cwd: repoRoot, logDir: ctx.logDir });
+  const profileDir = ctx.profileDir ? path.join(ctx.profileDir, name) : null;
+  const profiling = profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [];
+  const proc = spawnProc({
+    name,
+    core: 0,
+    command: process.execPath,
+    args: [...profiling, path.join(ctx.gatewayDir, "dist", "main.js"), "serve"],
+    env,
+    cwd: repoRoot,
+    logDir: ctx.logDir,
+  });
   let origin: string;
   try {
     const match = await proc.waitForOutput(/GraphQL\s+(http:\/\/\S+)\/graphql\s*\n/, 90_000);
@@ -91,7 +103,8 @@ export async function startGateway(ctx: BenchContext, name: string, options: Gat
     await proc.stop();
     throw error;
   }
-  const metricsText = async () => (await fetch(`${origin}/metrics`)).text();
+  // One retry: a kept-alive connection the server has just closed fails the first attempt.
+  const metricsText = async () => (await fetch(`${origin}/metrics`).catch(() => fetch(`${origin}/metrics`))).text();
   return {
     name,
     origin,
@@ -113,7 +126,11 @@ export async function startGateway(ctx: BenchContext, name: string, options: Gat
       const text = readFileSync(proc.logPath).subarray(fromOffset).toString("utf8");
       return text.split("\n").filter((line) => /^\{"level":(4|5|6)\d/.test(line)).length;
     },
-    stop: () => proc.stop(),
+    async stop() {
+      await proc.stop();
+      const summary = profileDir ? summarizeProfiles(profileDir) : null;
+      if (summary) ctx.notes.push(`CPU profile of ${name} over its whole life (self time): ${summary}`);
+    },
   };
 }
 

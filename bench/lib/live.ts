@@ -93,7 +93,12 @@ const sequenceOf = (cursor: string): number => Number(Buffer.from(cursor, "base6
  * Matches frames to the webhooks that caused them: an event's occurredAt falls between its webhook's
  * send and acknowledgement (1 ms of rounding allowed); events are otherwise taken in log order.
  */
-export function deliveries(frames: Record<string, KeyFrames>, sent: Array<{ sentAt: number; ackMs: number; itemId?: string }>, perEvent: number, byCursor?: (cursor: string) => number): Delivery {
+export function deliveries(
+  frames: Record<string, KeyFrames>,
+  sent: Array<{ sentAt: number; ackMs: number; itemId?: string }>,
+  perEvent: number,
+  byCursor?: (cursor: string) => number,
+): Delivery {
   const latencies: number[] = [];
   const fromOccurred: number[] = [];
   let unmatched = 0;
@@ -127,5 +132,10 @@ export function deliveries(frames: Record<string, KeyFrames>, sent: Array<{ sent
 }
 
 export function ackSummary(sends: WebhookSend[]): { count: number; failed: number; over200: number; ackMs: Percentiles } {
-  return { count: sends.length, failed: sends.filter((s) => s.status !== 200).length, over200: sends.filter((s) => s.ackMs > 200).length, ackMs: percentiles(sends.map((s) => s.ackMs)) };
+  return {
+    count: sends.length,
+    failed: sends.filter((s) => s.status !== 200).length,
+    over200: sends.filter((s) => s.ackMs > 200).length,
+    ackMs: percentiles(sends.map((s) => s.ackMs)),
+  };
 }

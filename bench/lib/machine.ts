@@ -17,7 +17,9 @@ export interface Machine {
 export interface Commit {
   sha: string;
   short: string;
-  /** Files under src/ that differ from the commit when the run started (the working tree is shared). */
+  /** What was built: the commit itself (--head, --commit) or the working tree. */
+  built: "commit" | "working tree";
+  /** Files under src/ that differed from the commit in the working tree that was built. */
   dirtySrc: string[];
 }
 
@@ -38,13 +40,16 @@ function git(args: string[]): string {
   return result.status === 0 ? result.stdout.trim() : "";
 }
 
-export function commitInfo(): Commit {
-  const sha = git(["rev-parse", "HEAD"]) || "unknown";
-  const dirtySrc = git(["status", "--porcelain", "--", "src"])
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => line.slice(3));
-  return { sha, short: sha.slice(0, 7), dirtySrc };
+/** The commit measured: `ref` built apart, or (null) HEAD with the working tree's changes. */
+export function commitInfo(ref: string | null): Commit {
+  const sha = git(["rev-parse", "--verify", `${ref ?? "HEAD"}^{commit}`]) || "unknown";
+  const dirtySrc = ref
+    ? []
+    : git(["status", "--porcelain", "--", "src"])
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => line.slice(3));
+  return { sha, short: sha.slice(0, 7), built: ref ? "commit" : "working tree", dirtySrc };
 }
 
 /** The 1-minute load average. */

@@ -7,7 +7,6 @@ import { benchRoot, repoRoot } from "./rpc.js";
 import { log, waitFor } from "./util.js";
 
 const meshDir = path.join(benchRoot, "peers", "mesh");
-const workDir = path.join(meshDir, ".work");
 const SPEC = path.join(repoRoot, "test", "fixtures", "plaid-openapi-2020-09-14.yml");
 
 function binOf(pkg: string, name: string): string {
@@ -56,12 +55,18 @@ function cutSpec(paths: string[]): OpenApiDocument {
   return out;
 }
 
-/** Composes the supergraph (mesh-compose) from the cut spec; answers its path. */
-export async function composeMesh(): Promise<string> {
+/** Composes the supergraph (mesh-compose) from the cut spec, in the run's folder; answers its path. */
+export async function composeMesh(ctx: BenchContext): Promise<string> {
+  const workDir = path.join(ctx.runDir, "mesh");
   mkdirSync(workDir, { recursive: true });
-  writeFileSync(path.join(workDir, "plaid-openapi.json"), JSON.stringify(cutSpec(["/accounts/get"])));
+  const spec = path.join(workDir, "plaid-openapi.json");
+  writeFileSync(spec, JSON.stringify(cutSpec(["/accounts/get"])));
   const out = path.join(workDir, "supergraph.graphql");
-  await runCommand(process.execPath, [binOf("@graphql-mesh/compose-cli", "mesh-compose"), "-c", "mesh.config.mjs", "-o", out], { cwd: meshDir, timeoutMs: 120_000 });
+  await runCommand(process.execPath, [binOf("@graphql-mesh/compose-cli", "mesh-compose"), "-c", "mesh.config.mjs", "-o", out], {
+    cwd: meshDir,
+    env: { ...process.env, BENCH_MESH_SPEC: spec },
+    timeoutMs: 120_000,
+  });
   return out;
 }
 
@@ -74,7 +79,7 @@ export async function startMesh(ctx: BenchContext, supergraph: string): Promise<
     command: process.execPath,
     args: [binOf("@graphql-hive/gateway", "hive-gateway"), "supergraph", supergraph, "--host", "127.0.0.1", "--port", String(port), "--fork", "1"],
     env: { ...process.env, NODE_ENV: "production", PLAID_URL: ctx.simulator.info.url, PLAID_CLIENT_ID: ctx.simulator.info.clientId, PLAID_SECRET: ctx.simulator.info.secret },
-    cwd: workDir,
+    cwd: path.dirname(supergraph),
     logDir: ctx.logDir,
   });
   const origin = `http://127.0.0.1:${port}`;
@@ -96,4 +101,5 @@ export async function startMesh(ctx: BenchContext, supergraph: string): Promise<
   return { proc, origin };
 }
 
-export const MESH_ACCOUNTS_QUERY = "query Accounts($token: String!) { accountsGet(input: { access_token: $token }) { ... on AccountsGetResponse { accounts { account_id name mask } } } }";
+export const MESH_ACCOUNTS_QUERY =
+  "query Accounts($token: String!) { accountsGet(input: { access_token: $token }) { ... on AccountsGetResponse { accounts { account_id name mask } } } }";

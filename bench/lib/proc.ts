@@ -2,7 +2,6 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createWriteStream, readdirSync, readFileSync, type WriteStream } from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { sleep } from "./util.js";
 
 /** Whether `taskset` can pin processes here; without it everything runs unpinned and results say so. */
 export const tasksetAvailable = spawnSync("taskset", ["-V"], { stdio: "ignore" }).status === 0;
@@ -163,7 +162,7 @@ function readStat(pid: number): ProcStat | null {
 }
 
 /** The process and all its descendants (a gateway that forks workers counts with them). */
-export function processTree(root: number): number[] {
+function processTree(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -218,8 +217,4 @@ export function runCommand(command: string, args: string[], options: { cwd: stri
       else reject(new Error(`${command} ${args.join(" ")} failed (${code}):\n${output.slice(-4000)}`));
     });
   });
-}
-
-export async function waitForExit(proc: Proc, timeoutMs: number): Promise<boolean> {
-  return Promise.race([proc.exited.then(() => true), sleep(timeoutMs).then(() => false)]);
 }

@@ -1,11 +1,11 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import * as prettier from "prettier";
 import type { Commit, Machine } from "./machine.js";
 import { benchRoot } from "./rpc.js";
 import { aggregate, type Aggregate } from "./util.js";
 
-export const resultsDir = path.join(benchRoot, "results");
+const resultsDir = path.join(benchRoot, "results");
 
 export interface Goal {
   text: string;
@@ -60,21 +60,21 @@ export function row(fields: Omit<Row, "gateway" | "peer" | "ratio" | "loadAverag
   return { ...rest, gateway, peer, ratio, loadAverage: loads.length ? [Math.min(...loads), Math.max(...loads)] : null };
 }
 
-/** Writes bench/results/<scenario>.json formatted as the repository's Prettier settings format it. */
+/**
+ * Writes bench/results/<scenario>.json formatted as the repository's Prettier settings format it. A skipped
+ * or failed scenario does not replace numbers measured before (its file is written only if there is none).
+ */
 export async function writeResult(result: ScenarioResult): Promise<string> {
   mkdirSync(resultsDir, { recursive: true });
   const file = path.join(resultsDir, `${result.scenario}.json`);
+  if ((result.skipped || result.error) && existsSync(file)) return file;
   const options = (await prettier.resolveConfig(file)) ?? {};
   writeFileSync(file, await prettier.format(JSON.stringify(result), { ...options, filepath: file }));
   return file;
 }
 
 export function readResults(): ScenarioResult[] {
-  let files: string[] = [];
-  try {
-    files = readdirSync(resultsDir).filter((f) => f.endsWith(".json"));
-  } catch {
-    return [];
-  }
+  if (!existsSync(resultsDir)) return [];
+  const files = readdirSync(resultsDir).filter((f) => f.endsWith(".json"));
   return files.map((f) => JSON.parse(readFileSync(path.join(resultsDir, f), "utf8")) as ScenarioResult);
 }

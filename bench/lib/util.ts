@@ -6,7 +6,7 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 export const wallNow = (): number => performance.timeOrigin + performance.now();
 
 /** Nearest-rank quantile of an ascending array (q in [0, 1]); NaN for an empty one. */
-export function quantile(sorted: readonly number[], q: number): number {
+function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[rank]!;
@@ -50,8 +50,6 @@ export function aggregate(values: readonly number[]): Aggregate | null {
   const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   return { median, min: sorted[0]!, max: sorted[sorted.length - 1]!, values: [...values] };
 }
-
-export const round = (value: number, digits = 2): number => (Number.isFinite(value) ? Number(value.toFixed(digits)) : value);
 
 /** Rotates a list so each repetition starts with a different member (interleaving without a fixed order). */
 export function rotate<T>(list: readonly T[], by: number): T[] {

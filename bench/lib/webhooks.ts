@@ -41,26 +41,29 @@ export function pendingExpirationBody(itemId: string): string {
 export interface WebhookSend {
   /** Epoch ms right before the request was written. */
   sentAt: number;
+  /** 0 when no answer came (connection error or 30 s without one). */
   status: number;
   ackMs: number;
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+// A new connection per webhook, as a sender like Plaid's opens them (and no race with the server closing an idle one).
+const agent = new http.Agent({ keepAlive: false });
 
-/** POSTs one signed webhook and times its acknowledgement. */
+/** POSTs one signed webhook and times its acknowledgement; a failure is a result (status 0), not an exception. */
 export function sendWebhook(origin: string, request: LoadRequest): Promise<WebhookSend> {
   const url = new URL(origin);
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const sentAt = wallNow();
     const req = http.request(
       { agent, host: url.hostname, port: url.port, method: "POST", path: request.path, headers: { ...request.headers, "content-length": Buffer.byteLength(request.body) } },
       (response) => {
         response.resume();
         response.on("end", () => resolve({ sentAt, status: response.statusCode ?? 0, ackMs: wallNow() - sentAt }));
+        response.on("error", () => resolve({ sentAt, status: 0, ackMs: wallNow() - sentAt }));
       },
     );
     req.setTimeout(30_000, () => req.destroy(new Error("webhook not acknowledged within 30 s")));
-    req.on("error", reject);
+    req.on("error", () => resolve({ sentAt, status: 0, ackMs: wallNow() - sentAt }));
     req.end(request.body);
   });
 }

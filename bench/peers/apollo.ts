@@ -5,11 +5,10 @@
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { readFileSync } from "node:fs";
-import path from "node:path";
-import { repoRoot, serveRpc } from "../lib/rpc.js";
+import { serveRpc } from "../lib/rpc.js";
 
 async function main(): Promise<void> {
-  const typeDefs = readFileSync(path.join(repoRoot, "schema.graphql"), "utf8");
+  const typeDefs = readFileSync(process.env.BENCH_SCHEMA_FILE!, "utf8");
   const viewer = (JSON.parse(readFileSync(process.env.BENCH_DATA_FILE!, "utf8")) as { data: { viewer: unknown } }).data.viewer;
   const server = new ApolloServer({ typeDefs, resolvers: { Query: { viewer: () => viewer } } });
   const { url } = await startStandaloneServer(server, { listen: { host: "127.0.0.1", port: 0 } });

@@ -44,7 +44,13 @@ async function main(): Promise<void> {
     link_tokens: [],
     consent_events: [],
     signing_keys: [
-      { kid, private_jwk: privateJwk, public_jwk: { kty: publicJwk.kty!, crv: publicJwk.crv!, x: publicJwk.x!, y: publicJwk.y! }, created_at: Math.floor(Date.now() / 1000), expired_at: null },
+      {
+        kid,
+        private_jwk: privateJwk,
+        public_jwk: { kty: publicJwk.kty!, crv: publicJwk.crv!, x: publicJwk.x!, y: publicJwk.y! },
+        created_at: Math.floor(Date.now() / 1000),
+        expired_at: null,
+      },
     ],
     current_key_id: kid,
     next_consent_seq: 1,

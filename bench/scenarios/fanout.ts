@@ -58,7 +58,7 @@ async function measure(ctx: BenchContext, cleanup: Cleanup) {
   const peer = await startPeer(ctx, cleanup, "peers/ws-broadcast.ts", "fanout-ws-peer");
   const gatewaySubscribers = await startSubscribers(ctx, cleanup, "fanout-subscribers-gateway");
   const peerSubscribers = await startSubscribers(ctx, cleanup, "fanout-subscribers-peer");
-  const events = pick(ctx, 5, 15);
+  const events = pick(ctx, 3, 15);
   const runs: FanoutRun[] = [];
   const rows: Row[] = [];
   for (const n of pick(ctx, [1000], [1000, 10_000])) {
@@ -91,7 +91,13 @@ async function measure(ctx: BenchContext, cleanup: Cleanup) {
       }
     }
     await Promise.all([gatewaySubscribers.call("close", { group: "gateway" }), peerSubscribers.call("close", { group: "peer" })]);
-    rows.push(...fanoutRows(`Fan-out to ${n.toLocaleString("en")} subscribers of one user, 1 event/s`, n === 1000 ? 50 : 250, runs.filter((r) => r.subscribers === n)));
+    rows.push(
+      ...fanoutRows(
+        `Fan-out to ${n.toLocaleString("en")} subscribers of one user, 1 event/s`,
+        n === 1000 ? 50 : 250,
+        runs.filter((r) => r.subscribers === n),
+      ),
+    );
     await sleep(1000);
   }
   return { rows, runs };
@@ -112,7 +118,7 @@ async function broadcast(origin: string, count: number, intervalMs: number): Pro
   return sent;
 }
 
-export function fanoutRows(path: string, p99Goal: number | null, runs: FanoutRun[], peerName = "bare ws broadcast, one shared frame"): Row[] {
+function fanoutRows(path: string, p99Goal: number | null, runs: FanoutRun[], peerName = "bare ws broadcast, one shared frame"): Row[] {
   const of = (target: FanoutRun["target"]) => runs.filter((r) => r.target === target);
   const loads = runs.map((r) => r.loadAverage);
   const gateway = of("gateway");

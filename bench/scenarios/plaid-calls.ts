@@ -142,7 +142,9 @@ async function pollingCalls(ctx: BenchContext, gateway: Gateway) {
     const itemGet = callsOf(await ctx.simulator.counts(), "/item/get");
     const warnings = gateway.warningLines(offset);
     runs.push({ rep, itemGet: itemGet.total, rateLimited: itemGet.byStatus["429"] ?? 0, warnings, rps: result.rps, loadAverage: load, failed: result.non2xx + result.errors });
-    log(`plaid-calls: polling rep ${rep + 1}/${reps}: ${itemGet.total} /item/get (${itemGet.byStatus["429"] ?? 0} answered 429), ${warnings} warning lines, ${result.rps.toFixed(0)} req/s`);
+    log(
+      `plaid-calls: polling rep ${rep + 1}/${reps}: ${itemGet.total} /item/get (${itemGet.byStatus["429"] ?? 0} answered 429), ${warnings} warning lines, ${result.rps.toFixed(0)} req/s`,
+    );
     // A fresh user's Items next time, so the per-Item rate-limit window starts empty.
   }
   const ideal = POLL.items * (POLL.seconds / POLL.maxAge);
