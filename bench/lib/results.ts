@@ -64,17 +64,24 @@ export function row(fields: Omit<Row, "gateway" | "peer" | "ratio" | "loadAverag
  * Writes bench/results/<scenario>.json formatted as the repository's Prettier settings format it. A skipped
  * or failed scenario does not replace numbers measured before (its file is written only if there is none).
  */
+/** Full passes write bench/results/<scenario>.json, quick passes bench/results/quick/<scenario>.json: a quick pass never replaces the full table. */
+function resultsDirOf(mode: ScenarioResult["mode"]): string {
+  return mode === "full" ? resultsDir : path.join(resultsDir, "quick");
+}
+
 export async function writeResult(result: ScenarioResult): Promise<string> {
-  mkdirSync(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, `${result.scenario}.json`);
+  const dir = resultsDirOf(result.mode);
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${result.scenario}.json`);
   if ((result.skipped || result.error) && existsSync(file)) return file;
   const options = (await prettier.resolveConfig(file)) ?? {};
   writeFileSync(file, await prettier.format(JSON.stringify(result), { ...options, filepath: file }));
   return file;
 }
 
-export function readResults(): ScenarioResult[] {
-  if (!existsSync(resultsDir)) return [];
-  const files = readdirSync(resultsDir).filter((f) => f.endsWith(".json"));
-  return files.map((f) => JSON.parse(readFileSync(path.join(resultsDir, f), "utf8")) as ScenarioResult);
+export function readResults(mode: ScenarioResult["mode"]): ScenarioResult[] {
+  const dir = resultsDirOf(mode);
+  if (!existsSync(dir)) return [];
+  const files = readdirSync(dir).filter((f) => f.endsWith(".json"));
+  return files.map((f) => JSON.parse(readFileSync(path.join(dir, f), "utf8")) as ScenarioResult);
 }
