@@ -11,6 +11,9 @@ const UNKNOWN_KEY_ID_CODE = "INVALID_WEBHOOK_VERIFICATION_KEY_ID";
 /** Upper bound on remembered unknown key ids, so a flood of distinct forged ids cannot grow memory without limit. */
 const MAX_UNKNOWN_KIDS = 10_000;
 
+/** The window the budget for fetching new key ids is counted over. */
+const NEW_KID_WINDOW_MS = 60_000;
+
 export interface VerificationKeyCacheOptions {
   /** Fetches a key by kid from /webhook_verification_key/get (see PlaidWebhookVerifierOptions.fetchKey). */
   fetchKey: (kid: string) => Promise<WebhookVerificationKey>;
@@ -19,10 +22,12 @@ export interface VerificationKeyCacheOptions {
   keyRefreshSeconds: number;
   /** How long a key id Plaid called unknown is remembered. */
   unknownKidTtlSeconds: number;
+  /** At most this many fetches of key ids not in the cache in any minute, whatever the kid. */
+  newKidFetchesPerMinute: number;
 }
 
 /** What looking a key up gave: a usable key, or why there is none. */
-export type KeyLookup = { ok: true; key: KeyObject } | { ok: false; reason: "unknown_key" | "expired_key" | "key_fetch_failed"; cause?: unknown };
+export type KeyLookup = { ok: true; key: KeyObject } | { ok: false; reason: "unknown_key" | "expired_key" | "key_fetch_failed" | "key_fetch_limited"; cause?: unknown };
 
 interface CachedKey {
   /** The imported public key; null when Plaid reports the key as expired (it is never used then). */
@@ -31,7 +36,7 @@ interface CachedKey {
   fetchedAtMs: number;
 }
 
-type FetchOutcome = { kind: "key"; entry: CachedKey } | { kind: "unknown" } | { kind: "failed"; cause: unknown };
+type FetchOutcome = { kind: "key"; entry: CachedKey } | { kind: "unknown" } | { kind: "failed"; cause: unknown } | { kind: "limited" };
 
 /** True when Plaid answered that the key id does not exist (as opposed to Plaid being unreachable or failing). */
 function isUnknownKeyIdError(error: unknown): boolean {
@@ -52,13 +57,20 @@ function isUnknownKeyIdError(error: unknown): boolean {
  * - A kid Plaid calls unknown is remembered for `unknownKidTtlSeconds` (at most MAX_UNKNOWN_KIDS of them,
  *   oldest dropped first), so repeated forged kids do not each cost a call to Plaid.
  * - Any other fetch failure (Plaid unreachable, 5xx, unusable key) is not remembered.
+ * - Fetches of kids not in the cache are limited to `newKidFetchesPerMinute` in any 60 s, all kids together,
+ *   so a flood of distinct forged kids cannot spend Plaid's quota. Past that, the lookup fails at once
+ *   (`key_fetch_limited`) and nothing is remembered: the kid may be Plaid's new key after a rotation, and
+ *   is fetched when it comes again once the budget has room. Refreshes of cached keys are never limited.
  */
 export class VerificationKeyCache {
   private readonly keys = new Map<string, CachedKey>();
   private readonly unknownUntilMs = new Map<string, number>();
   private readonly inFlight = new Map<string, Promise<FetchOutcome>>();
+  private readonly newKidFetches: FetchBudget;
 
-  constructor(private readonly options: VerificationKeyCacheOptions) {}
+  constructor(private readonly options: VerificationKeyCacheOptions) {
+    this.newKidFetches = new FetchBudget(options.newKidFetchesPerMinute, NEW_KID_WINDOW_MS);
+  }
 
   async get(kid: string): Promise<KeyLookup> {
     const nowMs = this.options.now().getTime();
@@ -69,7 +81,7 @@ export class VerificationKeyCache {
     if (cached?.expired) return { ok: false, reason: "expired_key" };
     if (cached?.key && nowMs - cached.fetchedAtMs < this.options.keyRefreshSeconds * 1000) return { ok: true, key: cached.key };
 
-    const outcome = await this.fetchShared(kid);
+    const outcome = await this.fetchShared(kid, nowMs);
     switch (outcome.kind) {
       case "key":
         if (outcome.entry.expired || !outcome.entry.key) return { ok: false, reason: "expired_key" };
@@ -78,6 +90,8 @@ export class VerificationKeyCache {
         return { ok: false, reason: "unknown_key" };
       case "failed":
         return { ok: false, reason: "key_fetch_failed", cause: outcome.cause };
+      case "limited":
+        return { ok: false, reason: "key_fetch_limited" };
     }
   }
 
@@ -90,12 +104,13 @@ export class VerificationKeyCache {
     return null;
   }
 
-  private fetchShared(kid: string): Promise<FetchOutcome> {
+  /** One fetch per kid at a time; joining a fetch already under way costs no budget. */
+  private fetchShared(kid: string, nowMs: number): Promise<FetchOutcome> {
     let pending = this.inFlight.get(kid);
-    if (!pending) {
-      pending = this.fetchAndStore(kid).finally(() => this.inFlight.delete(kid));
-      this.inFlight.set(kid, pending);
-    }
+    if (pending) return pending;
+    if (!this.keys.has(kid) && !this.newKidFetches.take(nowMs)) return Promise.resolve({ kind: "limited" });
+    pending = this.fetchAndStore(kid).finally(() => this.inFlight.delete(kid));
+    this.inFlight.set(kid, pending);
     return pending;
   }
 
@@ -134,6 +149,25 @@ export class VerificationKeyCache {
       if (!oldest.done) this.unknownUntilMs.delete(oldest.value);
     }
     this.unknownUntilMs.set(kid, this.options.now().getTime() + this.options.unknownKidTtlSeconds * 1000);
+  }
+}
+
+/** At most `limit` uses in any `windowMs`, counted on the cache's clock. */
+class FetchBudget {
+  /** When each use within the current window was made, oldest first (never more than `limit`). */
+  private readonly usedAtMs: number[] = [];
+
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
+
+  /** Uses one unit if the window has room; false (and nothing used) if not. */
+  take(nowMs: number): boolean {
+    while (this.usedAtMs.length > 0 && nowMs - this.usedAtMs[0]! >= this.windowMs) this.usedAtMs.shift();
+    if (this.usedAtMs.length >= this.limit) return false;
+    this.usedAtMs.push(nowMs);
+    return true;
   }
 }
 

@@ -15,7 +15,8 @@ export type WebhookRejectionReason =
   | "future_iat"
   | "missing_body_hash"
   | "body_hash_mismatch"
-  | "key_fetch_failed";
+  | "key_fetch_failed"
+  | "key_fetch_limited";
 
 /** Fixed texts: a rejection never echoes the token, the body or a key. */
 const REJECTION_MESSAGES: Record<WebhookRejectionReason, string> = {
@@ -31,6 +32,7 @@ const REJECTION_MESSAGES: Record<WebhookRejectionReason, string> = {
   missing_body_hash: "webhook JWT carries no valid request_body_sha256",
   body_hash_mismatch: "webhook body does not match its signed hash",
   key_fetch_failed: "webhook verification key could not be fetched from Plaid",
+  key_fetch_limited: "webhook verification key was not fetched: too many new key ids in the last minute",
 };
 
 /** Why a webhook was refused; `reason` is a short machine-readable slug for logs and metrics. */
@@ -60,9 +62,15 @@ export interface PlaidWebhookVerifierOptions {
   unknownKidTtlSeconds?: number;
   /**
    * How long a fetched, active key is used before it is fetched again on its next use, so that a key Plaid
-   * retires (sets `expired_at`) stops being accepted within this time. Default 600 s.
+   * retires (sets `expired_at`) stops being accepted within this time. Default 60 s.
    */
   keyRefreshSeconds?: number;
+  /**
+   * How many key ids not already cached may be fetched from Plaid in any 60 s, all together; past that a
+   * webhook with a new kid is refused as `key_fetch_limited` (answered so that Plaid retries). Refreshes of
+   * cached keys do not count. Default 10: Plaid rotates its keys rarely, forged kids are free to invent.
+   */
+  newKidFetchesPerMinute?: number;
 }
 
 export interface VerifiedWebhook {
@@ -98,8 +106,9 @@ export class PlaidWebhookVerifier {
     this.keys = new VerificationKeyCache({
       fetchKey: options.fetchKey,
       now: this.now,
-      keyRefreshSeconds: nonNegative("keyRefreshSeconds", options.keyRefreshSeconds ?? 600),
+      keyRefreshSeconds: nonNegative("keyRefreshSeconds", options.keyRefreshSeconds ?? 60),
       unknownKidTtlSeconds: nonNegative("unknownKidTtlSeconds", options.unknownKidTtlSeconds ?? 60),
+      newKidFetchesPerMinute: positiveInteger("newKidFetchesPerMinute", options.newKidFetchesPerMinute ?? 10),
     });
   }
 
@@ -173,5 +182,10 @@ function parseClaims(payload: Uint8Array): Record<string, unknown> {
 
 function nonNegative(name: string, value: number): number {
   if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a non-negative number`);
+  return value;
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer`);
   return value;
 }

@@ -8,7 +8,9 @@ import { WebhookRejectedError, type PlaidWebhookVerifier, type WebhookRejectionR
 const WEBHOOK_BODY_LIMIT = "64kb";
 
 export type WebhookResult =
-  { accepted: IngestResult } | { rejected: WebhookRejectionReason | "not_json" | "empty_body" } | { failed: "store_unavailable" | "key_fetch_failed" | "internal_error" };
+  | { accepted: IngestResult }
+  | { rejected: WebhookRejectionReason | "not_json" | "empty_body" }
+  | { failed: "store_unavailable" | "key_fetch_failed" | "key_fetch_limited" | "internal_error" };
 
 export interface WebhookRouteOptions {
   /** Null only when verification was explicitly turned off for local experiments. */
@@ -19,9 +21,13 @@ export interface WebhookRouteOptions {
   onResult?: (result: WebhookResult) => void;
 }
 
+/** Seconds a webhook refused for want of key-fetch budget should wait: the budget is counted per minute. */
+const KEY_FETCH_LIMITED_RETRY_AFTER_SECONDS = 60;
+
 /**
  * POST /webhooks/plaid: the raw body is verified against Plaid-Verification, then taken in. A
- * refusal is 401 with the reason in the log; a store or Plaid key outage is 503, so Plaid retries.
+ * refusal is 401 with the reason in the log; a store or Plaid key outage, or a new key id arriving
+ * while the budget for fetching new key ids is spent, is 503, so Plaid retries.
  */
 export function webhookRouter({ verifier, ingest, logger, onResult = () => {} }: WebhookRouteOptions): Router {
   const router = express.Router();
@@ -46,6 +52,15 @@ export function webhookRouter({ verifier, ingest, logger, onResult = () => {} }:
       if (error instanceof WebhookRejectedError && error.reason === "key_fetch_failed") {
         log.warn({ reason: error.reason }, "webhook not verified: Plaid's verification key could not be fetched; Plaid will retry");
         onResult({ failed: "key_fetch_failed" });
+        res.status(503).json({ error: "try again later" });
+        return;
+      }
+      if (error instanceof WebhookRejectedError && error.reason === "key_fetch_limited") {
+        // Not a verdict: the kid may be Plaid's new key after a rotation, checked once the minute's budget has
+        // room again. 503 with Retry-After says "not now" rather than "forged"; Plaid retries it from 30 s on.
+        log.warn({ reason: error.reason, ip: req.ip }, "webhook not verified: too many new verification key ids in the last minute; Plaid will retry");
+        onResult({ failed: "key_fetch_limited" });
+        res.setHeader("retry-after", String(KEY_FETCH_LIMITED_RETRY_AFTER_SECONDS));
         res.status(503).json({ error: "try again later" });
         return;
       }

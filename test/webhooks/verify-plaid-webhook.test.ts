@@ -363,6 +363,40 @@ describe("key rotation", () => {
     expect(fetch.callsFor(kid)).toBe(2);
   });
 
+  it("by default stops accepting a key Plaid has expired within a minute, with one refetch for concurrent webhooks", async () => {
+    const clock = manualClock();
+    const { verifier: v, fetch } = verifier({ now: clock.now });
+    const webhook = await fireWebhook();
+    const kid = decodeProtectedHeader(webhook.header).kid as string;
+    await v.verify(webhook.header, webhook.raw);
+    const rotated = await h.control("POST", "/keys/rotate", { expire_current: true });
+    expect(rotated.body.previous_key_id).toBe(kid);
+
+    clock.advance(59);
+    await expect(v.verify(webhook.header, webhook.raw)).resolves.toMatchObject({ kid });
+    expect(fetch.callsFor(kid)).toBe(1);
+
+    clock.advance(1);
+    const before = h.callsTo(KEY_PATH).length;
+    const refused = await Promise.all(Array.from({ length: 10 }, () => rejection(v.verify(webhook.header, webhook.raw))));
+    expect(refused.map((e) => e.reason)).toEqual(Array(10).fill("expired_key"));
+    expect(fetch.callsFor(kid)).toBe(2);
+    expect(h.callsTo(KEY_PATH).slice(before)).toMatchObject([{ status: 200, request: { key_id: kid } }]);
+  });
+
+  it("by default re-checks a key in use with Plaid once a minute, not once a webhook", async () => {
+    const clock = manualClock();
+    const { verifier: v, fetch } = verifier({ now: clock.now });
+    const webhook = await fireWebhook();
+    const kid = decodeProtectedHeader(webhook.header).kid as string;
+    // A webhook every 10 s for three minutes: fetched at 0, 60, 120 and 180 s.
+    for (let second = 0; second <= 180; second += 10) {
+      await v.verify(webhook.header, webhook.raw);
+      clock.advance(10);
+    }
+    expect(fetch.callsFor(kid)).toBe(4);
+  });
+
   it("uses a cached active key without fetching it again within the refresh interval", async () => {
     const clock = manualClock();
     const { verifier: v, fetch } = verifier({ now: clock.now, keyRefreshSeconds: 600 });
