@@ -19,6 +19,14 @@ export interface GraphqlLimits {
   maxCost: number;
 }
 
+/** What one client may hold open over graphql-ws on one instance. */
+export interface WebsocketLimits {
+  /** Operations one connection may run at once: subscriptions, and queries or mutations until they answer. */
+  maxSubscriptionsPerConnection: number;
+  /** Connections one user (by clientUserId, admins alike) may hold open on this instance. */
+  maxConnectionsPerUser: number;
+}
+
 const PLAID_ENVS: readonly PlaidEnv[] = ["simulator", "sandbox", "production"];
 const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
@@ -144,6 +152,14 @@ export function readGraphql(read: EnvReader, nodeEnv: string): { graphql: Graphq
     if (!isOrigin(origin)) throw new ConfigError("CORS_ORIGINS", `"${origin.slice(0, 80)}" is not an origin (scheme://host[:port], no path)`);
   }
   return { graphql, graphiql, corsOrigins };
+}
+
+/** GRAPHQL_WS_*: caps on what one user or one connection holds open over graphql-ws. */
+export function readWebsocketLimits(read: EnvReader): WebsocketLimits {
+  return {
+    maxSubscriptionsPerConnection: readInt(read, "GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION", 100, 1, 10_000),
+    maxConnectionsPerUser: readInt(read, "GRAPHQL_WS_MAX_CONNECTIONS_PER_USER", 20, 1, 1_000_000),
+  };
 }
 
 function isOrigin(text: string): boolean {

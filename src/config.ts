@@ -1,10 +1,10 @@
 import path from "node:path";
-import { readAuth, readGraphql, readLogging, readPlaid, readServer, readTokenKeys, readWebhookVerification } from "./config-sections.js";
+import { readAuth, readGraphql, readLogging, readPlaid, readServer, readTokenKeys, readWebhookVerification, readWebsocketLimits } from "./config-sections.js";
 import { envReader } from "./config-values.js";
 
 export { ConfigError, decodeKey } from "./config-values.js";
-export type { GraphqlLimits, LogFormat, LogLevel, PlaidEnv } from "./config-sections.js";
-import type { GraphqlLimits, LogFormat, LogLevel, PlaidEnv } from "./config-sections.js";
+export type { GraphqlLimits, LogFormat, LogLevel, PlaidEnv, WebsocketLimits } from "./config-sections.js";
+import type { GraphqlLimits, LogFormat, LogLevel, PlaidEnv, WebsocketLimits } from "./config-sections.js";
 
 export interface Config {
   port: number;
@@ -50,6 +50,8 @@ export interface Config {
   /** NODE_ENV: "production" turns introspection and field suggestions off by default. */
   nodeEnv: string;
   graphql: GraphqlLimits;
+  /** GRAPHQL_WS_*: operations per graphql-ws connection and connections per user on this instance. */
+  websocket: WebsocketLimits;
   /** Browser origins allowed to call the gateway (CORS); none by default. */
   corsOrigins: string[];
   /** GRAPHIQL: the GraphiQL page at GET / and GET /graphql (browsers); on unless NODE_ENV=production. */
@@ -101,6 +103,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     auth,
     nodeEnv,
     ...surface,
+    websocket: readWebsocketLimits(read),
     webhookVerification,
     ...tokenKeys,
     ...readLogging(read, embeddedDefault),

@@ -226,7 +226,7 @@ async function serveHttp(config: Config, core: Core, options: GatewayOptions, lo
   app.use("/graphql", corsPolicy(config.corsOrigins));
   app.use("/graphql", ...graphqlHandlers(apollo, core.authenticator, pipeline.createContext));
   app.use(...apiFallbacks(logger));
-  const ws = attachGraphqlWs({ httpServer, pipeline, authenticator: core.authenticator, logger });
+  const ws = attachGraphqlWs({ httpServer, pipeline, authenticator: core.authenticator, logger, limits: config.websocket });
   cleanups.push(() => ws.close());
   return { httpServer };
 }

@@ -71,6 +71,8 @@ export async function startGateway(ctx: BenchContext, name: string, options: Gat
     AUTH_JWT_SECRET: ctx.authSecret,
     TOKEN_ENCRYPTION_KEY: ctx.tokenEncryptionKey,
     LOG_FORMAT: "json",
+    // The fan-out and storm scenarios connect thousands of dashboards of one user.
+    GRAPHQL_WS_MAX_CONNECTIONS_PER_USER: "1000000",
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl, REDIS_CHANNEL_PREFIX: options.redisChannelPrefix ?? "bench" } : {}),
     ...options.env,

@@ -5,11 +5,13 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import { WebSocketServer } from "ws";
 import type { Authenticator } from "../auth/authenticator.js";
+import type { WebsocketLimits } from "../config.js";
 import type { Viewer } from "../domain/viewer.js";
 import type { OperationRun } from "../graphql/operation-run.js";
 import type { GraphqlPipeline } from "../graphql/pipeline.js";
 import type { Logger } from "../logger.js";
 import type { GatewayContext } from "../resolvers/context.js";
+import { refusalBehind, TOO_MANY_CONNECTIONS, tooManySubscriptions, UserConnectionCounts } from "./connection-limits.js";
 import { SharedLiveDelivery } from "./live-item-status.js";
 
 /** Largest WebSocket message accepted; GraphQL documents are small. */
@@ -22,6 +24,8 @@ export interface GraphqlWsOptions {
   pipeline: GraphqlPipeline;
   authenticator: Authenticator;
   logger: Logger;
+  /** Subscriptions per connection and connections per user. */
+  limits: WebsocketLimits;
 }
 
 interface RunningOperation {
@@ -45,7 +49,9 @@ type WsContext = Context<ConnectionInitMessage["payload"], WsExtra>;
 /**
  * graphql-ws on the /graphql path, adapting the GraphQL pipeline as Apollo does over HTTP: the bearer
  * token comes in connection_init's payload (`authorization: "Bearer …"`); a refused one closes the
- * socket with 4403, and the connection ends when the token expires. Every operation is prepared by the
+ * socket with 4403, and the connection ends when the token expires. A user holding as many connections as
+ * allowed gets the next one closed with 4430; a connection running as many operations as allowed gets the
+ * next one refused (RATE_LIMITED) while the others go on. Every operation is prepared by the
  * pipeline (limits, cost, cached documents) and answered with its errors shaped and its request id.
  * Subscriptions are executed once per event for all subscribers that share document, variables and
  * viewer scope (SharedLiveDelivery), which writes their `next` frames itself.
@@ -64,8 +70,8 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { close(): Promise<v
       schema: options.pipeline.schema,
       connectionInitWaitTimeout: 3_000,
       subscribe: (args) => live.subscribe(args),
-      ...connectionHooks(options.authenticator, stateOf),
-      ...operationHooks(options.pipeline, live, stateOf),
+      ...connectionHooks(options.authenticator, new UserConnectionCounts(options.limits.maxConnectionsPerUser), options.logger, stateOf),
+      ...operationHooks(options.pipeline, live, options.limits.maxSubscriptionsPerConnection, stateOf),
     },
     wss,
   );
@@ -78,20 +84,34 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { close(): Promise<v
   };
 }
 
-/** connection_init: the same bearer rules as over HTTP, and the connection's end when the token expires. */
-function connectionHooks(authenticator: Authenticator, stateOf: (ctx: WsContext) => ConnectionState): Pick<Hooks, "onConnect" | "onClose"> {
+/** connection_init: the same bearer rules as over HTTP, the user's connection cap, and the connection's end when the token expires. */
+function connectionHooks(
+  authenticator: Authenticator,
+  connections: UserConnectionCounts,
+  logger: Logger,
+  stateOf: (ctx: WsContext) => ConnectionState,
+): Pick<Hooks, "onConnect" | "onClose"> {
   return {
     onConnect: async (ctx) => {
       const authorization = ctx.connectionParams?.authorization;
       try {
         const verified = await authenticator.authenticate(typeof authorization === "string" ? authorization : undefined);
         // A socket that closed while the token was being checked must not get an expiry timer.
-        if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
+        const { socket } = ctx.extra;
+        if (socket.readyState !== socket.OPEN) return false;
+        if (!connections.tryAcquire(verified.clientUserId)) {
+          // Closed here with its own code; graphql-ws's close (4403) then finds the socket closing already.
+          logger.info({ user: verified.clientUserId }, "WebSocket connection refused: the user holds as many connections as allowed");
+          socket.close(TOO_MANY_CONNECTIONS.code, TOO_MANY_CONNECTIONS.reason);
+          return false;
+        }
+        // The socket's own close event, however it closes (client, expiry, error, shutdown), gives the slot back.
+        socket.once("close", () => connections.release(verified.clientUserId));
         const state = stateOf(ctx);
         state.viewer = { clientUserId: verified.clientUserId, isAdmin: verified.isAdmin };
         if (verified.expiresAt) {
           const remaining = Math.min(Math.max(verified.expiresAt.getTime() - Date.now(), 0), MAX_TIMER_MS);
-          state.expiry = setTimeout(() => ctx.extra.socket.close(4403, "Token expired"), remaining);
+          state.expiry = setTimeout(() => socket.close(4403, "Token expired"), remaining);
         }
         return true;
       } catch {
@@ -108,6 +128,7 @@ function connectionHooks(authenticator: Authenticator, stateOf: (ctx: WsContext)
 function operationHooks(
   pipeline: GraphqlPipeline,
   live: SharedLiveDelivery,
+  maxPerConnection: number,
   stateOf: (ctx: WsContext) => ConnectionState,
 ): Pick<Hooks, "onSubscribe" | "onNext" | "onError" | "onComplete"> {
   return {
@@ -117,6 +138,11 @@ function operationHooks(
       const operation: RunningOperation = { run: pipeline.startOperation(payload.operationName), requestId: randomUUID() };
       // Kept for onError, which sends a refusal with the operation's request id.
       state.operations.set(id, operation);
+      // graphql-ws lists this operation already, and drops one as soon as it ends or its client completes it.
+      if (Object.keys(ctx.subscriptions).length > maxPerConnection) {
+        operation.run.refuse(payload.query);
+        return [tooManySubscriptions(maxPerConnection)];
+      }
       const prepared = pipeline.prepare(payload);
       if ("errors" in prepared) {
         operation.run.refuse(payload.query);
@@ -144,7 +170,7 @@ function operationHooks(
       operation?.run.fail();
       // A refused operation never completes: this is its end.
       if (operation && !operation.context) operations.delete(id);
-      const formatted = errors.map((error) => pipeline.formatError(error.toJSON(), error));
+      const formatted = errors.map((error) => pipeline.formatError(error.toJSON(), refusalBehind(error)));
       return pipeline.completeResponse({ errors: formatted }, operation?.context ?? operation).errors ?? formatted;
     },
     onComplete: (ctx, id) => {

@@ -114,6 +114,12 @@ describe("configuration", () => {
       /cannot be off/,
     ],
     [{ ITEM_SNAPSHOT_MAX_AGE_SECONDS: "999999" }, "ITEM_SNAPSHOT_MAX_AGE_SECONDS", /between/],
+    [{ GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: "0" }, "GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION", /between 1 and 10000 \(got 0\)/],
+    [{ GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: "unlimited" }, "GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION", /whole number/],
+    [{ GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: "1e3" }, "GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION", /whole number/],
+    [{ GRAPHQL_WS_MAX_CONNECTIONS_PER_USER: "0" }, "GRAPHQL_WS_MAX_CONNECTIONS_PER_USER", /between 1 and 1000000 \(got 0\)/],
+    [{ GRAPHQL_WS_MAX_CONNECTIONS_PER_USER: "-1" }, "GRAPHQL_WS_MAX_CONNECTIONS_PER_USER", /whole number/],
+    [{ GRAPHQL_WS_MAX_CONNECTIONS_PER_USER: "2.5" }, "GRAPHQL_WS_MAX_CONNECTIONS_PER_USER", /whole number/],
   ])("refuses %j naming %s", (env, variable, message) => {
     const error = failure(env as Record<string, string>);
     expect(error.variable).toBe(variable);
@@ -132,6 +138,14 @@ describe("configuration", () => {
     expect(loadConfig({ NODE_ENV: "production" }).graphql.introspection).toBe(false);
     expect(loadConfig({ NODE_ENV: "production", GRAPHQL_INTROSPECTION: "on" }).graphql.introspection).toBe(true);
     expect(loadConfig({ CORS_ORIGINS: "https://app.example.com, http://localhost:3000" }).corsOrigins).toEqual(["https://app.example.com", "http://localhost:3000"]);
+  });
+
+  it("caps WebSocket subscriptions per connection at 100 and connections per user at 20 unless told otherwise", () => {
+    expect(loadConfig({}).websocket).toEqual({ maxSubscriptionsPerConnection: 100, maxConnectionsPerUser: 20 });
+    expect(loadConfig({ GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: "250", GRAPHQL_WS_MAX_CONNECTIONS_PER_USER: " 12000 " }).websocket).toEqual({
+      maxSubscriptionsPerConnection: 250,
+      maxConnectionsPerUser: 12000,
+    });
   });
 
   it("treats blank values as unset", () => {
