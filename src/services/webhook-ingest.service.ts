@@ -27,7 +27,8 @@ export interface WebhookIngestOptions {
  * Takes in verified webhooks: each is committed (receipt deduplicated by body hash, the Item's transition
  * and its event) before it is answered, together with the webhooks that arrived while the previous
  * transaction was running, so a burst shares one commit. Once answered, the events are published and,
- * where a webhook moved the status or did not fit, the Item is confirmed with /item/get.
+ * where a webhook moved the status or did not fit, the Item is confirmed with /item/get (a body received
+ * before, at most once per Item and cool-down).
  */
 export class WebhookIngestService {
   private readonly writer: WebhookBatchWriter;
@@ -98,11 +99,17 @@ export class WebhookIngestService {
     for (const { job, decision } of taken) {
       const { webhookType, webhookCode, itemId } = job.envelope;
       job.inRequestScope(() => {
-        if (decision.reconcile && itemId) this.reconciler.schedule(itemId);
+        if (decision.reconcile && itemId) this.confirm(itemId, decision);
         this.logger.info({ webhookType, webhookCode, itemId, outcome: decision.outcome }, "webhook received");
       });
     }
     return published;
+  }
+
+  /** A body received before confirms the Item at most once per cool-down: a replay cannot spend Plaid's rate limit. */
+  private confirm(itemId: string, decision: WebhookDecision): void {
+    if (decision.outcome === "duplicate") this.reconciler.scheduleAfterDuplicate(itemId);
+    else this.reconciler.schedule(itemId);
   }
 }
 

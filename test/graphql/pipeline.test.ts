@@ -56,6 +56,30 @@ describe("the GraphQL pipeline both transports adapt", () => {
     expect(pipeline({ GRAPHQL_INTROSPECTION: "on" }).formatError(formatted, formatted).message).toBe(error.message);
   });
 
+  it("hides the hints of a variable's value too when introspection is off, and keeps the client's own value as sent", () => {
+    const hidden = pipeline({ GRAPHQL_INTROSPECTION: "off" });
+    const cases = [
+      [
+        'Variable "$status" got invalid value "HEALTHYY" at "status[0]"; Value "HEALTHYY" does not exist in "ItemStatus" enum. Did you mean the enum value "HEALTHY"?',
+        'Variable "$status" got invalid value "HEALTHYY" at "status[0]"; Value "HEALTHYY" does not exist in "ItemStatus" enum.',
+      ],
+      [
+        'Variable "$input" got invalid value { product: ["x"] }; Field "product" is not defined by type "CreateLinkTokenInput". Did you mean "products"?',
+        'Variable "$input" got invalid value { product: ["x"] }; Field "product" is not defined by type "CreateLinkTokenInput".',
+      ],
+      ['Cannot query field "node" on type "Query". Did you mean "item", "items", or "viewer"?', 'Cannot query field "node" on type "Query".'],
+      [
+        'Variable "$id" got invalid value "Did you mean \\"x\\"?"; Expected type "ID". Did you mean "x"?',
+        'Variable "$id" got invalid value "Did you mean \\"x\\"?"; Expected type "ID".',
+      ],
+    ];
+    for (const [message, shown] of cases) {
+      const formatted = { message: message!, extensions: { code: "BAD_USER_INPUT" } };
+      expect(hidden.formatError(formatted, formatted).message).toBe(shown);
+      expect(pipeline({ GRAPHQL_INTROSPECTION: "on" }).formatError(formatted, formatted).message).toBe(message);
+    }
+  });
+
   it("puts the request id on every error and reports what was served from stored data", () => {
     const staleData = new StaleDataCollector();
     const graphql = pipeline();

@@ -156,6 +156,20 @@ function expectRefusedOverWs(outcome: WsOutcome, message: RegExp): void {
 
 const NO_STACK = /stacktrace|\bat .+:\d+:\d+|\.ts:\d+/;
 
+/**
+ * Variables one letter off a name of the schema, and the name GraphQL would suggest: an enum value
+ * (`ItemStatus`) and an input field (`CreateLinkTokenInput`). Neither operation runs: its variables are refused.
+ */
+const NEAR_MISS_VARIABLES: Array<[string, string, Record<string, unknown>, string]> = [
+  ["an enum variable", `query ($status: [ItemStatus!]) { viewer { items(status: $status) { id } } }`, { status: ["HEALTHYY"] }, "HEALTHY"],
+  [
+    "an input variable",
+    `mutation ($input: CreateLinkTokenInput!) { createLinkToken(input: $input) { linkToken } }`,
+    { input: { products: ["transactions"], langauge: "en" } },
+    "language",
+  ],
+];
+
 // ---------------------------------------------------------------------------------------------------
 
 describe("query limits with the default configuration", () => {
@@ -306,6 +320,12 @@ describe("query limits with the default configuration", () => {
     expect(result.errors?.[0]?.message).toMatch(/Did you mean "items"\?/);
   });
 
+  it.each(NEAR_MISS_VARIABLES)("a near-miss value for %s is answered with a suggestion outside production", async (_name, query, variables, hidden) => {
+    const result = await harness.graphql(query, variables, tokens.limited);
+    expect(result.errors?.map((error) => error.extensions?.code)).toContain("BAD_USER_INPUT");
+    expect(result.errors?.map((error) => error.message).join("\n")).toMatch(new RegExp(`Did you mean (the enum value )?"${hidden}"\\?`));
+  });
+
   it("a syntax error over WebSocket is GRAPHQL_PARSE_FAILED and leaves the socket usable", async () => {
     const outcome = await overSocket(user, "{ viewer { id ");
     expect(outcome.errors?.[0]?.extensions?.code).toBe("GRAPHQL_PARSE_FAILED");
@@ -366,6 +386,24 @@ describe("NODE_ENV=production", () => {
       expect(outcome.errors?.[0]?.message).toBe(result.errors?.[0]?.message);
       expect(JSON.stringify([result, outcome])).not.toMatch(/Did you mean/);
     }
+  });
+
+  it.each(NEAR_MISS_VARIABLES)("a near-miss value for %s gets no 'Did you mean', over HTTP and WebSocket", async (_name, query, variables, hidden) => {
+    const result = await harness.graphql(query, variables, tokens.production);
+    const outcome = await overSocket(client, query, variables);
+    expect(outcome.results).toEqual([]);
+    for (const errors of [result.errors, outcome.errors]) {
+      expect(errors?.length).toBeGreaterThan(0);
+      for (const error of errors ?? []) {
+        expect(error.extensions?.code).toBe("BAD_USER_INPUT");
+        // The rest of the message still says what was wrong with the value.
+        expect(error.message).toMatch(/^Variable "\$\w+" got invalid value .+; .+[.]$/);
+      }
+    }
+    expect(outcome.errors?.map((error) => error.message)).toEqual(result.errors?.map((error) => error.message));
+    const text = JSON.stringify([result, outcome]);
+    expect(text).not.toMatch(/Did you mean/);
+    expect(text).not.toContain(`\\"${hidden}\\"`);
   });
 
   it("the limits hold as in development", async () => {
