@@ -1,5 +1,6 @@
 /** The error codes every GraphQL error carries in extensions.code. */
-export type ErrorCode = "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "BAD_USER_INPUT" | "PLAID_ERROR" | "RATE_LIMITED" | "UPSTREAM_UNAVAILABLE" | "INTERNAL_SERVER_ERROR";
+export type ErrorCode =
+  "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "BAD_USER_INPUT" | "PLAID_ERROR" | "RATE_LIMITED" | "UPSTREAM_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL_SERVER_ERROR";
 
 /** An error the gateway means to show the client, with its code. */
 export class GatewayError extends Error {
@@ -58,5 +59,18 @@ export class UpstreamUnavailableError extends GatewayError {
   constructor(endpoint: string, reason: string) {
     super("UPSTREAM_UNAVAILABLE", `Plaid ${endpoint} is unavailable: ${reason}`);
     this.name = "UpstreamUnavailableError";
+  }
+}
+
+/** The store did not answer in time or could not be reached; the client may try again. */
+export class StoreUnavailableError extends GatewayError {
+  constructor(
+    /** What went wrong, for the log (never a connection string); clients see only the code. */
+    readonly reason: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super("STORE_UNAVAILABLE", "The store is unavailable; try again later");
+    this.name = "StoreUnavailableError";
+    if (options.cause !== undefined) this.cause = options.cause;
   }
 }
