@@ -26,6 +26,10 @@ export interface RedisEventBusOptions {
   channelPrefix?: string;
   /** How long creation waits for Redis before starting with local delivery only (default 5 s). */
   connectTimeoutMs?: number;
+  /** How often both connections are sent a PING to tell a frozen Redis from a working one (default 2 s). */
+  pingIntervalMs?: number;
+  /** How long a PING may take before Redis counts as not answering (default 1 s). */
+  pingTimeoutMs?: number;
 }
 
 const DEFAULT_CHANNEL_PREFIX = "item-events";
@@ -59,6 +63,7 @@ class RedisItemEventBus implements ItemEventBus {
   private readonly resyncNotices: RedisResyncNotices;
   private readonly resyncListeners: Listeners<void>;
   private readonly changeListeners: Listeners<ItemChange>;
+  private readonly answering: RedisAnswerWatch;
 
   constructor(options: RedisEventBusOptions) {
     const { logger } = options;
@@ -85,6 +90,10 @@ class RedisItemEventBus implements ItemEventBus {
     this.resyncNotices = new RedisResyncNotices(this.publisher, { channel: this.channels.resync, origin: this.instanceId, logger, isClosed });
     watchConnection(this.publisher, "publisher", logger, isClosed);
     watchConnection(this.subscriber, "subscriber", logger, isClosed);
+    this.answering = new RedisAnswerWatch({ publisher: this.publisher, subscriber: this.subscriber }, logger, {
+      intervalMs: options.pingIntervalMs ?? 2_000,
+      timeoutMs: options.pingTimeoutMs ?? 1_000,
+    });
   }
 
   /** Waits for Redis up to connectTimeoutMs; past that the bus works locally and joins the others once Redis is reachable. */
@@ -152,13 +161,16 @@ class RedisItemEventBus implements ItemEventBus {
     return this.fanout.subscriptionCount();
   }
 
+  /** "ok" while both connections are up and Redis answered the latest PING on each in time. */
   health(): "ok" | "degraded" {
-    return !this.closed && this.publisher.status === "ready" && this.subscriber.status === "ready" ? "ok" : "degraded";
+    const connected = this.publisher.status === "ready" && this.subscriber.status === "ready";
+    return !this.closed && connected && this.answering.answered() ? "ok" : "degraded";
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.answering.stop();
     this.fanout.clear();
     this.resyncListeners.clear();
     this.changeListeners.clear();
@@ -183,5 +195,69 @@ class RedisItemEventBus implements ItemEventBus {
   private emitResync(reason: string): void {
     this.logger.info({ reason, listeners: this.resyncListeners.size }, "Item event subscribers resync from the event log");
     this.resyncListeners.emit();
+  }
+}
+
+/**
+ * Pings each connection periodically: a Redis that keeps its TCP connections open but answers nothing
+ * (frozen, swapping, stuck in a fork) looks connected to ioredis and is only found this way.
+ */
+class RedisAnswerWatch {
+  private readonly silent = new Set<string>();
+  private readonly inFlight = new Set<string>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly clients: Record<string, Redis>,
+    private readonly logger: ItemEventBusLogger,
+    private readonly options: { intervalMs: number; timeoutMs: number },
+  ) {
+    // A connection that completes its handshake has just been answered.
+    for (const [role, client] of Object.entries(clients)) client.on("ready", () => this.silent.delete(role));
+    this.timer = setInterval(() => this.pingAll(), options.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Whether every connection answered its latest PING in time. */
+  answered(): boolean {
+    return this.silent.size === 0;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private pingAll(): void {
+    for (const [role, client] of Object.entries(this.clients)) {
+      // A connection that is down is reported by its status; only a connected one can be silent.
+      if (client.status !== "ready" || this.inFlight.has(role)) continue;
+      this.inFlight.add(role);
+      void this.ping(role, client).finally(() => this.inFlight.delete(role));
+    }
+  }
+
+  private async ping(role: string, client: Redis): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.options.timeoutMs);
+    });
+    const answer = client.ping().then(
+      () => true,
+      () => false,
+    );
+    const answeredInTime = await Promise.race([answer, timeout]).finally(() => clearTimeout(timer));
+    const wasSilent = this.silent.has(role);
+    if (answeredInTime) {
+      this.silent.delete(role);
+      if (wasSilent) this.logger.info({ role }, "Redis answers again");
+    } else if (client.status === "ready") {
+      this.silent.add(role);
+      if (!wasSilent) {
+        this.logger.warn(
+          { role, timeoutMs: this.options.timeoutMs },
+          "Redis is connected but did not answer a PING in time: Item events reach this instance's subscribers only until it answers",
+        );
+      }
+    }
   }
 }

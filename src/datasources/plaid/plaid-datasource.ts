@@ -11,8 +11,8 @@ import type { ConsentEvent } from "../../domain/consent.js";
 import type { Account, PlaidItemState } from "../../domain/item.js";
 import type { CheckedUpdateLinkToken } from "../../domain/update-mode-rules.js";
 import type { Logger } from "../../logger.js";
-import type { GatewayError } from "../../domain/errors.js";
-import { toGatewayError } from "./plaid-errors.js";
+import { PlaidApiError, type GatewayError } from "../../domain/errors.js";
+import { isTransientFailure, toGatewayError } from "./plaid-errors.js";
 import { PlaidResilience, type AttemptOptions, type PlaidResilienceOptions } from "./plaid-policies.js";
 import { mapAccount, mapConsentEvent, mapItem } from "./plaid-mapping.js";
 
@@ -211,6 +211,24 @@ export class PlaidDataSource {
     const data = await this.call("/webhook_verification_key/get", (o) => this.api.webhookVerificationKeyGet({ key_id: keyId }, o));
     const { created_at, expired_at, ...jwk } = data.key;
     return { ...jwk, createdAt: created_at, expiredAt: expired_at ?? null };
+  }
+
+  /**
+   * Whether Plaid accepts this gateway's client id and secret. Lists the Items of a user that cannot
+   * exist (read-only, touches no Item): Plaid checks the credentials first, so any answer but
+   * INVALID_API_KEYS means they are accepted; "unknown" when Plaid could not be asked. Outside call():
+   * a check is not traffic, and its expected error would count as a failed call.
+   */
+  async checkCredentials(timeoutMs = 5_000): Promise<"accepted" | "refused" | "unknown"> {
+    const endpoint = "/user/items/get";
+    try {
+      await this.api.userItemsGet({ user_id: "gateway-credentials-check" }, { signal: AbortSignal.timeout(timeoutMs), timeout: timeoutMs });
+      return "accepted";
+    } catch (error) {
+      const mapped = toGatewayError(endpoint, error);
+      if (!(mapped instanceof PlaidApiError) || isTransientFailure(mapped)) return "unknown";
+      return mapped.plaid.errorCode === "INVALID_API_KEYS" ? "refused" : "accepted";
+    }
   }
 
   /** Sandbox only: a public token for a new Item without Link. */
