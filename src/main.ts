@@ -2,11 +2,13 @@
 import "reflect-metadata";
 import { printSchema } from "graphql";
 import { writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { signDevToken } from "./auth/dev-token.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { openStore } from "./datasources/store/store.js";
+import { StoreUnavailableError } from "./domain/errors.js";
 import { isClientUserId } from "./domain/viewer.js";
 import { createLogger } from "./logger.js";
 import { buildGatewaySchema } from "./graphql/schema.js";
@@ -27,6 +29,9 @@ Commands:
 
 /** A command-line mistake: printed with the usage, exit code 2. */
 class UsageError extends Error {}
+
+/** A start that cannot succeed, in one line naming the setting to look at: exit code 1. */
+class StartError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
   const [command = "serve", ...rest] = argv;
@@ -62,8 +67,15 @@ function noArguments(command: string, rest: string[]): void {
 }
 
 async function serve(config: Config): Promise<number> {
+  const builtInSimulator = config.plaid.env === "simulator" && !config.plaid.simulatorUrl;
+  await ensurePortsFree([
+    { variable: "PORT", port: config.port, host: config.host },
+    ...(builtInSimulator ? [{ variable: "SIMULATOR_PORT", port: config.plaid.simulatorPort, host: "127.0.0.1" }] : []),
+  ]);
   const { startGateway } = await import("./server.js");
-  const gateway = await startGateway(config);
+  const gateway = await startGateway(config).catch((error: unknown) => {
+    throw explainStartFailure(error, config);
+  });
   const lines = [
     "",
     "Plaid Item Gateway is running",
@@ -96,18 +108,24 @@ async function simulator(config: Config): Promise<number> {
   const { clientId, secret, generated } = config.plaid.credentials;
   const { startPlaidSimulator } = await import("./simulator/index.js");
   const logger = createLogger({ level: config.logLevel, name: "plaid-simulator" });
+  const stateFile = path.resolve(config.paths.simulatorStateFile);
+  await ensurePortsFree([{ variable: "SIMULATOR_PORT", port: config.plaid.simulatorPort, host: config.host }]);
   const running = await startPlaidSimulator({
     host: config.host,
     port: config.plaid.simulatorPort,
-    clientId,
-    secret,
-    stateFile: config.paths.simulatorStateFile,
+    // Without PLAID_CLIENT_ID and PLAID_SECRET, the credentials kept in the state file (or new ones kept there).
+    ...(generated ? {} : { clientId, secret }),
+    stateFile,
     logger,
   });
-  const lines = [`Plaid simulator listening at ${running.url}`];
-  if (generated) {
-    lines.push("Credentials for this run (set PLAID_CLIENT_ID and PLAID_SECRET to choose your own):", `  PLAID_CLIENT_ID=${clientId}`, `  PLAID_SECRET=${secret}`);
-  }
+  const lines = [
+    `Plaid simulator listening at ${running.url}`,
+    `Credentials are kept in ${stateFile} ("credentials"), with the Items and keys: the same after a restart.`,
+    `  PLAID_CLIENT_ID=${running.credentials.clientId}`,
+    generated
+      ? `  PLAID_SECRET="$(node -p 'require(${JSON.stringify(stateFile)}).credentials.secret')"  (or set both variables to choose your own)`
+      : "  PLAID_SECRET as configured",
+  ];
   process.stdout.write(lines.join("\n") + "\n");
   await waitForSignal();
   await running.close();
@@ -167,6 +185,61 @@ async function rotateKey(config: Config): Promise<number> {
   }
 }
 
+/** Checks, before the slow part of a start, that each port a command listens on is free, naming its variable when not. */
+async function ensurePortsFree(ports: Array<{ variable: string; port: number; host: string }>): Promise<void> {
+  for (const { variable, port, host } of ports) {
+    if (port === 0) continue;
+    const failure = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
+      const probe = createServer();
+      probe.once("error", resolve);
+      probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve(null)));
+    });
+    if (failure) throw new StartError(portProblem(variable, port, host, failure));
+  }
+}
+
+function portProblem(variable: string, port: number, host: string, error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case "EADDRINUSE":
+      return `${variable}=${port} is already in use on ${host}: stop what listens there or choose another ${variable}`;
+    case "EACCES":
+      return `${variable}=${port} needs privileges on ${host}: choose a port above 1023`;
+    case "EADDRNOTAVAIL":
+      return `HOST=${host} is not an address of this machine`;
+    default:
+      return `${variable}=${port} on ${host} cannot be listened on: ${error.message}`;
+  }
+}
+
+/** A database that cannot be reached is named by its variable and address (never its password); other failures pass as they are. */
+function explainStartFailure(error: unknown, config: Config): unknown {
+  const store = causesOf(error).find((link): link is StoreUnavailableError => link instanceof StoreUnavailableError);
+  if (!config.databaseUrl || !store) return error;
+  const code = causesOf(store.cause)
+    .flatMap((link) => (link instanceof AggregateError ? [link, ...(link.errors as unknown[])] : [link]))
+    .map((link) => (link as { code?: unknown }).code)
+    .find((value): value is string => typeof value === "string" && /^E[A-Z]+$/.test(value));
+  const why = code === "ECONNREFUSED" ? "connection refused" : (code ?? store.reason);
+  return new StartError(`cannot reach the database at DATABASE_URL=${withoutPassword(config.databaseUrl)} (${why})`);
+}
+
+/** An error and the causes behind it. */
+function causesOf(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let link = error; link && chain.length < 10; link = (link as { cause?: unknown }).cause) chain.push(link);
+  return chain;
+}
+
+function withoutPassword(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    if (url.password) url.password = "***";
+    return url.toString();
+  } catch {
+    return "(unparsable)";
+  }
+}
+
 function waitForSignal(): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
@@ -182,6 +255,10 @@ function waitForSignal(): Promise<void> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
+    if (error instanceof StartError) {
+      process.stderr.write(`Cannot start: ${error.message}\n`);
+      process.exit(1);
+    }
     if (error instanceof ConfigError) {
       process.stderr.write(`Configuration error: ${error.message}\n`);
       process.exit(1);

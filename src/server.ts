@@ -18,7 +18,7 @@ import { requestLogging } from "./http/access-log.js";
 import { createApolloServer } from "./http/apollo-server.js";
 import { browserPages } from "./http/browser-pages.js";
 import { graphqlHandlers } from "./http/graphql-route.js";
-import { healthRoutes } from "./http/health.js";
+import { healthRoutes, plaidCredentialsCheck } from "./http/health.js";
 import { apiFallbacks, corsPolicy, securityHeaders } from "./http/http-surface.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createGatewayMetrics, type GatewayMetrics } from "./metrics/gateway-metrics.js";
@@ -207,7 +207,10 @@ async function serveHttp(config: Config, core: Core, options: GatewayOptions, lo
   app.use(requestLogging(logger));
   app.use(securityHeaders());
   const storeProbe = { ping: () => core.store.db.query("SELECT 1"), migrationsComplete: () => migrationsComplete(core.store.db) };
-  app.use(healthRoutes({ store: storeProbe, eventBusHealth: () => core.events.health(), redisConfigured: Boolean(config.redisUrl), logger }));
+  const plaidCredentials = plaidCredentialsCheck({ check: () => core.plaid.checkCredentials(), clientId: config.plaid.credentials.clientId, logger });
+  // Checked before serving: refused credentials are in the log at start, and the check's call is not mixed into the first requests'.
+  await plaidCredentials.current();
+  app.use(healthRoutes({ store: storeProbe, eventBusHealth: () => core.events.health(), redisConfigured: Boolean(config.redisUrl), plaidCredentials, logger }));
   app.get("/metrics", core.metrics.handler);
   const httpServer: Server = createServer(app);
   // Stopping runs in reverse: WebSockets close first, then Apollo drains HTTP (letting requests in
@@ -250,9 +253,13 @@ const LISTEN_BACKLOG = 8192;
 /** Listens on the configured address; answers the base URL clients use. */
 async function listen(httpServer: Server, config: Config): Promise<string> {
   await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
+    const refuse = (error: NodeJS.ErrnoException) => {
+      const why = error.code === "EADDRINUSE" ? "already in use" : error.message;
+      reject(new Error(`cannot listen on PORT=${config.port} (HOST=${config.host}): ${why}`, { cause: error }));
+    };
+    httpServer.once("error", refuse);
     httpServer.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => {
-      httpServer.off("error", reject);
+      httpServer.off("error", refuse);
       resolve();
     });
   });

@@ -8,6 +8,7 @@ import type { GraphqlPipeline } from "../graphql/pipeline.js";
 import { VALIDATION_FAILED } from "../graphql/query-limits.js";
 import type { GatewayContext } from "../resolvers/context.js";
 import type { Logger } from "../logger.js";
+import { withRequestId } from "./graphql-route.js";
 
 /**
  * The pipeline's rules as Apollo hooks: the operation observer around each request, the cost limit
@@ -45,7 +46,8 @@ export function createApolloServer(pipeline: GraphqlPipeline, httpServer: Server
     validationRules: limitRules(pipeline.limits),
     // The limit rules refuse __schema and __type themselves when introspection is off, as over WebSocket.
     introspection: true,
-    formatError: pipeline.formatError,
+    // Answers refused before any context exists (CSRF, batching) get the request id here.
+    formatError: (formatted, error) => withRequestId(pipeline.formatError(formatted, error)),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { SimulatorClock } from "./clock.js";
@@ -16,10 +17,13 @@ export interface PlaidSimulatorOptions {
   host?: string;
   /** Default 0: a random free port. */
   port?: number;
-  /** The credentials the simulator accepts (headers PLAID-CLIENT-ID / PLAID-SECRET, or the body). */
-  clientId: string;
-  secret: string;
-  /** When set, users, Items, tokens, consent events and signing keys are loaded from and saved to this JSON file. */
+  /**
+   * The credentials the simulator accepts (headers PLAID-CLIENT-ID / PLAID-SECRET, or the body). When
+   * omitted, the ones kept in the state file are used, or new ones are made (and kept there).
+   */
+  clientId?: string;
+  secret?: string;
+  /** When set, users, Items, tokens, consent events, signing keys and credentials are loaded from and saved to this JSON file. */
   stateFile?: string;
   /** Multiplies every webhook retry delay (default 1). */
   timeScale?: number;
@@ -41,8 +45,15 @@ export interface SimulatorExchange {
 export interface PlaidSimulator {
   /** e.g. "http://127.0.0.1:40123" */
   url: string;
+  /** What it accepts: the given credentials, those kept in the state file, or new ones. */
+  credentials: { clientId: string; secret: string };
   /** Stops the server and pending webhook deliveries. */
   close(): Promise<void>;
+}
+
+/** A client id and secret shaped as Plaid's (hexadecimal, 24 and 30 characters). */
+function newCredentials(): { clientId: string; secret: string } {
+  return { clientId: randomBytes(12).toString("hex"), secret: randomBytes(15).toString("hex") };
 }
 
 /** Time-based Item transitions (consent expiry, the Sandbox 30-day login) are also checked on this interval. */
@@ -55,6 +66,8 @@ export async function startPlaidSimulator(options: PlaidSimulatorOptions): Promi
   const logger = options.logger ?? silentLogger;
   const state = new SimulatorState(options.stateFile);
   state.load();
+  state.credentials = options.clientId && options.secret ? { clientId: options.clientId, secret: options.secret } : (state.credentials ?? newCredentials());
+  const credentials = state.credentials;
   const clock = new SimulatorClock();
   const settings = { consentEventsDelayHours: 0, timeScale, webhookTimeoutMs: 10_000 };
   const signer = new WebhookSigner(state, clock);
@@ -78,7 +91,7 @@ export async function startPlaidSimulator(options: PlaidSimulatorOptions): Promi
     webhooks,
     rateLimiter: new RateLimiter(),
     faults: new FaultInjector(),
-    credentials: { clientId: options.clientId, secret: options.secret },
+    credentials,
   };
   state.save();
 
@@ -108,6 +121,7 @@ export async function startPlaidSimulator(options: PlaidSimulatorOptions): Promi
   let closed: Promise<void> | null = null;
   return {
     url,
+    credentials,
     close() {
       closed ??= new Promise<void>((resolve, reject) => {
         clearInterval(sweep);

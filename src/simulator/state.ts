@@ -10,6 +10,8 @@ export class SimulatorState {
   readonly consentEvents: SimConsentEvent[] = [];
   readonly signingKeys = new Map<string, SimSigningKey>();
   currentKeyId: string | null = null;
+  /** The client id and secret the simulator accepts, kept so that its clients keep working across restarts. */
+  credentials: { clientId: string; secret: string } | null = null;
   private nextConsentSeq = 1;
   private readonly itemsByAccessToken = new Map<string, string>();
 
@@ -28,6 +30,7 @@ export class SimulatorState {
     for (const k of saved.signing_keys) this.signingKeys.set(k.kid, k);
     this.currentKeyId = saved.current_key_id;
     this.nextConsentSeq = saved.next_consent_seq;
+    if (saved.credentials) this.credentials = { clientId: saved.credentials.client_id, secret: saved.credentials.secret };
   }
 
   /** Saves to the state file (atomically) when one is configured. */
@@ -43,6 +46,7 @@ export class SimulatorState {
       signing_keys: [...this.signingKeys.values()],
       current_key_id: this.currentKeyId,
       next_consent_seq: this.nextConsentSeq,
+      ...(this.credentials ? { credentials: { client_id: this.credentials.clientId, secret: this.credentials.secret } } : {}),
     };
     writeStateFile(this.stateFile, snapshot);
   }

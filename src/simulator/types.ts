@@ -126,4 +126,6 @@ export interface PersistedState {
   signing_keys: SimSigningKey[];
   current_key_id: string | null;
   next_consent_seq: number;
+  /** The client id and secret the simulator accepts (absent in files written before they were kept). */
+  credentials?: { client_id: string; secret: string };
 }

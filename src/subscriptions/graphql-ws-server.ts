@@ -75,13 +75,33 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { close(): Promise<v
     },
     wss,
   );
-  wss.on("error", (error) => options.logger.warn({ err: error }, "WebSocket server error"));
+  takeOverErrorHandling(wss, options.logger);
   return {
     async close() {
       await server.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Socket and server errors are logged as one structured line each, in place of graphql-ws's handlers,
+ * which print a stack trace to stderr. A socket error is a protocol violation by the client (an
+ * oversized message, a malformed frame): ws has already closed the socket with the matching code.
+ * Must be called after useServer, whose connection listener attaches its socket handler first.
+ */
+function takeOverErrorHandling(wss: WebSocketServer, logger: Logger): void {
+  wss.removeAllListeners("error");
+  // ws repeats the HTTP server's own errors here (a taken port), which the gateway's start reports.
+  wss.on("error", (error: Error & { code?: string }) => logger.debug({ code: error.code }, "WebSocket server error"));
+  wss.on("connection", (socket) => {
+    socket.removeAllListeners("error");
+    socket.on("error", (error: Error & { code?: string }) => {
+      const reason = error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH" ? `a message larger than ${MAX_MESSAGE_BYTES} bytes` : error.message;
+      logger.warn({ wsError: error.code, maxMessageBytes: MAX_MESSAGE_BYTES }, `WebSocket connection closed: ${reason}`);
+      if (socket.readyState === socket.OPEN) socket.close(1011, "Internal server error");
+    });
+  });
 }
 
 /** connection_init: the same bearer rules as over HTTP, the user's connection cap, and the connection's end when the token expires. */

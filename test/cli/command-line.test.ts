@@ -1,9 +1,10 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { jwtVerify } from "jose";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SandboxCreateItemDocument, ViewerItemsDocument } from "../../generated/graphql.js";
 import { postGraphQL } from "../support/gateway-harness.js";
 
@@ -71,6 +72,50 @@ describe("the command line", () => {
     const { code } = run(["emit-schema", "--out", out]);
     expect(code).toBe(0);
     expect(readFileSync(out, "utf8")).toBe(readFileSync(path.join(root, "schema.graphql"), "utf8"));
+  });
+});
+
+describe("a start that cannot succeed", () => {
+  const held = createServer();
+  let heldPort = 0;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => held.listen(0, "127.0.0.1", resolve));
+    heldPort = (held.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise((resolve) => held.close(resolve)));
+
+  /** One line naming the setting, exit code 1, and no library's stack trace. */
+  function expectOneLineRefusal(result: ReturnType<typeof run>, line: string): void {
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(`Cannot start: ${line}`);
+    expect(result.stdout + result.stderr).not.toMatch(/Internal error emitted|\n\s+at |"stack"/);
+  }
+
+  it("a taken PORT is named, before the store is opened", () => {
+    const ownDir = mkdtempSync(path.join(tmpdir(), "gateway-port-"));
+    try {
+      const result = run(["serve"], { DATA_DIR: ownDir, PORT: String(heldPort), SIMULATOR_PORT: "0" });
+      expectOneLineRefusal(result, `PORT=${heldPort} is already in use on 127.0.0.1: stop what listens there or choose another PORT`);
+      expect(existsSync(path.join(ownDir, "pglite"))).toBe(false);
+    } finally {
+      rmSync(ownDir, { recursive: true, force: true });
+    }
+  });
+
+  it("a taken SIMULATOR_PORT is named, for the gateway's built-in simulator and for `npm run simulator`", () => {
+    const line = `SIMULATOR_PORT=${heldPort} is already in use on 127.0.0.1: stop what listens there or choose another SIMULATOR_PORT`;
+    expectOneLineRefusal(run(["serve"], { PORT: "0", SIMULATOR_PORT: String(heldPort) }), line);
+    expectOneLineRefusal(run(["simulator"], { SIMULATOR_PORT: String(heldPort) }), line);
+  });
+
+  it("a database that refuses connections is named by DATABASE_URL, without its password", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const result = run(["serve"], { PORT: "0", SIMULATOR_PORT: "0", DATABASE_URL: `postgres://gateway:hunter2-db-pw@127.0.0.1:${port}/gateway` });
+    expectOneLineRefusal(result, `cannot reach the database at DATABASE_URL=postgres://gateway:***@127.0.0.1:${port}/gateway (connection refused)`);
+    expect(result.stdout + result.stderr).not.toContain("hunter2-db-pw");
   });
 });
 

@@ -137,6 +137,46 @@ describe("the HTTP surface", () => {
     });
   });
 
+  describe("request ids on refusals", () => {
+    const json = { "content-type": "application/json" };
+    const refusals: Array<[string, (headers: Record<string, string>) => Promise<Response>]> = [
+      ["a CSRF form POST", (h) => fetch(graphqlUrl, { method: "POST", headers: { ...h, "content-type": "text/plain" }, body: JSON.stringify({ query: CREATE_ITEM }) })],
+      ["a GET mutation", (h) => fetch(`${graphqlUrl}?query=${encodeURIComponent(CREATE_ITEM)}`, { headers: h })],
+      [
+        "a batched request",
+        (h) => fetch(graphqlUrl, { method: "POST", headers: { ...h, ...json }, body: JSON.stringify([{ query: "{ viewer { id } }" }, { query: "{ viewer { id } }" }]) }),
+      ],
+      ["malformed JSON", (h) => fetch(graphqlUrl, { method: "POST", headers: { ...h, ...json }, body: '{"query": ' })],
+      [
+        "an oversized body",
+        (h) => fetch(graphqlUrl, { method: "POST", headers: { ...h, ...json }, body: JSON.stringify({ query: `{ viewer { id } } # ${"x".repeat(200_000)}` }) }),
+      ],
+      [
+        "a missing token",
+        (h) => fetch(graphqlUrl, { method: "POST", headers: { ...json, "x-request-id": h["x-request-id"] ?? "" }, body: JSON.stringify({ query: "{ viewer { id } }" }) }),
+      ],
+      ["an unknown field", (h) => fetch(graphqlUrl, { method: "POST", headers: { ...h, ...json }, body: JSON.stringify({ query: "{ viewer { nope } }" }) })],
+    ];
+
+    it.each(refusals)("%s answers errors whose requestId is the X-Request-Id sent", async (_what, send) => {
+      const requestId = `careless-${Math.random().toString(36).slice(2, 10)}`;
+      const response = await send({ authorization: `Bearer ${tokens.alice}`, "x-request-id": requestId });
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.headers.get("x-request-id")).toBe(requestId);
+      const body = (await response.json()) as { errors?: Array<{ extensions?: { requestId?: unknown } }> };
+      expect(body.errors?.length).toBeGreaterThan(0);
+      for (const error of body.errors ?? []) expect(error.extensions?.requestId).toBe(requestId);
+    });
+
+    it.each(refusals)("%s without an X-Request-Id answers the generated one in both places", async (_what, send) => {
+      const response = await send({ authorization: `Bearer ${tokens.alice}` });
+      const requestId = response.headers.get("x-request-id");
+      expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+      const body = (await response.json()) as { errors?: Array<{ extensions?: { requestId?: unknown } }> };
+      expect(body.errors?.[0]?.extensions?.requestId).toBe(requestId);
+    });
+  });
+
   describe("body size limits", () => {
     it("GraphQL: 100 kb; a larger body is 413 with a short JSON answer", async () => {
       const post = (padding: number) =>

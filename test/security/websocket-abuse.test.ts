@@ -1,9 +1,28 @@
 import WebSocket from "ws";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { useTestGateway } from "../support/gateway-harness.js";
 import { waitUntil } from "../support/wait-until.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 import { graphqlWsClient, websocketUrl } from "../support/item-status-subscriptions.js";
+
+/** Collects what is written to stderr, directly or through console.error, until restored. */
+function captureStderr(): { written: string[]; restore(): void } {
+  const written: string[] = [];
+  const write = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  });
+  const consoleError = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
+    written.push(args.map(String).join(" "));
+  });
+  return {
+    written,
+    restore() {
+      write.mockRestore();
+      consoleError.mockRestore();
+    },
+  };
+}
 
 describe("WebSocket abuse", () => {
   const { harness, tokens } = useTestGateway({ users: { churner: "user" } });
@@ -33,16 +52,31 @@ describe("WebSocket abuse", () => {
     }
   });
 
-  it("an oversized message closes the socket without reaching GraphQL", async () => {
+  it("an oversized message closes the socket without reaching GraphQL, logged once as a structured line and nothing on stderr", async () => {
     const before = harness.exchanges.length;
-    const socket = new WebSocket(websocketUrl(harness.gateway.graphqlUrl), "graphql-transport-ws");
-    const closed = new Promise<number>((resolve) => socket.on("close", (code) => resolve(code)));
-    await new Promise<void>((resolve, reject) => {
-      socket.on("open", () => resolve());
-      socket.on("error", reject);
-    });
-    socket.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${tokens.churner}`, padding: "x".repeat(200_000) } }));
-    expect(await closed).toBe(1009);
+    const logsBefore = harness.logs.length;
+    const stderr = captureStderr();
+    try {
+      const socket = new WebSocket(websocketUrl(harness.gateway.graphqlUrl), "graphql-transport-ws");
+      const closed = new Promise<number>((resolve) => socket.on("close", (code) => resolve(code)));
+      await new Promise<void>((resolve, reject) => {
+        socket.on("open", () => resolve());
+        socket.on("error", reject);
+      });
+      socket.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${tokens.churner}`, padding: "x".repeat(200_000) } }));
+      expect(await closed).toBe(1009);
+      await waitUntil(() => harness.logs.slice(logsBefore).some((line) => line.includes("WebSocket connection closed")), { what: "the refusal logged" });
+    } finally {
+      stderr.restore();
+    }
+    expect(stderr.written.join("")).toBe("");
+    const logged = harness.logs
+      .slice(logsBefore)
+      .map((line) => JSON.parse(line) as { level: number; msg: string; wsError?: string; stack?: unknown; err?: unknown })
+      .filter((entry) => entry.msg.startsWith("WebSocket connection closed"));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ level: 40, wsError: "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH", msg: "WebSocket connection closed: a message larger than 65536 bytes" });
+    expect(logged[0]?.err).toBeUndefined();
     expect(harness.exchanges.length).toBe(before);
   });
 
