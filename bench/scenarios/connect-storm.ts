@@ -38,14 +38,7 @@ export const connectStorm: Scenario = {
   title: "Connect storm and idle subscribers",
   postgres: "optional",
   redis: false,
-  async run(ctx) {
-    const cleanup = new Cleanup();
-    try {
-      return await measure(ctx, cleanup);
-    } finally {
-      await cleanup.run();
-    }
-  },
+  run: (ctx) => Cleanup.around((cleanup) => measure(ctx, cleanup)),
 };
 
 async function measure(ctx: BenchContext, cleanup: Cleanup) {

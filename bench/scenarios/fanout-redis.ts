@@ -30,14 +30,7 @@ export const fanoutRedis: Scenario = {
   title: "Fan-out across two instances over Redis",
   postgres: "required",
   redis: true,
-  async run(ctx) {
-    const cleanup = new Cleanup();
-    try {
-      return await measure(ctx, cleanup);
-    } finally {
-      await cleanup.run();
-    }
-  },
+  run: (ctx) => Cleanup.around((cleanup) => measure(ctx, cleanup)),
 };
 
 function merge(a: Record<string, KeyFrames>, b: Record<string, KeyFrames>): Record<string, KeyFrames> {

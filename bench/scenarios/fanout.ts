@@ -34,14 +34,7 @@ export const fanout: Scenario = {
   title: "Webhook → subscriber fan-out",
   postgres: "optional",
   redis: false,
-  async run(ctx) {
-    const cleanup = new Cleanup();
-    try {
-      return await measure(ctx, cleanup);
-    } finally {
-      await cleanup.run();
-    }
-  },
+  run: (ctx) => Cleanup.around((cleanup) => measure(ctx, cleanup)),
 };
 
 async function measure(ctx: BenchContext, cleanup: Cleanup) {

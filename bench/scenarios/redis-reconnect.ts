@@ -38,14 +38,7 @@ export const redisReconnect: Scenario = {
   title: "Redis reconnect with many subscribers",
   postgres: "required",
   redis: true,
-  async run(ctx) {
-    const cleanup = new Cleanup();
-    try {
-      return await measure(ctx, cleanup);
-    } finally {
-      await cleanup.run();
-    }
-  },
+  run: (ctx) => Cleanup.around((cleanup) => measure(ctx, cleanup)),
 };
 
 async function proxyTo(url: string, countPostgres: boolean): Promise<TcpProxy> {

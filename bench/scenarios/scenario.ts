@@ -27,6 +27,16 @@ export class Cleanup {
     return value;
   }
 
+  /** Runs fn with a cleanup of its own, undone whatever fn's outcome. */
+  static async around<T>(fn: (cleanup: Cleanup) => Promise<T>): Promise<T> {
+    const cleanup = new Cleanup();
+    try {
+      return await fn(cleanup);
+    } finally {
+      await cleanup.run();
+    }
+  }
+
   async run(): Promise<void> {
     for (const step of this.steps.splice(0).reverse()) {
       try {

@@ -31,14 +31,7 @@ export const webhooks: Scenario = {
   title: "Verified webhooks per second",
   postgres: "optional",
   redis: false,
-  async run(ctx) {
-    const cleanup = new Cleanup();
-    try {
-      return await measure(ctx, cleanup);
-    } finally {
-      await cleanup.run();
-    }
-  },
+  run: (ctx) => Cleanup.around((cleanup) => measure(ctx, cleanup)),
 };
 
 async function measure(ctx: BenchContext, cleanup: Cleanup) {
