@@ -38,12 +38,14 @@ export function readServer(read: EnvReader) {
   const publicUrl = readUrl(read, "PUBLIC_URL", ["http:", "https:"]);
   const dataDir = path.resolve(read("DATA_DIR") ?? ".data");
   const databaseUrl = readUrl(read, "DATABASE_URL", ["postgres:", "postgresql:"]);
+  // How long a PostgreSQL statement or connection may take before the store counts as unavailable (webhooks are then answered 503 within Plaid's 10 s).
+  const databaseStatementTimeoutMs = readInt(read, "DATABASE_STATEMENT_TIMEOUT_MS", 2000, 100, 600_000);
   const redisUrl = readUrl(read, "REDIS_URL", ["redis:", "rediss:"]);
   const redisChannelPrefix = read("REDIS_CHANNEL_PREFIX") ?? "item-events";
   if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(redisChannelPrefix)) {
     throw new ConfigError("REDIS_CHANNEL_PREFIX", "must be 1-64 letters, digits, or _ . : -");
   }
-  return { port, host, simulatorPort, publicUrl: publicUrl?.replace(/\/+$/, ""), dataDir, databaseUrl, redisUrl, redisChannelPrefix };
+  return { port, host, simulatorPort, publicUrl: publicUrl?.replace(/\/+$/, ""), dataDir, databaseUrl, databaseStatementTimeoutMs, redisUrl, redisChannelPrefix };
 }
 
 /** PLAID_ENV and what it needs: credentials for Plaid, or a simulator (built in, or shared at SIMULATOR_URL). */

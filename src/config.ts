@@ -22,6 +22,8 @@ export interface Config {
    */
   offersDevelopmentToken: boolean;
   databaseUrl?: string;
+  /** DATABASE_STATEMENT_TIMEOUT_MS: the deadline of each PostgreSQL statement and connection (lock waits get half). */
+  databaseStatementTimeoutMs: number;
   redisUrl?: string;
   /** Prefix of this deployment's Redis channels, so deployments sharing one Redis stay apart. */
   redisChannelPrefix: string;
@@ -116,4 +118,9 @@ function dataPaths(dataDir: string): DataPaths {
     authSecretFile: path.join(dataDir, "auth-hs256.key"),
     simulatorStateFile: path.join(dataDir, "simulator-state.json"),
   };
+}
+
+/** Where and how the store is opened (the serve, migrate and rotate-key commands alike). */
+export function storeOptionsOf(config: Config) {
+  return { databaseUrl: config.databaseUrl, pgliteDir: config.paths.pgliteDir, postgres: { statementTimeoutMs: config.databaseStatementTimeoutMs } };
 }

@@ -6,7 +6,7 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { signDevToken } from "./auth/dev-token.js";
-import { ConfigError, loadConfig, type Config } from "./config.js";
+import { ConfigError, loadConfig, storeOptionsOf, type Config } from "./config.js";
 import { openStore } from "./datasources/store/store.js";
 import { StoreUnavailableError } from "./domain/errors.js";
 import { isClientUserId } from "./domain/viewer.js";
@@ -143,7 +143,7 @@ async function emitSchema(rest: string[]): Promise<number> {
 }
 
 async function migrateOnly(config: Config): Promise<number> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, pgliteDir: config.paths.pgliteDir });
+  const store = await openStore(storeOptionsOf(config));
   await store.close();
   process.stdout.write(`Migrations are up to date (${store.db.kind}).\n`);
   return 0;
@@ -173,7 +173,7 @@ async function rotateKey(config: Config): Promise<number> {
   if (!config.databaseUrl) {
     process.stdout.write(`Store: PGlite in ${config.paths.pgliteDir} (serves one process at a time: stop the gateway using it first).\n`);
   }
-  const store = await openStore({ databaseUrl: config.databaseUrl, pgliteDir: config.paths.pgliteDir });
+  const store = await openStore(storeOptionsOf(config));
   try {
     const report = await rotateTokenKey(source, store.db, {
       say: (line) => process.stdout.write(line + "\n"),

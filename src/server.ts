@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Authenticator } from "./auth/authenticator.js";
 import { signDevToken } from "./auth/dev-token.js";
-import type { Config } from "./config.js";
+import { storeOptionsOf, type Config } from "./config.js";
 import { createPlaidApi } from "./datasources/plaid/plaid-client.js";
 import { PlaidDataSource, type PlaidCallRecord } from "./datasources/plaid/plaid-datasource.js";
 import type { PlaidResilienceOptions } from "./datasources/plaid/plaid-policies.js";
@@ -144,7 +144,7 @@ async function wireCore(config: Config, options: GatewayOptions, logger: Logger,
       : readOrCreateSecretFile(config.paths.authSecretFile);
   const authenticator = new Authenticator({ secret: authSecret, jwksUrl: config.auth.jwksUrl, issuer: config.auth.issuer, audience: config.auth.audience });
   const cipher = openTokenCipher(config);
-  const store = options.store ?? (await openStore({ databaseUrl: config.databaseUrl, pgliteDir: config.paths.pgliteDir }));
+  const store = options.store ?? (await openStore(storeOptionsOf(config)));
   if (!options.store) cleanups.push(() => store.close());
   const simulator = await startEmbeddedSimulator(config, options, logger, cleanups);
   const simulatorUrl = config.plaid.simulatorUrl ?? simulator?.url ?? null;
