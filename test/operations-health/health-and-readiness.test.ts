@@ -4,12 +4,11 @@
  * serves its own subscribers and webhooks) and is named as degraded. A 503 names the failing check and
  * nothing else (no error text, host, port or connection string).
  */
-import net from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { postgresAvailable } from "../support/databases.js";
 import { useTestGateway, type TestGateway } from "../support/gateway-harness.js";
 import { waitUntil } from "../support/wait-until.js";
-import { closedPort, useGatewayOnCuttablePostgres } from "../support/tcp-proxy.js";
+import { closedPort, startFreezableProxy, useGatewayOnCuttablePostgres, type FreezableProxy } from "../support/tcp-proxy.js";
 import { randomChannelPrefix, REDIS_URL, redisAvailable } from "../subscriptions/event-bus-support.js";
 import { scrape } from "./prometheus-text.js";
 import { startTestSimulator, type SimulatorHarness } from "../support/simulator-harness.js";
@@ -26,47 +25,6 @@ async function probe(harness: TestGateway, path: "/healthz" | "/readyz"): Promis
 async function eventBusHealthy(harness: TestGateway): Promise<number> {
   const { metrics } = await scrape(harness.gateway.url);
   return metrics.value("item_event_bus_healthy");
-}
-
-/** A link to Redis that can freeze: connections stay open, but nothing passes either way until it thaws. */
-async function startFreezableLink(targetUrl: string) {
-  const target = new URL(targetUrl);
-  let frozen = false;
-  const held: Array<() => void> = [];
-  const sockets = new Set<net.Socket>();
-  const forward = (from: net.Socket, to: net.Socket) => from.on("data", (chunk: Buffer) => (frozen ? held.push(() => to.write(chunk)) : to.write(chunk)));
-  const server = net.createServer((client) => {
-    const upstream = net.connect(Number(target.port || 6379), target.hostname);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on("error", () => {});
-      socket.on("close", () => {
-        sockets.delete(socket);
-        client.destroy();
-        upstream.destroy();
-      });
-    }
-    forward(client, upstream);
-    forward(upstream, client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = new URL(targetUrl);
-  url.hostname = "127.0.0.1";
-  url.port = String((server.address() as net.AddressInfo).port);
-  return {
-    url: url.toString(),
-    freeze: () => {
-      frozen = true;
-    },
-    thaw: () => {
-      frozen = false;
-      for (const send of held.splice(0)) send();
-    },
-    close: () => {
-      for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
 }
 
 describe("health and readiness on the embedded store", () => {
@@ -156,11 +114,11 @@ describe.skipIf(!withRedis)("readiness with REDIS_URL set and Redis up", () => {
 });
 
 describe.skipIf(!withRedis)("readiness while Redis keeps its connections open but stops answering", () => {
-  let link: Awaited<ReturnType<typeof startFreezableLink>> | undefined;
+  let link: FreezableProxy | undefined;
   // Registered before the gateway's own after-hook, so it runs after the gateway has stopped.
   afterAll(() => link?.close());
   const { harness } = useTestGateway(async () => {
-    link = await startFreezableLink(REDIS_URL);
+    link = await startFreezableProxy(REDIS_URL, 6379);
     return { env: { REDIS_URL: link.url, REDIS_CHANNEL_PREFIX: randomChannelPrefix() } };
   });
 

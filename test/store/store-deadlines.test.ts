@@ -5,7 +5,6 @@
  * tests freeze and thaw; the deadlines are configured small so the suite stays quick.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -14,67 +13,13 @@ import { StoreUnavailableError } from "../../src/domain/errors.js";
 import { openStore, type Store } from "../../src/datasources/store/store.js";
 import { dropSchema, POSTGRES_URL, postgresAvailable, uniqueSchema } from "../support/databases.js";
 import { useTestGateway } from "../support/gateway-harness.js";
-import { listenOnLoopback } from "../support/tcp-proxy.js";
+import { startFreezableProxy, type FreezableProxy } from "../support/tcp-proxy.js";
 import { waitUntil } from "../support/wait-until.js";
 import { postWebhook, sha256Hex, signAsPlaid } from "../webhooks/webhook-support.js";
 
 const withPostgres = await postgresAvailable();
 /** Small enough for a quick suite, large enough for a loaded CI machine to answer a healthy statement. */
 const STATEMENT_TIMEOUT_MS = 400;
-
-/** A TCP proxy in front of PostgreSQL that can freeze: connections stay open and nothing passes either way until thawed. */
-interface FreezableProxy {
-  port: number;
-  freeze(): void;
-  thaw(): void;
-  close(): Promise<void>;
-}
-
-async function startFreezableProxy(): Promise<FreezableProxy> {
-  const target = new URL(POSTGRES_URL);
-  let frozen = false;
-  const held: Array<() => void> = [];
-  const sockets = new Set<net.Socket>();
-  const track = (socket: net.Socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-    socket.on("error", () => {});
-  };
-  const forward = (from: net.Socket, to: net.Socket) =>
-    from.on("data", (chunk: Buffer) => {
-      if (frozen) held.push(() => to.write(chunk));
-      else to.write(chunk);
-    });
-  const server = net.createServer((client) => {
-    const upstream = net.connect(Number(target.port || 5432), target.hostname);
-    track(client);
-    track(upstream);
-    forward(client, upstream);
-    forward(upstream, client);
-    client.once("close", () => upstream.destroy());
-    upstream.once("close", () => client.destroy());
-  });
-  const port = await listenOnLoopback(server);
-  return {
-    port,
-    freeze: () => void (frozen = true),
-    thaw() {
-      frozen = false;
-      for (const send of held.splice(0)) send();
-    },
-    close() {
-      for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-function throughProxy(proxy: FreezableProxy): string {
-  const url = new URL(POSTGRES_URL);
-  url.hostname = "127.0.0.1";
-  url.port = String(proxy.port);
-  return url.toString();
-}
 
 /** What the promise was rejected with (fails the test when it resolves). */
 async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
@@ -115,8 +60,8 @@ describe.skipIf(!withPostgres)("store deadlines on PostgreSQL", () => {
     const schema = uniqueSchema();
 
     beforeAll(async () => {
-      proxy = await startFreezableProxy();
-      store = await openStore({ databaseUrl: throughProxy(proxy), postgres: { schema, statementTimeoutMs: STATEMENT_TIMEOUT_MS } });
+      proxy = await startFreezableProxy(POSTGRES_URL, 5432);
+      store = await openStore({ databaseUrl: proxy.url, postgres: { schema, statementTimeoutMs: STATEMENT_TIMEOUT_MS } });
     });
     afterAll(async () => {
       proxy?.thaw();
@@ -213,8 +158,8 @@ describe.skipIf(!withPostgres)("store deadlines on PostgreSQL", () => {
     let proxy: FreezableProxy | undefined;
     let store: Store | undefined;
     const { harness } = useTestGateway(async () => {
-      proxy = await startFreezableProxy();
-      store = await openStore({ databaseUrl: throughProxy(proxy), postgres: { schema, statementTimeoutMs: STATEMENT_TIMEOUT_MS } });
+      proxy = await startFreezableProxy(POSTGRES_URL, 5432);
+      store = await openStore({ databaseUrl: proxy.url, postgres: { schema, statementTimeoutMs: STATEMENT_TIMEOUT_MS } });
       const opened = { proxy, store };
       return { env: { DATA_DIR: dataDir }, store: { store, cleanup: () => dropSchema(schema).finally(() => opened.proxy.close()) } };
     });

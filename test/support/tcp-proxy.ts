@@ -117,3 +117,57 @@ export function useGatewayOnCuttablePostgres(): { harness: TestGateway; proxy: T
   afterAll(() => proxy?.restore());
   return { harness, proxy: lateBound("the store's proxy", () => proxy) };
 }
+
+/** A TCP proxy that can freeze: connections stay open and nothing passes either way until it thaws (a server that hangs). */
+export interface FreezableProxy {
+  port: number;
+  /** targetUrl with its host and port replaced by the proxy's. */
+  url: string;
+  freeze(): void;
+  thaw(): void;
+  close(): Promise<void>;
+}
+
+/** Listens on a random port of 127.0.0.1 and forwards each connection to the server of targetUrl (defaultPort when it names none). */
+export async function startFreezableProxy(targetUrl: string, defaultPort: number): Promise<FreezableProxy> {
+  const target = new URL(targetUrl);
+  let frozen = false;
+  const held: Array<() => void> = [];
+  const sockets = new Set<net.Socket>();
+  const forward = (from: net.Socket, to: net.Socket) =>
+    from.on("data", (chunk: Buffer) => {
+      if (frozen) held.push(() => to.write(chunk));
+      else to.write(chunk);
+    });
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port || defaultPort), target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on("error", () => {});
+      socket.once("close", () => {
+        sockets.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    forward(client, upstream);
+    forward(upstream, client);
+  });
+  const port = await listenOnLoopback(server);
+  const url = new URL(targetUrl);
+  url.hostname = "127.0.0.1";
+  url.port = String(port);
+  return {
+    port,
+    url: url.toString(),
+    freeze: () => void (frozen = true),
+    thaw() {
+      frozen = false;
+      for (const send of held.splice(0)) send();
+    },
+    close() {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
