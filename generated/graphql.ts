@@ -247,14 +247,14 @@ export type ItemConsentEventsQueryVariables = Exact<{
 }>;
 
 
-export type ItemConsentEventsQuery = { item: { id: string, consentEvents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { itemId: string, createdAt: string, eventType: ConsentEventType, eventCode: ConsentEventCode, institutionId: string | null, institutionName: string | null, initiator: ConsentInitiator, consentedUseCases: Array<string>, consentedDataScopes: Array<string>, consentedAccounts: Array<{ accountId: string, mask: string | null, name: string | null, officialName: string | null, type: AccountType | null, subtype: string | null }> } }> } } | null };
+export type ItemConsentEventsQuery = { item: { id: string, consentEvents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { itemId: string, createdAt: string, eventType: ConsentEventType, eventCode: ConsentEventCode, institutionId: string | null, institutionName: string | null, initiator: ConsentInitiator, consentedUseCases: Array<string>, consentedDataScopes: Array<string>, consentedAccounts: Array<{ accountId: string, mask: string | null, name: string | null, officialName: string | null, type: AccountType | null, subtype: string | null }> } }> } | null } | null };
 
 export type ItemDetailsQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ItemDetailsQuery = { item: { id: string, status: ItemStatus, recommendedAction: ItemAction, newAccountsAvailable: boolean, consentExpiresAt: string | null, disconnectAt: string | null, products: Array<string>, billedProducts: Array<string>, availableProducts: Array<string>, consentedProducts: Array<string>, consentedUseCases: Array<string>, consentedDataScopes: Array<string>, updateType: ItemUpdateType, createdAt: string | null, syncedAt: string, owner: { clientUserId: string }, institution: { id: string, name: string | null } | null, error: { errorType: string, errorCode: string, message: string, displayMessage: string | null } | null, accounts: Array<{ id: string, name: string, officialName: string | null, mask: string | null, type: AccountType, subtype: string | null }> } | null };
+export type ItemDetailsQuery = { item: { id: string, status: ItemStatus, recommendedAction: ItemAction, newAccountsAvailable: boolean, consentExpiresAt: string | null, disconnectAt: string | null, products: Array<string>, billedProducts: Array<string>, availableProducts: Array<string>, consentedProducts: Array<string>, consentedUseCases: Array<string>, consentedDataScopes: Array<string>, updateType: ItemUpdateType, createdAt: string | null, syncedAt: string, owner: { clientUserId: string }, institution: { id: string, name: string | null } | null, error: { errorType: string, errorCode: string, message: string, displayMessage: string | null } | null, accounts: Array<{ id: string, name: string, officialName: string | null, mask: string | null, type: AccountType, subtype: string | null }> | null } | null };
 
 export type ItemHistoryQueryVariables = Exact<{
   id: string | number;
@@ -276,14 +276,14 @@ export type ItemStatusChangedSubscription = { itemStatusChanged: { cursor: strin
 export type ItemsOverviewQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ItemsOverviewQuery = { viewer: { items: Array<{ id: string, status: ItemStatus, recommendedAction: ItemAction, syncedAt: string, accounts: Array<{ id: string }>, consentEvents: { totalCount: number }, history: { edges: Array<{ node: { cause: string } }> } }> } };
+export type ItemsOverviewQuery = { viewer: { items: Array<{ id: string, status: ItemStatus, recommendedAction: ItemAction, syncedAt: string, accounts: Array<{ id: string }> | null, consentEvents: { totalCount: number } | null, history: { edges: Array<{ node: { cause: string } }> } }> } };
 
 export type RemoveItemMutationVariables = Exact<{
   itemId: string | number;
 }>;
 
 
-export type RemoveItemMutation = { removeItem: { id: string, status: ItemStatus, removedAt: string | null, accounts: Array<{ id: string }> } };
+export type RemoveItemMutation = { removeItem: { id: string, status: ItemStatus, removedAt: string | null, accounts: Array<{ id: string }> | null } };
 
 export type RemoveUserItemsMutationVariables = Exact<{
   itemIds: Array<string | number> | string | number;
@@ -339,7 +339,7 @@ export type RefreshItemMutation = { refreshItem: { id: string, status: ItemStatu
 export type ViewerItemsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ViewerItemsQuery = { viewer: { items: Array<{ id: string, status: ItemStatus, institution: { name: string | null } | null, consentEvents: { totalCount: number, edges: Array<{ node: { eventCode: ConsentEventCode } }> } }> } };
+export type ViewerItemsQuery = { viewer: { items: Array<{ id: string, status: ItemStatus, institution: { name: string | null } | null, consentEvents: { totalCount: number, edges: Array<{ node: { eventCode: ConsentEventCode } }> } | null }> } };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 

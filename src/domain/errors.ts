@@ -74,3 +74,10 @@ export class StoreUnavailableError extends GatewayError {
     if (options.cause !== undefined) this.cause = options.cause;
   }
 }
+
+/** The gateway's error about one Item, with the Item's id in its extensions (the same code and message). */
+export function aboutItem(error: GatewayError, itemId: string): GatewayError {
+  const about = new GatewayError(error.code, error.message, { ...error.extensions, itemId });
+  about.cause = error;
+  return about;
+}

@@ -36,13 +36,13 @@ export class ItemResolver {
     return recommendedAction(item);
   }
 
-  @FieldResolver(() => [Account])
+  @FieldResolver(() => [Account], { nullable: true })
   async accounts(@Root() item: ItemSnapshot, @Ctx() ctx: GatewayContext): Promise<AccountValue[]> {
     if (item.status === "REMOVED") return [];
     return ctx.loaders.accounts.load(item.itemId);
   }
 
-  @FieldResolver(() => ConsentEventConnection)
+  @FieldResolver(() => ConsentEventConnection, { nullable: true })
   consentEvents(
     @Root() item: ItemSnapshot,
     @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number | null,

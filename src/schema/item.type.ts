@@ -8,6 +8,14 @@ import { PlaidErrorType } from "./plaid-error.type.js";
 import { DateTimeISO } from "./scalars.js";
 import { User } from "./user.type.js";
 
+/** What a field Plaid answers means when null: said alike on every such field. */
+const NULL_WHEN_PLAID_CANNOT_ANSWER =
+  "When Plaid cannot answer now (the Item needs its user, a rate limit, an outage), the last answer Plaid gave is served and `extensions.staleData` names it. " +
+  "Null only when Plaid cannot answer and no earlier answer is kept: an error at this field's path then says why (`extensions.code`, `extensions.itemId`), and the rest of the Item and its sibling Items are still served.";
+
+const ACCOUNTS_DESCRIPTION = `The accounts shared through the Item (from /accounts/get; empty once removed). ${NULL_WHEN_PLAID_CANNOT_ANSWER}`;
+
+const CONSENT_EVENTS_DESCRIPTION = `Plaid's consent log for this Item (from /consent/events/get), newest first. ${NULL_WHEN_PLAID_CANNOT_ANSWER}`;
 @ObjectType({ description: "A connection to one financial institution for one user (a Plaid Item). Never exposes its access token." })
 export class Item {
   @Field(() => ID, { description: "Plaid's item_id." })
@@ -76,11 +84,11 @@ export class Item {
   @Field(() => DateTimeISO, { nullable: true, description: "When the Item was removed." })
   removedAt!: Date | null;
 
-  @Field(() => [Account], { description: "The accounts shared through the Item (from /accounts/get; empty once removed)." })
-  accounts!: Account[];
+  @Field(() => [Account], { nullable: true, description: ACCOUNTS_DESCRIPTION })
+  accounts!: Account[] | null;
 
-  @Field(() => ConsentEventConnection, { description: "Plaid's consent log for this Item (from /consent/events/get), newest first." })
-  consentEvents!: ConsentEventConnection;
+  @Field(() => ConsentEventConnection, { nullable: true, description: CONSENT_EVENTS_DESCRIPTION })
+  consentEvents!: ConsentEventConnection | null;
 
   @Field(() => ItemStatusEventConnection, { description: "The gateway's own log of this Item's status changes, newest first." })
   history!: ItemStatusEventConnection;

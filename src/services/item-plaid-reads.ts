@@ -3,6 +3,7 @@ import type { PlaidDataSource } from "../datasources/plaid/plaid-datasource.js";
 import type { ItemReadKind } from "../datasources/store/item-reads-repository.js";
 import type { Store } from "../datasources/store/store.js";
 import type { ConsentEvent } from "../domain/consent.js";
+import { aboutItem, GatewayError } from "../domain/errors.js";
 import type { Account, PlaidItemState } from "../domain/item.js";
 import type { StoredItem } from "../domain/stored-item.js";
 import type { Logger } from "../logger.js";
@@ -32,8 +33,6 @@ function canonicalJson(value: unknown): string {
       : inner,
   );
 }
-
-const toError = (reason: unknown): Error => (reason instanceof Error ? reason : new Error(String(reason)));
 
 /** Plaid answers kept per instance: the JSON last kept per (kind, Item) and when, so an unchanged answer needs no store read. */
 const MAX_KEPT_FINGERPRINTS = 50_000;
@@ -119,11 +118,21 @@ export class ItemPlaidReads {
       if (result.status === "fulfilled") return result.value;
       const reason = staleReason(result.reason);
       const previous = kept.get(itemId);
-      if (!previous || !reason) return toError(result.reason);
+      if (!previous || !reason) return this.unanswered(itemId, kind, result.reason);
       this.logger.info({ itemId, kind, fetchedAt: previous.fetchedAt, reason, err: result.reason }, "serving the last answer Plaid gave");
       staleData.record(itemId, STALE_FIELDS[kind], previous.fetchedAt, reason);
       return revive(previous.data);
     });
+  }
+
+  /**
+   * The error that stands in for one Item's answer: it names the Item, so a client reading a list of Items
+   * knows which one's field is null. What is not the gateway's own error is logged here and shown masked.
+   */
+  private unanswered(itemId: string, kind: ItemReadKind, reason: unknown): GatewayError {
+    if (reason instanceof GatewayError) return aboutItem(reason, itemId);
+    this.logger.error({ itemId, kind, err: reason }, "unexpected error while reading from Plaid");
+    return new GatewayError("INTERNAL_SERVER_ERROR", "Internal server error", { itemId });
   }
 
   /**

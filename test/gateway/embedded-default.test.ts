@@ -22,8 +22,8 @@ describe("a newcomer's first queries against the embedded default", () => {
     expect(items).toHaveLength(1);
     const [item] = items;
     expect(item).toMatchObject({ id: itemId, status: "HEALTHY", institution: { name: "First Platypus Bank" } });
-    expect(item!.consentEvents.totalCount).toBe(4);
-    expect(item!.consentEvents.edges.map((edge) => edge.node.eventCode).sort()).toEqual(["ACCOUNT_SCOPES", "DATA_SCOPES", "USER_AGREEMENT", "USE_CASES"]);
+    expect(item!.consentEvents!.totalCount).toBe(4);
+    expect(item!.consentEvents!.edges.map((edge) => edge.node.eventCode).sort()).toEqual(["ACCOUNT_SCOPES", "DATA_SCOPES", "USER_AGREEMENT", "USE_CASES"]);
   });
 
   it("serves every Item field from the stored snapshot and Plaid", async () => {
@@ -42,8 +42,8 @@ describe("a newcomer's first queries against the embedded default", () => {
       updateType: "BACKGROUND",
     });
     expect(item.products).toEqual(expect.arrayContaining(["auth", "transactions"]));
-    expect(item.accounts.length).toBeGreaterThan(0);
-    expect(item.accounts[0]).toMatchObject({ id: expect.any(String), name: expect.any(String), type: expect.stringMatching(/^[A-Z]+$/) });
+    expect(item.accounts!.length).toBeGreaterThan(0);
+    expect(item.accounts![0]).toMatchObject({ id: expect.any(String), name: expect.any(String), type: expect.stringMatching(/^[A-Z]+$/) });
     expect(new Date(item.syncedAt).getTime()).toBeLessThanOrEqual(Date.now());
   });
 

@@ -48,7 +48,7 @@ describe.each(stores)("linking an Item through Link (store: %s)", (store) => {
     const items = await harness.graphql(ViewerItemsDocument, {}, tokens.linker);
     const id = items.data!.viewer.items[0]!.id;
     const all = await harness.graphql(ItemConsentEventsDocument, { id }, tokens.linker);
-    const events = all.data!.item!.consentEvents;
+    const events = all.data!.item!.consentEvents!;
     expect(events.totalCount).toBe(4);
     const times = events.edges.map((e) => Date.parse(e.node.createdAt));
     expect([...times].sort((a, b) => b - a)).toEqual(times);
@@ -56,15 +56,15 @@ describe.each(stores)("linking an Item through Link (store: %s)", (store) => {
     expect(scopes).toMatchObject({ itemId: id, eventType: "CONSENT_GRANTED", initiator: "END_USER", institutionId: "ins_109508" });
     expect(scopes.consentedAccounts.length).toBeGreaterThan(0);
     const dataScopes = await harness.graphql(ItemConsentEventsDocument, { id, eventCode: "DATA_SCOPES" }, tokens.linker);
-    expect(dataScopes.data!.item!.consentEvents.totalCount).toBe(1);
-    expect(dataScopes.data!.item!.consentEvents.edges[0]!.node.consentedDataScopes.length).toBeGreaterThan(0);
+    expect(dataScopes.data!.item!.consentEvents!.totalCount).toBe(1);
+    expect(dataScopes.data!.item!.consentEvents!.edges[0]!.node.consentedDataScopes.length).toBeGreaterThan(0);
     const firstPage = await harness.graphql(ItemConsentEventsDocument, { id, first: 3 }, tokens.linker);
-    const page = firstPage.data!.item!.consentEvents;
+    const page = firstPage.data!.item!.consentEvents!;
     expect(page.edges).toHaveLength(3);
     expect(page.pageInfo.hasNextPage).toBe(true);
     const secondPage = await harness.graphql(ItemConsentEventsDocument, { id, first: 3, after: page.pageInfo.endCursor }, tokens.linker);
-    expect(secondPage.data!.item!.consentEvents.edges.map((e) => e.node.eventCode)).toEqual([events.edges[3]!.node.eventCode]);
-    expect(secondPage.data!.item!.consentEvents.pageInfo.hasNextPage).toBe(false);
+    expect(secondPage.data!.item!.consentEvents!.edges.map((e) => e.node.eventCode)).toEqual([events.edges[3]!.node.eventCode]);
+    expect(secondPage.data!.item!.consentEvents!.pageInfo.hasNextPage).toBe(false);
   });
 
   it("creates the Plaid user once, however many Items the user links", async () => {

@@ -21,6 +21,13 @@ const contract = buildSdl(readFileSync(new URL("../fixtures/contract.graphql", i
 /** Parts of the contract not served yet (none). */
 const NOT_YET_SERVED = new Set<string>();
 
+/** Where the served schema departs from the contract on purpose (CHANGELOG.md says why): field → its served type. */
+const CHANGED_ON_PURPOSE = new Map<string, string>([
+  // One Item that Plaid cannot answer for must not blank its siblings: null at the field, an error at its path.
+  ["Item.accounts", "[Account!]"],
+  ["Item.consentEvents", "ConsentEventConnection"],
+]);
+
 type AnyField = GraphQLField<unknown, unknown> | GraphQLInputField;
 
 function fieldsOf(type: GraphQLNamedType): Record<string, AnyField> {
@@ -55,8 +62,9 @@ function differences(served: GraphQLSchema): string[] {
         problems.push(`${type.name}.${name} is missing`);
         continue;
       }
-      if (myField.type.toString() !== field.type.toString()) {
-        problems.push(`${type.name}.${name} is ${myField.type.toString()}, contract says ${field.type.toString()}`);
+      const expected = CHANGED_ON_PURPOSE.get(`${type.name}.${name}`) ?? field.type.toString();
+      if (myField.type.toString() !== expected) {
+        problems.push(`${type.name}.${name} is ${myField.type.toString()}, expected ${expected}`);
       }
       if (isInputObjectType(type)) {
         const want = describeArg(field as GraphQLInputField);

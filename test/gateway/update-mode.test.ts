@@ -132,7 +132,7 @@ describe("Link update mode end to end", () => {
     const itemForSelection = await createSandboxItem(harness, tokens.alice);
     const created = await harness.graphql(CreateUpdateLinkTokenDocument, { input: { itemId: itemForSelection, accountSelectionEnabled: true } }, tokens.alice);
     expect(created.errors).toBeUndefined();
-    const accounts = (await harness.graphql(ItemDetailsDocument, { id: itemForSelection }, tokens.alice)).data!.item!.accounts;
+    const accounts = (await harness.graphql(ItemDetailsDocument, { id: itemForSelection }, tokens.alice)).data!.item!.accounts!;
     expect(accounts.length).toBeGreaterThan(1);
     await harness.control("/simulator/link/complete", { link_token: created.data!.createUpdateLinkToken.linkToken, account_ids: [accounts[0]!.id] });
     const completed = await harness.graphql(CompleteUpdateDocument, { itemId: itemForSelection }, tokens.alice);

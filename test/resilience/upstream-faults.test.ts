@@ -22,12 +22,10 @@ interface ItemFields {
 const ITEM = query<{ item: ItemFields }>(`query ItemFields($id: ID!) {
   item(id: $id) { id status institution { id name } syncedAt accounts { id name mask } }
 }`);
-/** Two roots, so that the consent log's error (a non-null field) nulls only its own. */
-const ITEM_AND_CONSENT = query<{ item: Omit<ItemFields, "syncedAt">; consent: { id: string; consentEvents: { totalCount: number } } | null }>(`query ItemAndConsent($id: ID!) {
-  item(id: $id) { id status institution { id name } accounts { id } }
-  consent: item(id: $id) { id consentEvents { totalCount } }
+const ITEM_AND_CONSENT = query<{ item: Omit<ItemFields, "syncedAt"> & { consentEvents: { totalCount: number } | null } }>(`query ItemAndConsent($id: ID!) {
+  item(id: $id) { id status institution { id name } accounts { id } consentEvents { totalCount } }
 }`);
-const CONSENT = query<{ item: { id: string; consentEvents: { totalCount: number } } }>(`query Consent($id: ID!) { item(id: $id) { id consentEvents { totalCount } } }`);
+const CONSENT = query<{ item: { id: string; consentEvents: { totalCount: number } | null } }>(`query Consent($id: ID!) { item(id: $id) { id consentEvents { totalCount } } }`);
 const ACCOUNTS = query<{ item: { id: string; accounts: Array<{ id: string }> } }>(`query Accounts($id: ID!) { item(id: $id) { id accounts { id } } }`);
 
 /** Fast backoff so retried reads do not slow the suite; the policy is otherwise the production one. */
@@ -82,9 +80,10 @@ describe("retries of idempotent reads, and writes that are never sent twice", ()
 
     const read = await harness.graphql(CONSENT, { id: itemId }, tokens.alice);
 
+    expect(read.data!.item).toEqual({ id: itemId, consentEvents: null });
     expect(read.errors?.[0]).toMatchObject({
       path: ["item", "consentEvents"],
-      extensions: { code: "PLAID_ERROR", plaid: { errorType: "API_ERROR", errorCode: "PLANNED_MAINTENANCE" } },
+      extensions: { code: "PLAID_ERROR", itemId, plaid: { errorType: "API_ERROR", errorCode: "PLANNED_MAINTENANCE" } },
     });
     expect(harness.callsTo("/consent/events/get", since, itemId)).toBe(3);
 
@@ -153,12 +152,12 @@ describe("slow Plaid: per-endpoint timeouts that abort the request", () => {
     expect(harness.callsTo("/item/get", since) + harness.callsTo("/accounts/get", since) + harness.callsTo("/consent/events/get", since)).toBe(0);
     expect(result.data!.item).toMatchObject({ id: itemId, status: "HEALTHY", institution: { id: expect.any(String) }, accounts: expect.any(Array) });
     expect(result.data!.item.accounts.length).toBeGreaterThan(0);
-    expect(result.data!.consent).toBeNull();
+    expect(result.data!.item.consentEvents).toBeNull();
     expect(result.errors).toHaveLength(1);
     expect(result.errors?.[0]).toMatchObject({
-      path: ["consent", "consentEvents"],
+      path: ["item", "consentEvents"],
       message: expect.stringMatching(/unavailable: no answer within 300 ms/),
-      extensions: { code: "UPSTREAM_UNAVAILABLE" },
+      extensions: { code: "UPSTREAM_UNAVAILABLE", itemId },
     });
     expect(result.extensions?.staleData).toEqual(
       expect.arrayContaining([
