@@ -22,7 +22,7 @@ export interface Config {
    */
   offersDevelopmentToken: boolean;
   databaseUrl?: string;
-  /** DATABASE_STATEMENT_TIMEOUT_MS: the deadline of each PostgreSQL statement and connection (lock waits get half). */
+  /** DATABASE_STATEMENT_TIMEOUT_MS: the deadline of each PostgreSQL statement and connection (lock waits get half), and of each PGlite operation's wait for its turn. */
   databaseStatementTimeoutMs: number;
   redisUrl?: string;
   /** Prefix of this deployment's Redis channels, so deployments sharing one Redis stay apart. */
@@ -122,5 +122,6 @@ function dataPaths(dataDir: string): DataPaths {
 
 /** Where and how the store is opened (the serve, migrate and rotate-key commands alike). */
 export function storeOptionsOf(config: Config) {
-  return { databaseUrl: config.databaseUrl, pgliteDir: config.paths.pgliteDir, postgres: { statementTimeoutMs: config.databaseStatementTimeoutMs } };
+  const statementTimeoutMs = config.databaseStatementTimeoutMs;
+  return { databaseUrl: config.databaseUrl, pgliteDir: config.paths.pgliteDir, postgres: { statementTimeoutMs }, pglite: { statementTimeoutMs } };
 }

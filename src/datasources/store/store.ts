@@ -4,7 +4,7 @@ import { ItemReadsRepository } from "./item-reads-repository.js";
 import { ItemsRepository } from "./items-repository.js";
 import { LinkSessionsRepository } from "./link-sessions-repository.js";
 import { migrate } from "./migrate.js";
-import { openPgliteDatabase } from "./pglite-database.js";
+import { openPgliteDatabase, type PgliteOptions } from "./pglite-database.js";
 import { openPostgresDatabase, type PostgresOptions } from "./postgres-database.js";
 import { UsersRepository } from "./users-repository.js";
 import { WebhookReceiptsRepository } from "./webhook-receipts-repository.js";
@@ -27,11 +27,12 @@ export interface StoreOptions {
   /** PGlite folder; in memory when undefined. */
   pgliteDir?: string;
   postgres?: PostgresOptions;
+  pglite?: PgliteOptions;
 }
 
 /** Opens the store and applies pending migrations. */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const db = options.databaseUrl ? await openPostgresDatabase(options.databaseUrl, options.postgres) : await openPgliteDatabase(options.pgliteDir);
+  const db = options.databaseUrl ? await openPostgresDatabase(options.databaseUrl, options.postgres) : await openPgliteDatabase(options.pgliteDir, options.pglite);
   try {
     await migrate(db);
   } catch (error) {
