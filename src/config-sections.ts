@@ -126,15 +126,16 @@ export function readTokenKeys(read: EnvReader, plaidEnv: PlaidEnv) {
   return { tokenEncryptionKey, tokenEncryptionPreviousKeys };
 }
 
-export function readWebhookVerification(read: EnvReader, plaidEnv: PlaidEnv): boolean {
-  const verification = (read("WEBHOOK_VERIFICATION") ?? "on").toLowerCase();
-  if (verification !== "on" && verification !== "off") {
-    throw new ConfigError("WEBHOOK_VERIFICATION", `must be on or off (got "${verification}")`);
+/** A safeguard (WEBHOOK_VERIFICATION, PUBLIC_TOKEN_BINDING): on unless explicitly turned off, and never off with PLAID_ENV=production. */
+export function readSafeguard(read: EnvReader, name: string, plaidEnv: PlaidEnv): boolean {
+  const value = (read(name) ?? "on").toLowerCase();
+  if (value !== "on" && value !== "off") {
+    throw new ConfigError(name, `must be on or off (got "${value.slice(0, 20)}")`);
   }
-  if (verification === "off" && plaidEnv === "production") {
-    throw new ConfigError("WEBHOOK_VERIFICATION", "cannot be off when PLAID_ENV=production");
+  if (value === "off" && plaidEnv === "production") {
+    throw new ConfigError(name, "cannot be off when PLAID_ENV=production");
   }
-  return verification === "on";
+  return value === "on";
 }
 
 /** The GraphQL surface: limits, introspection, GraphiQL and the browser origins allowed to call. */

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { readAuth, readGraphql, readLogging, readPlaid, readServer, readTokenKeys, readWebhookVerification, readWebsocketLimits } from "./config-sections.js";
+import { readAuth, readGraphql, readLogging, readPlaid, readSafeguard, readServer, readTokenKeys, readWebsocketLimits } from "./config-sections.js";
 import { envReader } from "./config-values.js";
 
 export { ConfigError, decodeKey } from "./config-values.js";
@@ -60,6 +60,11 @@ export interface Config {
   graphiql: boolean;
   /** Webhook signature verification; only an explicit WEBHOOK_VERIFICATION=off turns it off, never in production. */
   webhookVerification: boolean;
+  /**
+   * PUBLIC_TOKEN_BINDING: a public token is exchanged only for the user one of whose link tokens produced
+   * it (asked of Plaid's /link/token/get). Only an explicit off turns it off, never in production.
+   */
+  publicTokenBinding: boolean;
   /** 32-byte key (hex or base64) for access tokens at rest; generated into DATA_DIR's key ring when unset. */
   tokenEncryptionKey?: string;
   /** Older keys (same forms) that still open rows sealed before a rotation; only with tokenEncryptionKey. */
@@ -92,7 +97,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const plaid = readPlaid(read, { port: server.port, simulatorPort });
   const auth = readAuth(read, plaid.env);
   const tokenKeys = readTokenKeys(read, plaid.env);
-  const webhookVerification = readWebhookVerification(read, plaid.env);
+  const webhookVerification = readSafeguard(read, "WEBHOOK_VERIFICATION", plaid.env);
+  const publicTokenBinding = readSafeguard(read, "PUBLIC_TOKEN_BINDING", plaid.env);
   const nodeEnv = read("NODE_ENV") ?? "development";
   const surface = readGraphql(read, nodeEnv);
   const embeddedDefault = !server.databaseUrl && !server.redisUrl && !auth.configured;
@@ -107,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...surface,
     websocket: readWebsocketLimits(read),
     webhookVerification,
+    publicTokenBinding,
     ...tokenKeys,
     ...readLogging(read, embeddedDefault),
   };

@@ -11,6 +11,7 @@ const PLAID_ENDPOINTS = new Set([
   "/item/remove",
   "/item/webhook/update",
   "/link/token/create",
+  "/link/token/get",
   "/sandbox/item/fire_webhook",
   "/sandbox/item/reset_login",
   "/sandbox/public_token/create",

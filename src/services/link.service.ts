@@ -8,6 +8,7 @@ import { checkNewLinkTokenInput, type NewLinkTokenInput } from "../domain/link-i
 import type { Logger } from "../logger.js";
 import type { ItemLedger } from "./item-ledger.js";
 import type { ItemsService } from "./items.service.js";
+import type { LinkSessions } from "./link-sessions.js";
 import type { RequestScope } from "./request-scope.js";
 import type { UsersService } from "./users.service.js";
 
@@ -16,7 +17,6 @@ export interface LinkServiceOptions {
   clientName: string;
   /** Where Plaid sends this gateway's webhooks (resolved once the server listens). */
   webhookUrl: () => string | null;
-  now?: () => Date;
 }
 
 export interface LinkTokenView {
@@ -27,19 +27,16 @@ export interface LinkTokenView {
 
 /** Getting Items in: Link tokens and public token exchange. */
 export class LinkService {
-  private readonly now: () => Date;
-
   constructor(
     private readonly store: Store,
     private readonly plaid: PlaidDataSource,
     private readonly users: UsersService,
     private readonly items: ItemsService,
     private readonly ledger: ItemLedger,
+    private readonly sessions: LinkSessions,
     private readonly logger: Logger,
     private readonly options: LinkServiceOptions,
-  ) {
-    this.now = options.now ?? (() => new Date());
-  }
+  ) {}
 
   /** A Link token for connecting a new Item, tied to the viewer's Plaid user. */
   async createLinkToken(scope: RequestScope, input: NewLinkTokenInput): Promise<LinkTokenView> {
@@ -57,7 +54,7 @@ export class LinkService {
       redirectUri: checked.redirectUri,
       linkCustomizationName: checked.linkCustomizationName,
     });
-    await this.store.linkSessions.record(token.linkToken, {
+    await this.sessions.remember(token.linkToken, {
       userId: user.id,
       itemId: null,
       countryCodes: checked.countryCodes,
@@ -66,18 +63,24 @@ export class LinkService {
     return token;
   }
 
-  /** Exchanges Link's public token; the access token is stored sealed and never returned. */
+  /**
+   * Exchanges Link's public token, only when one of the viewer's own link tokens produced it (see
+   * LinkSessions); the access token is stored sealed and never returned.
+   */
   async exchangePublicToken(scope: RequestScope, publicToken: string): Promise<ItemSnapshot> {
     const trimmed = publicToken.trim();
     if (!/^public-[A-Za-z0-9-]{1,200}$/.test(trimmed)) {
       throw new BadInputError("publicToken must be the public_token from Link's onSuccess (public-…)", { argument: "publicToken" });
     }
     const user = await scope.user();
-    const session = await this.store.linkSessions.latestNewItemSession(user.id, this.now());
-    return this.linkItem(scope, user, trimmed, session?.countryCodes ?? ["US"]);
+    const session = await this.sessions.sessionOf(user.id, trimmed);
+    return this.linkItem(scope, user, trimmed, session.countryCodes);
   }
 
-  /** Exchanges a public token and stores the new Item for the user (or returns it when it is already theirs). */
+  /**
+   * Exchanges a public token and stores the new Item for the user (or returns it when it is already
+   * theirs). The caller vouches for the token: Link's, bound to the user, or one the gateway just made.
+   */
   async linkItem(scope: RequestScope, user: UserRecord, publicToken: string, countryCodes: string[]): Promise<ItemSnapshot> {
     const { accessToken, itemId } = await this.plaid.exchangePublicToken(publicToken);
     const existing = await this.store.items.findById(itemId);

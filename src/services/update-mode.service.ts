@@ -1,6 +1,5 @@
 import type { Loaders } from "./request-scope.js";
 import type { PlaidDataSource } from "../datasources/plaid/plaid-datasource.js";
-import type { Store } from "../datasources/store/store.js";
 import type { PlaidEnv } from "../config.js";
 import { BadInputError, GatewayError } from "../domain/errors.js";
 import type { ItemSnapshot } from "../domain/item.js";
@@ -9,6 +8,7 @@ import { checkUpdateModeInput, updateModeOf, type CheckedUpdateLinkToken, type U
 import type { ItemGate } from "./item-gate.js";
 import type { ItemLedger } from "./item-ledger.js";
 import type { ItemPlaidReads } from "./item-plaid-reads.js";
+import type { LinkSessions } from "./link-sessions.js";
 import type { LinkTokenView } from "./link.service.js";
 import type { RequestScope } from "./request-scope.js";
 
@@ -20,11 +20,11 @@ export interface UpdateModeServiceOptions {
 /** Link update mode: tokens that repair or extend Items, and confirming the repair afterwards. */
 export class UpdateModeService {
   constructor(
-    private readonly store: Store,
     private readonly plaid: PlaidDataSource,
     private readonly gate: ItemGate,
     private readonly ledger: ItemLedger,
     private readonly reads: ItemPlaidReads,
+    private readonly sessions: LinkSessions,
     private readonly options: UpdateModeServiceOptions,
   ) {}
 
@@ -40,7 +40,7 @@ export class UpdateModeService {
       const token = await this.gate.call(stored, (accessToken) =>
         this.plaid.createUpdateLinkToken({ ...this.common(checked), clientUserId: owner.clientUserId, plaidUserId: owner.plaidUserId, target: { accessToken } }),
       );
-      await this.store.linkSessions.record(token.linkToken, { userId: owner.id, itemId: mode.itemId, countryCodes: checked.countryCodes, expiresAt: token.expiration });
+      await this.sessions.remember(token.linkToken, { userId: owner.id, itemId: mode.itemId, countryCodes: checked.countryCodes, expiresAt: token.expiration });
       return token;
     }
 
@@ -50,7 +50,10 @@ export class UpdateModeService {
       throw new BadInputError("You have no Plaid user yet, so there is no Item to repair: link an Item first", { argument: "user" });
     }
     const target = mode.kind === "user" ? ({ user: true } as const) : { transferAuthorizationId: mode.authorizationId };
-    return this.plaid.createUpdateLinkToken({ ...this.common(checked), clientUserId: user.clientUserId, plaidUserId: user.plaidUserId, target });
+    const token = await this.plaid.createUpdateLinkToken({ ...this.common(checked), clientUserId: user.clientUserId, plaidUserId: user.plaidUserId, target });
+    // Its onSuccess hands over a public token too; a transfer authorization adds no Item.
+    if (mode.kind === "user") await this.sessions.remember(token.linkToken, { userId: user.id, itemId: null, countryCodes: checked.countryCodes, expiresAt: token.expiration });
+    return token;
   }
 
   /**

@@ -4,11 +4,12 @@ import type { SimulatorContext } from "./context.js";
 import { ControlError } from "./control-error.js";
 import { PlaidApiError } from "./errors.js";
 import { DEFAULT_INSTITUTION_ID, findInstitution } from "./institutions.js";
+import { recordLinkSession } from "./link-session-records.js";
 import { CONSENT_LIFETIME_MS, SANDBOX_LOGIN_LIFETIME_MS, createItem, institutionOf } from "./items.js";
 import { dataScopesFor, isBilledOnInitialisation, useCasesFor } from "./products.js";
 import { mostRecentlyBrokenItem } from "./routes/link.js";
 import { issuePublicToken } from "./tokens.js";
-import type { SimAccount, SimItem, SimLinkToken } from "./types.js";
+import type { SimAccount, SimItem, SimItemAddResult, SimLinkAccount, SimLinkToken } from "./types.js";
 
 export interface LinkCompletionInput {
   link_token: string;
@@ -19,7 +20,7 @@ export interface LinkCompletionInput {
   institution_id?: string;
 }
 
-const linkAccount = (a: SimAccount) => ({ id: a.account_id, name: a.name, mask: a.mask, type: a.type, subtype: a.subtype });
+const linkAccount = (a: SimAccount): SimLinkAccount => ({ id: a.account_id, name: a.name, mask: a.mask, type: a.type, subtype: a.subtype });
 
 function usableLinkToken(ctx: SimulatorContext, token: string): SimLinkToken {
   const record = ctx.state.linkTokens.get(token);
@@ -44,7 +45,7 @@ function pickAccounts(candidates: SimAccount[], input: LinkCompletionInput): Sim
   return null;
 }
 
-function completeNewItem(ctx: SimulatorContext, record: SimLinkToken, input: LinkCompletionInput) {
+function completeNewItem(ctx: SimulatorContext, record: SimLinkToken, input: LinkCompletionInput): SimItemAddResult {
   const institutionId = input.institution_id ?? record.institution_id ?? DEFAULT_INSTITUTION_ID;
   const institution = findInstitution(institutionId);
   if (!institution) throw new ControlError(400, `unknown institution_id ${institutionId}`);
@@ -94,7 +95,7 @@ function updateTarget(ctx: SimulatorContext, record: SimLinkToken): SimItem {
 }
 
 /** Finishing update mode: same access token and item_id, login error cleared, consent renewed, no webhook. */
-function completeUpdate(ctx: SimulatorContext, record: SimLinkToken, input: LinkCompletionInput) {
+function completeUpdate(ctx: SimulatorContext, record: SimLinkToken, input: LinkCompletionInput): SimItemAddResult & { item_id: string } {
   const item = updateTarget(ctx, record);
   const candidates = item.bank_accounts.filter((a) => passesFilters(a, record.account_filters));
   if ((input.account_ids || input.account_masks) && !record.account_selection_enabled) {
@@ -134,13 +135,15 @@ function completeUpdate(ctx: SimulatorContext, record: SimLinkToken, input: Link
   };
 }
 
-/** What an end user finishing Link does with this link_token. */
+/** What an end user finishing Link does with this link_token; the session is kept for /link/token/get. */
 export function completeLinkSession(ctx: SimulatorContext, input: LinkCompletionInput): Record<string, unknown> {
   if (typeof input.link_token !== "string") throw new ControlError(400, "link_token is required");
   const record = usableLinkToken(ctx, input.link_token);
-  if (record.mode === "new_item") return completeNewItem(ctx, record, input);
   if (record.mode === "transfer") {
+    recordLinkSession(ctx, record, null);
     return { transfer_authorization_id: record.transfer_authorization_id, accounts: [] };
   }
-  return completeUpdate(ctx, record, input);
+  const result = record.mode === "new_item" ? completeNewItem(ctx, record, input) : completeUpdate(ctx, record, input);
+  recordLinkSession(ctx, record, { public_token: result.public_token, institution: result.institution, accounts: result.accounts });
+  return { ...result };
 }

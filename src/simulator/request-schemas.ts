@@ -184,6 +184,7 @@ const userRef = { user_token: str(), user_id: str() };
 
 export const REQUEST_SCHEMAS: Record<string, ObjectSchema> = {
   "/link/token/create": linkTokenCreate,
+  "/link/token/get": request({ link_token: str() }, ["link_token"]),
   "/item/public_token/exchange": request({ public_token: str() }, ["public_token"]),
   "/item/get": accessTokenOnly,
   "/item/remove": request(

@@ -2,7 +2,7 @@ import type { SimulatorContext } from "./context.js";
 import { invalidField, missingFields, plaidError } from "./errors.js";
 import { hasTokenFormat, hasUserIdFormat, newPublicToken, type TokenPrefix } from "./ids.js";
 import { refreshItem } from "./item-lifecycle.js";
-import type { SimItem, SimPublicToken, SimUser } from "./types.js";
+import type { SimItem, SimLinkToken, SimPublicToken, SimUser } from "./types.js";
 
 /** public_tokens are single use and expire after 30 minutes. */
 const PUBLIC_TOKEN_LIFETIME_MS = 30 * 60 * 1000;
@@ -28,6 +28,14 @@ export function resolveAccessToken(ctx: SimulatorContext, accessToken: string): 
   if (item.removed_at_ms !== null) throw plaidError("ITEM_NOT_FOUND");
   refreshItem(ctx, item);
   return item;
+}
+
+/** A link_token this client created, expired or not; a malformed or unknown one is INVALID_LINK_TOKEN. */
+export function resolveLinkToken(ctx: SimulatorContext, linkToken: string): SimLinkToken {
+  requireTokenFormat(linkToken, "link", "INVALID_LINK_TOKEN");
+  const record = ctx.state.linkTokens.get(linkToken);
+  if (!record) throw plaidError("INVALID_LINK_TOKEN");
+  return record;
 }
 
 export function issuePublicToken(ctx: SimulatorContext, item: SimItem): SimPublicToken {

@@ -84,6 +84,46 @@ export interface SimLinkToken {
   account_selection_enabled: boolean;
   institution_id: string | null;
   transfer_authorization_id: string | null;
+  /** As given to /link/token/create (absent in state files written before /link/token/get was served). */
+  language?: string | null;
+  client_name?: string | null;
+  redirect_uri?: string | null;
+  /** The Link sessions opened with this link_token, oldest first. */
+  link_sessions?: SimLinkSession[];
+}
+
+/** An account as Link's onSuccess metadata lists it. */
+export interface SimLinkAccount {
+  id: string;
+  name: string;
+  mask: string;
+  type: string;
+  subtype: string | null;
+}
+
+/** What Link handed over when the user finished: the public_token, the institution and the accounts shared. */
+export interface SimItemAddResult {
+  public_token: string;
+  institution: { institution_id: string; name: string };
+  accounts: SimLinkAccount[];
+}
+
+export interface SimLinkEvent {
+  event_id: string;
+  event_name: string;
+  timestamp_ms: number;
+  request_id: string;
+  institution: { institution_id: string; name: string } | null;
+}
+
+/** One end user's pass through Link with a link_token, as /link/token/get reports it. */
+export interface SimLinkSession {
+  link_session_id: string;
+  started_at_ms: number;
+  finished_at_ms: number;
+  events: SimLinkEvent[];
+  /** Null when the session added or updated no Item (a transfer authorization). */
+  item_add: SimItemAddResult | null;
 }
 
 export interface SimConsentEvent {

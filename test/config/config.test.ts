@@ -104,6 +104,14 @@ describe("configuration", () => {
     [{ SIMULATOR_URL: "http://127.0.0.1:4010", PLAID_CLIENT_ID: "c" }, "PLAID_SECRET", /required with SIMULATOR_URL/],
     [{ SIMULATOR_URL: "http://x", PLAID_ENV: "sandbox", PLAID_CLIENT_ID: "c", PLAID_SECRET: "s" }, "SIMULATOR_URL", /only to PLAID_ENV=simulator/],
     [{ WEBHOOK_VERIFICATION: "maybe" }, "WEBHOOK_VERIFICATION", /on or off/],
+    [{ PUBLIC_TOKEN_BINDING: "maybe" }, "PUBLIC_TOKEN_BINDING", /must be on or off \(got "maybe"\)/],
+    [{ PUBLIC_TOKEN_BINDING: "false" }, "PUBLIC_TOKEN_BINDING", /on or off/],
+    [{ PUBLIC_TOKEN_BINDING: "0" }, "PUBLIC_TOKEN_BINDING", /on or off/],
+    [
+      { PUBLIC_TOKEN_BINDING: "off", PLAID_ENV: "production", PLAID_CLIENT_ID: "c", PLAID_SECRET: "s", AUTH_JWKS_URL: "https://id/jwks", TOKEN_ENCRYPTION_KEY: "ab".repeat(32) },
+      "PUBLIC_TOKEN_BINDING",
+      /cannot be off when PLAID_ENV=production/,
+    ],
     [{ REDIS_CHANNEL_PREFIX: "has spaces" }, "REDIS_CHANNEL_PREFIX", /letters, digits/],
     [{ GRAPHQL_INTROSPECTION: "sometimes" }, "GRAPHQL_INTROSPECTION", /on or off/],
     [{ GRAPHQL_MAX_DEPTH: "0" }, "GRAPHQL_MAX_DEPTH", /between 1 and 100/],
@@ -151,6 +159,15 @@ describe("configuration", () => {
       maxSubscriptionsPerConnection: 250,
       maxConnectionsPerUser: 12000,
     });
+  });
+
+  it("binds public tokens to their user unless PUBLIC_TOKEN_BINDING=off, which only outside production is allowed", () => {
+    expect(loadConfig({}).publicTokenBinding).toBe(true);
+    expect(loadConfig({ PUBLIC_TOKEN_BINDING: "ON" }).publicTokenBinding).toBe(true);
+    expect(loadConfig({ PUBLIC_TOKEN_BINDING: "off" }).publicTokenBinding).toBe(false);
+    expect(loadConfig({ PUBLIC_TOKEN_BINDING: "off", PLAID_ENV: "sandbox", PLAID_CLIENT_ID: "c", PLAID_SECRET: "s" }).publicTokenBinding).toBe(false);
+    const production = { PLAID_ENV: "production", PLAID_CLIENT_ID: "c", PLAID_SECRET: "s", AUTH_JWKS_URL: "https://id/jwks", TOKEN_ENCRYPTION_KEY: "ab".repeat(32) };
+    expect(loadConfig(production).publicTokenBinding).toBe(true);
   });
 
   it("treats blank values as unset", () => {

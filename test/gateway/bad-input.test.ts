@@ -42,13 +42,15 @@ describe("careless and hostile input", () => {
     },
   );
 
-  it("an unknown public token is Plaid's INVALID_PUBLIC_TOKEN, with Plaid's details and no token in the message", async () => {
+  it("an unknown public token is answered as Plaid answers INVALID_PUBLIC_TOKEN, without reaching Plaid's exchange, and no token in the message", async () => {
     const publicToken = "public-sandbox-00000000-0000-4000-8000-000000000000";
     const items = await countRows("items");
+    const before = harness.exchanges.length;
     const result = await harness.graphql(ExchangePublicTokenDocument, { publicToken }, tokens.careless);
     const error = result.errors?.[0];
-    expect(error?.extensions).toMatchObject({ code: "PLAID_ERROR", plaid: { errorType: "INVALID_INPUT", errorCode: "INVALID_PUBLIC_TOKEN", requestId: expect.any(String) } });
+    expect(error?.extensions).toMatchObject({ code: "PLAID_ERROR", plaid: { errorType: "INVALID_INPUT", errorCode: "INVALID_PUBLIC_TOKEN", requestId: null } });
     expect(JSON.stringify(result)).not.toContain(publicToken);
+    expect(harness.callsTo("/item/public_token/exchange", before)).toBe(0);
     expect(await countRows("items")).toBe(items);
   });
 

@@ -9,10 +9,9 @@ import { ConfigError, loadConfig } from "../../src/config.js";
 import { createLogger, runInRequestScope } from "../../src/logger.js";
 import { ViewerDocument } from "../../generated/graphql.js";
 import { accessTokenOf, useTestGateway, type TestGateway } from "../support/gateway-harness.js";
-import { createSettledItem } from "../support/link-helpers.js";
+import { createSettledItem, linkItemThroughLink } from "../support/link-helpers.js";
 import { logEntries } from "../webhooks/webhook-support.js";
 
-const UNKNOWN_PUBLIC_TOKEN = "public-sandbox-00000000-0000-4000-8000-000000000000";
 const ACCESS_LINE_KEYS = new Set(["level", "time", "pid", "hostname", "name", "component", "requestId", "method", "path", "status", "durationMs", "aborted", "msg"]);
 
 const accessLines = (harness: TestGateway, requestId: string) =>
@@ -20,9 +19,12 @@ const accessLines = (harness: TestGateway, requestId: string) =>
 
 describe("request logging", () => {
   const { harness, tokens } = useTestGateway({ users: { visitor: "user" } });
+  /** Exchanged once already: Plaid refuses it the second time. */
+  let usedPublicToken: string;
 
   beforeAll(async () => {
     await harness.graphql(ViewerDocument, {}, tokens.visitor);
+    usedPublicToken = (await linkItemThroughLink(harness, tokens.visitor)).publicToken;
   });
 
   it("puts the caller's request id on the response, the error, the access line and the Plaid failure logged while serving it", async () => {
@@ -30,7 +32,7 @@ describe("request logging", () => {
     const response = await fetch(harness.gateway.graphqlUrl, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${tokens.visitor}`, "x-request-id": requestId },
-      body: JSON.stringify({ query: "mutation Exchange($t: String!) { exchangePublicToken(publicToken: $t) { id } }", variables: { t: UNKNOWN_PUBLIC_TOKEN } }),
+      body: JSON.stringify({ query: "mutation Exchange($t: String!) { exchangePublicToken(publicToken: $t) { id } }", variables: { t: usedPublicToken } }),
     });
     const body = (await response.json()) as { errors: Array<{ extensions: { code: string; requestId: string; plaid: { requestId: string } } }> };
     expect(response.headers.get("x-request-id")).toBe(requestId);

@@ -8,7 +8,7 @@ import { ExchangePublicTokenDocument, SandboxResetLoginDocument, ViewerDocument 
 import { accessTokenOf, useTestGateway, withTestGateway } from "../support/gateway-harness.js";
 import { waitUntil } from "../support/wait-until.js";
 import { graphqlWsClient, subscribeToItemStatus } from "../support/item-status-subscriptions.js";
-import { createSettledItem } from "../support/link-helpers.js";
+import { createSettledItem, linkItemThroughLink } from "../support/link-helpers.js";
 import { useWebhookReceiver } from "../simulator/support.js";
 import { captureLoginError, listenToBus, postWebhook, redirectWebhooks } from "../webhooks/webhook-support.js";
 import { parseExposition, scrape, type Exposition } from "./prometheus-text.js";
@@ -86,11 +86,13 @@ describe("/metrics", () => {
   });
 
   it("counts GraphQL operations over HTTP by name, type and outcome, and times them", async () => {
+    // Exchanged once already: Plaid refuses it the second time.
+    const { publicToken: used } = await linkItemThroughLink(harness, tokens.watcher);
     const before = await metrics();
     expect((await harness.graphql(ViewerDocument, {}, tokens.watcher)).errors).toBeUndefined();
     expect((await harness.graphql("{ viewer { id } }", {}, tokens.watcher)).errors).toBeUndefined();
     expect((await harness.graphql("query BrokenOnPurpose { nope }", {}, tokens.watcher)).errors).toBeDefined();
-    const exchange = await harness.graphql(ExchangePublicTokenDocument, { publicToken: "public-sandbox-00000000-0000-4000-8000-000000000000" }, tokens.watcher);
+    const exchange = await harness.graphql(ExchangePublicTokenDocument, { publicToken: used }, tokens.watcher);
     expect(exchange.errors?.[0]?.extensions?.code).toBe("PLAID_ERROR");
     const after = await metrics();
 

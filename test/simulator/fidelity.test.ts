@@ -41,6 +41,8 @@ describe("fidelity to Plaid's OpenAPI spec", () => {
     await h.plaid("/item/public_token/exchange", { public_token: completed.body.public_token });
     await h.plaid("/item/public_token/exchange", { public_token: completed.body.public_token });
     await h.plaid("/item/public_token/exchange", { public_token: "bad" });
+    await h.plaid("/link/token/get", { link_token: update });
+    await h.plaid("/link/token/get", { link_token: "link-sandbox-00000000-0000-4000-8000-000000000000" });
 
     // Sandbox endpoints.
     await h.plaid("/sandbox/public_token/create", { institution_id: "ins_109512", initial_products: ["identity"], options: { override_password: "error_ITEM_LOCKED" } });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Item } from "plaid";
 import { afterAll, describe, expect, it } from "vitest";
 import { expectNoFidelityViolations, startTestSimulator, type SimulatorHarness } from "../support/simulator-harness.js";
-import { createUser, linkSandboxItem } from "./support.js";
+import { createUser, linkSandboxItem, linkTokenBase } from "./support.js";
 
 const dir = mkdtempSync(join(tmpdir(), "plaid-sim-state-"));
 const stateFile = join(dir, "nested", "plaid-simulator.json");
@@ -17,13 +17,16 @@ afterAll(async () => {
 });
 
 describe("stateFile", () => {
-  it("keeps users, Items, tokens, consent events and signing keys across a restart", async () => {
+  it("keeps users, Items, tokens, Link sessions, consent events and signing keys across a restart", async () => {
     const first = await startTestSimulator({ ...credentials, stateFile });
     harnesses.push(first);
     const userId = await createUser(first, "persistent-user");
     const item = await linkSandboxItem(first, { user_id: userId });
     await first.plaid("/sandbox/item/reset_login", { access_token: item.access_token });
     const pending = (await first.plaid("/sandbox/public_token/create", { institution_id: "ins_109510", initial_products: ["auth"] })).body.public_token;
+    const linkToken = (await first.plaid("/link/token/create", { ...linkTokenBase, products: ["transactions"] })).body.link_token;
+    const linked = (await first.control("POST", "/link/complete", { link_token: linkToken })).body.public_token;
+    const sessionsBefore = (await first.plaid("/link/token/get", { link_token: linkToken })).body.link_sessions;
     const keyId = (await first.control("POST", "/keys/rotate", {})).body.key_id;
     const eventsBefore = (await first.control("GET", `/items/${item.item_id}/consent-events`)).body.consent_events;
     await first.close();
@@ -43,6 +46,9 @@ describe("stateFile", () => {
       expect((await second.plaid("/user/items/get", { user_id: userId })).body.items.map((i: Item) => i.item_id)).toEqual([item.item_id]);
       expect((await second.plaid("/item/public_token/exchange", { public_token: pending })).status).toBe(200);
       expect((await second.plaid("/webhook_verification_key/get", { key_id: keyId })).status).toBe(200);
+      const sessionsAfter = (await second.plaid("/link/token/get", { link_token: linkToken })).body.link_sessions;
+      expect(sessionsAfter).toEqual(sessionsBefore);
+      expect(sessionsAfter[0].results.item_add_results[0].public_token).toBe(linked);
       expect((await second.control("GET", `/items/${item.item_id}/consent-events`)).body.consent_events).toEqual(eventsBefore);
     } finally {
       await second.close();

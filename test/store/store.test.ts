@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate } from "../../src/datasources/store/migrate.js";
 import type { Store } from "../../src/datasources/store/store.js";
-import { TokenCipher } from "../../src/datasources/store/token-cipher.js";
-import { randomBytes } from "node:crypto";
+import { LinkSessionsRepository, openLinkToken } from "../../src/datasources/store/link-sessions-repository.js";
+import { sql as initialSql } from "../../src/datasources/store/migrations/001-initial.js";
+import { sql as itemReadsSql } from "../../src/datasources/store/migrations/002-item-reads.js";
+import { openPgliteDatabase } from "../../src/datasources/store/pglite-database.js";
+import { TokenCipher, TokenDecryptionError } from "../../src/datasources/store/token-cipher.js";
+import { createHash, randomBytes } from "node:crypto";
 import { makeSnapshot } from "../support/factories.js";
 import { storeBackends } from "../support/databases.js";
 import { sleep } from "../support/wait-until.js";
@@ -201,16 +205,68 @@ describe.each(backends)("store on $name", (backend) => {
     expect(await store.events.listForItem(snapshot.itemId, 10)).toEqual([]);
   });
 
-  it("remembers link sessions by hash only and finds the latest unexpired one", async () => {
+  it("remembers link sessions by hash, their link token sealed, and finds the latest unexpired one", async () => {
     const user = await store.users.ensure("jane");
     const now = new Date();
-    await store.linkSessions.record("link-one", { userId: user.id, itemId: null, countryCodes: ["US"], expiresAt: new Date(now.getTime() + 60_000) });
+    await store.linkSessions.record("link-one", { userId: user.id, itemId: null, countryCodes: ["US"], expiresAt: new Date(now.getTime() + 60_000) }, cipher);
     await sleep(5);
-    await store.linkSessions.record("link-two", { userId: user.id, itemId: null, countryCodes: ["GB"], expiresAt: new Date(now.getTime() + 60_000) });
+    await store.linkSessions.record("link-two", { userId: user.id, itemId: null, countryCodes: ["GB"], expiresAt: new Date(now.getTime() + 60_000) }, cipher);
     expect((await store.linkSessions.latestNewItemSession(user.id, now))?.countryCodes).toEqual(["GB"]);
     expect(await store.linkSessions.latestNewItemSession(user.id, new Date(now.getTime() + 120_000))).toBeNull();
     const raw = await store.db.query("SELECT * FROM link_sessions");
     expect(JSON.stringify(raw)).not.toContain("link-one");
+    expect(JSON.stringify(raw)).not.toContain("link-two");
+  });
+
+  it("lists a user's unexpired link tokens newest first, opens them only in their own row, and forgets expired ones", async () => {
+    const user = await store.users.ensure("kim");
+    const other = await store.users.ensure("lee");
+    const now = new Date();
+    const soon = new Date(now.getTime() + 60_000);
+    await store.linkSessions.record("link-kim-old", { userId: user.id, itemId: null, countryCodes: ["US"], expiresAt: new Date(now.getTime() - 1) }, cipher);
+    await store.linkSessions.record("link-kim-a", { userId: user.id, itemId: null, countryCodes: ["US"], expiresAt: soon }, cipher);
+    await sleep(5);
+    await store.linkSessions.record("link-kim-b", { userId: user.id, itemId: null, countryCodes: ["CA"], expiresAt: soon }, cipher);
+    await store.linkSessions.record("link-lee", { userId: other.id, itemId: null, countryCodes: ["US"], expiresAt: soon }, cipher);
+
+    const recent = await store.linkSessions.recentSealed(user.id, now, 10);
+    expect(recent.map((session) => openLinkToken(cipher, session))).toEqual(["link-kim-b", "link-kim-a"]);
+    expect(recent.map((session) => session.countryCodes)).toEqual([["CA"], ["US"]]);
+    expect((await store.linkSessions.recentSealed(user.id, now, 1)).map((session) => openLinkToken(cipher, session))).toEqual(["link-kim-b"]);
+    // A sealed link token moved to another row does not open there.
+    const [b, a] = recent;
+    expect(() => openLinkToken(cipher, { ...a!, sealedToken: b!.sealedToken })).toThrow(TokenDecryptionError);
+
+    await store.linkSessions.forgetExpiredTokens(user.id, now);
+    const kept = await store.db.query<{ n: number }>("SELECT count(*) AS n FROM link_sessions WHERE user_id = $1 AND link_token_ciphertext IS NOT NULL", [user.id]);
+    expect(Number(kept[0]!.n)).toBe(2);
+    expect(await store.linkSessions.findByToken("link-kim-old")).toMatchObject({ userId: user.id, sealedToken: null });
+  });
+});
+
+describe("migrating a store from before link tokens were kept", () => {
+  it("keeps its link sessions, readable by hash, and never asks about them", async () => {
+    const db = await openPgliteDatabase();
+    try {
+      await db.exec(`CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      await db.exec(initialSql);
+      await db.exec(itemReadsSql);
+      await db.exec("INSERT INTO schema_migrations (version, name) VALUES (1, 'initial'), (2, 'item-reads')");
+      await db.query("INSERT INTO users (id, client_user_id) VALUES ('u1', 'old-user')");
+      const hash = createHash("sha256").update("link-from-before").digest("hex");
+      await db.query("INSERT INTO link_sessions (link_token_sha256, user_id, item_id, country_codes, expires_at) VALUES ($1, 'u1', NULL, '{GB}', now() + interval '1 hour')", [
+        hash,
+      ]);
+
+      expect(await migrate(db)).toEqual([3]);
+
+      const sessions = new LinkSessionsRepository(db);
+      expect(await sessions.findByToken("link-from-before")).toMatchObject({ userId: "u1", countryCodes: ["GB"], sealedToken: null });
+      expect(await sessions.recentSealed("u1", new Date(), 10)).toEqual([]);
+      await expect(db.query("UPDATE link_sessions SET link_token_key_id = 'k1' WHERE link_token_sha256 = $1", [hash])).rejects.toThrow(/link_sessions_token_present/);
+    } finally {
+      await db.close();
+    }
   });
 });
 
@@ -223,7 +279,7 @@ describe("migrations on a shared PostgreSQL", async () => {
     try {
       const stores = await Promise.all(Array.from({ length: 4 }, () => openStore({ databaseUrl: POSTGRES_URL, postgres: { schema, max: 2 } })));
       const applied = await stores[0]!.db.query<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version");
-      expect(applied.map((row) => Number(row.version))).toEqual([1, 2]);
+      expect(applied.map((row) => Number(row.version))).toEqual([1, 2, 3]);
       await Promise.all(stores.map((store) => store.close()));
     } finally {
       await dropSchema(schema);

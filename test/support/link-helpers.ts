@@ -15,7 +15,10 @@ export async function createSettledItem(harness: TestGateway, token: string, var
   return itemId;
 }
 
-/** Goes through Link as a user would: link token from the gateway, Link finished at the simulator, public token exchanged. */
+/**
+ * Goes through Link as a user would: link token from the gateway, Link finished at the simulator, public
+ * token exchanged (so the public token it answers is used up: exchanging it again is Plaid's refusal).
+ */
 export async function linkItemThroughLink(harness: TestGateway, token: string, products: string[] = ["transactions"], countryCodes?: string[]) {
   const created = await harness.graphql(CreateLinkTokenDocument, { input: { products, ...(countryCodes ? { countryCodes } : {}) } }, token);
   const linkToken = created.data?.createLinkToken.linkToken;
@@ -23,5 +26,5 @@ export async function linkItemThroughLink(harness: TestGateway, token: string, p
   const completed = await harness.control<{ public_token: string }>("/simulator/link/complete", { link_token: linkToken });
   const exchanged = await harness.graphql(ExchangePublicTokenDocument, { publicToken: completed.public_token }, token);
   if (!exchanged.data?.exchangePublicToken) throw new Error(`exchangePublicToken failed: ${JSON.stringify(exchanged.errors)}`);
-  return { linkToken, item: exchanged.data.exchangePublicToken, createdLinkToken: created.data!.createLinkToken };
+  return { linkToken, publicToken: completed.public_token, item: exchanged.data.exchangePublicToken, createdLinkToken: created.data!.createLinkToken };
 }

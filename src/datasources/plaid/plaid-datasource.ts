@@ -1,18 +1,17 @@
-import {
-  WebhookType,
-  type CountryCode,
-  type LinkTokenAccountFilters,
-  type LinkTokenCreateRequest,
-  type PlaidApi,
-  type Products,
-  type SandboxItemFireWebhookRequestWebhookCodeEnum,
-} from "plaid";
+import { WebhookType, type PlaidApi, type Products, type SandboxItemFireWebhookRequestWebhookCodeEnum } from "plaid";
 import type { ConsentEvent } from "../../domain/consent.js";
 import type { Account, PlaidItemState } from "../../domain/item.js";
-import type { CheckedUpdateLinkToken } from "../../domain/update-mode-rules.js";
 import type { Logger } from "../../logger.js";
 import { PlaidApiError, type GatewayError } from "../../domain/errors.js";
 import { isTransientFailure, toGatewayError } from "./plaid-errors.js";
+import {
+  mapLinkTokenDetails,
+  newItemLinkTokenRequest,
+  updateLinkTokenRequest,
+  type LinkTokenDetails,
+  type NewItemLinkTokenParams,
+  type UpdateLinkTokenParams,
+} from "./plaid-link-tokens.js";
 import { PlaidResilience, type AttemptOptions, type PlaidResilienceOptions } from "./plaid-policies.js";
 import { mapAccount, mapConsentEvent, mapItem } from "./plaid-mapping.js";
 
@@ -25,27 +24,6 @@ export interface PlaidCallRecord {
   errorCode: string | null;
   /** 1 for the first attempt; retries of a read count up. */
   attempt?: number;
-}
-
-export interface NewItemLinkTokenParams {
-  clientName: string;
-  language: string;
-  countryCodes: string[];
-  clientUserId: string;
-  plaidUserId: string;
-  products: string[];
-  webhook: string | null;
-  redirectUri?: string | null;
-  linkCustomizationName?: string | null;
-}
-
-/** A checked update-mode request (domain/update-mode-rules.ts), addressed to Plaid for one user. */
-export interface UpdateLinkTokenParams extends Omit<CheckedUpdateLinkToken, "mode"> {
-  clientName: string;
-  clientUserId: string;
-  plaidUserId: string | null;
-  /** Exactly one way into update mode. */
-  target: { accessToken: string } | { user: true } | { transferAuthorizationId: string };
 }
 
 export interface LinkTokenResult {
@@ -104,53 +82,23 @@ export class PlaidDataSource {
   }
 
   async createNewItemLinkToken(params: NewItemLinkTokenParams): Promise<LinkTokenResult> {
-    const data = await this.call("/link/token/create", (o) =>
-      this.api.linkTokenCreate(
-        {
-          client_name: params.clientName,
-          language: params.language,
-          country_codes: params.countryCodes as CountryCode[],
-          user: { client_user_id: params.clientUserId },
-          user_id: params.plaidUserId,
-          products: params.products as Products[],
-          ...(params.webhook ? { webhook: params.webhook } : {}),
-          ...(params.redirectUri ? { redirect_uri: params.redirectUri } : {}),
-          ...(params.linkCustomizationName ? { link_customization_name: params.linkCustomizationName } : {}),
-        },
-        o,
-      ),
-    );
+    const data = await this.call("/link/token/create", (o) => this.api.linkTokenCreate(newItemLinkTokenRequest(params), o));
     return { linkToken: data.link_token, expiration: new Date(data.expiration), requestId: data.request_id };
   }
 
   /** A Link token for update mode (an Item, the user's most recently broken Item, or a transfer authorization). */
   async createUpdateLinkToken(params: UpdateLinkTokenParams): Promise<LinkTokenResult> {
-    const request: LinkTokenCreateRequest = {
-      client_name: params.clientName,
-      language: params.language,
-      country_codes: params.countryCodes as CountryCode[],
-      user: { client_user_id: params.clientUserId },
-      ...(params.plaidUserId ? { user_id: params.plaidUserId } : {}),
-    };
-    const update: NonNullable<LinkTokenCreateRequest["update"]> = {};
-    if ("accessToken" in params.target) request.access_token = params.target.accessToken;
-    if ("user" in params.target) update.user = true;
-    if ("transferAuthorizationId" in params.target) request.transfer = { authorization_id: params.target.transferAuthorizationId };
-    if (params.accountSelectionEnabled) update.account_selection_enabled = true;
-    if (params.reauthorizationEnabled !== null) update.reauthorization_enabled = params.reauthorizationEnabled;
-    if (Object.keys(update).length > 0) request.update = update;
-    if (params.accountFilters) {
-      request.account_filters = Object.fromEntries(
-        Object.entries(params.accountFilters).map(([type, subtypes]) => [type, { account_subtypes: subtypes }]),
-      ) as LinkTokenAccountFilters;
-    }
-    if (params.additionalConsentedProducts.length > 0) request.additional_consented_products = params.additionalConsentedProducts as Products[];
-    if (params.products.length > 0) request.products = params.products as Products[];
-    if (params.redirectUri) request.redirect_uri = params.redirectUri;
-    if (params.linkCustomizationName) request.link_customization_name = params.linkCustomizationName;
-    if (params.statements) request.statements = { start_date: params.statements.startDate, end_date: params.statements.endDate };
-    const data = await this.call("/link/token/create", (o) => this.api.linkTokenCreate(request, o));
+    const data = await this.call("/link/token/create", (o) => this.api.linkTokenCreate(updateLinkTokenRequest(params), o));
     return { linkToken: data.link_token, expiration: new Date(data.expiration), requestId: data.request_id };
+  }
+
+  /**
+   * What Plaid reports of a link token and the Link sessions opened with it. Plaid lists non-Hosted-Link
+   * sessions only for accounts with Link events enabled.
+   */
+  async getLinkToken(linkToken: string): Promise<LinkTokenDetails> {
+    const data = await this.call("/link/token/get", (o) => this.api.linkTokenGet({ link_token: linkToken }, o));
+    return mapLinkTokenDetails(data);
   }
 
   async exchangePublicToken(publicToken: string): Promise<{ accessToken: string; itemId: string }> {

@@ -102,6 +102,7 @@ const RULES: Readonly<Record<string, EndpointRule>> = {
   "/user/items/remove": write("users"),
   "/webhook_verification_key/get": read("webhook-keys"),
   "/link/token/create": write("link", true),
+  "/link/token/get": read("link"),
   "/item/public_token/exchange": write("link", true),
 };
 

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Database } from "./database.js";
+import { resealLinkTokens, type LinkTokenResealReport } from "./link-token-reseal.js";
 import { keyIdFor, TokenCipher, TokenDecryptionError } from "./token-cipher.js";
 import { readKeyRing, writeKeyRing, type TokenKeySource } from "./token-keys.js";
 
@@ -17,7 +18,9 @@ export interface ResealReport {
   /** Rows found under an older key that were sealed with the active key (or removed) before their turn came. */
   skipped: number;
   failed: ResealFailure[];
-  /** Rows holding a token, by the id of the key that sealed them, after the run. */
+  /** The link tokens of Link sessions, sealed with the same keys. */
+  linkTokens: LinkTokenResealReport;
+  /** Rows holding a token (access or link token), by the id of the key that sealed them, after the run. */
   rowsByKeyId: Record<string, number>;
   /** Keys the cipher holds, other than the active one, that no row uses any more. */
   retirableKeyIds: string[];
@@ -37,7 +40,7 @@ interface SealedRow {
 }
 
 /**
- * Re-seals every stored access token that is not sealed with the cipher's active key. Each row is
+ * Re-seals every stored access token (then every kept link token) not sealed with the cipher's active key. Each row is
  * locked (SELECT … FOR UPDATE), opened, sealed again and written in a transaction of its own, so
  * running gateways keep working throughout. A row that does not open (wrong key, altered bytes, a
  * ciphertext moved from another row) fails closed: reported by item id and left untouched. Passes repeat
@@ -79,9 +82,10 @@ export async function resealTokens(db: Database, cipher: TokenCipher, options: R
     if (resealedThisPass === 0) break;
   }
 
+  const linkTokens = await resealLinkTokens(db, cipher, new Date(), pageSize);
   const rowsByKeyId = await countRowsByKeyId(db);
   const retirableKeyIds = cipher.keyIds.filter((id) => id !== activeKeyId && !(rowsByKeyId[id] ?? 0));
-  return { activeKeyId, resealed, skipped, failed: [...failed.values()], rowsByKeyId, retirableKeyIds };
+  return { activeKeyId, resealed, skipped, failed: [...failed.values()], linkTokens, rowsByKeyId, retirableKeyIds };
 }
 
 async function resealRow(db: Database, cipher: TokenCipher, itemId: string): Promise<"resealed" | "skipped" | { failure: Omit<ResealFailure, "itemId"> }> {
@@ -103,10 +107,13 @@ async function resealRow(db: Database, cipher: TokenCipher, itemId: string): Pro
   });
 }
 
-/** Rows holding a token, by key id. */
+/** Rows holding a token (an Item's access token or a Link session's link token), by key id. */
 export async function countRowsByKeyId(db: Database): Promise<Record<string, number>> {
   const rows = await db.query<{ key_id: string; count: number | string }>(
-    "SELECT access_token_key_id AS key_id, count(*) AS count FROM items WHERE access_token_key_id IS NOT NULL GROUP BY access_token_key_id ORDER BY access_token_key_id",
+    `SELECT key_id, count(*) AS count FROM (
+       SELECT access_token_key_id AS key_id FROM items WHERE access_token_key_id IS NOT NULL
+       UNION ALL SELECT link_token_key_id FROM link_sessions WHERE link_token_key_id IS NOT NULL
+     ) AS sealed GROUP BY key_id ORDER BY key_id`,
   );
   return Object.fromEntries(rows.map((row) => [row.key_id, Number(row.count)]));
 }
@@ -146,7 +153,7 @@ export async function rotateTokenKey(source: TokenKeySource, db: Database, outpu
   const pending = Object.entries(before)
     .filter(([id]) => id !== cipher.activeKeyId)
     .reduce((sum, [, count]) => sum + count, 0);
-  say(`${pending} of ${Object.values(before).reduce((a, b) => a + b, 0)} stored access tokens are sealed with another key; re-sealing them one row at a time.`);
+  say(`${pending} of ${Object.values(before).reduce((a, b) => a + b, 0)} stored tokens (access and link tokens) are sealed with another key; re-sealing them one row at a time.`);
 
   let done = 0;
   const report = await resealTokens(db, cipher, {
@@ -159,9 +166,14 @@ export async function rotateTokenKey(source: TokenKeySource, db: Database, outpu
   for (const failure of report.failed) {
     warn(`Item ${failure.itemId} (sealed with key ${failure.keyId}) fails closed: ${failure.reason}. Left untouched.`);
   }
+  for (const failure of report.linkTokens.failed) {
+    warn(`Link session ${failure.session}… (sealed with key ${failure.keyId}) fails closed: ${failure.reason}. Left untouched; it expires within hours.`);
+  }
   say(
     `Re-sealed ${report.resealed} rows under key ${report.activeKeyId}; ${report.skipped} skipped (sealed with the active key or removed meanwhile); ${report.failed.length} failed.`,
   );
+  const links = report.linkTokens;
+  say(`Link tokens: re-sealed ${links.resealed} of unexpired sessions; dropped ${links.dropped} of expired sessions; ${links.failed.length} failed.`);
   const usage = Object.entries(report.rowsByKeyId).map(([id, count]) => `${id} ${count}`);
   say(`Rows by key now: ${usage.length > 0 ? usage.join(", ") : "none"}.`);
 
@@ -181,6 +193,9 @@ export async function rotateTokenKey(source: TokenKeySource, db: Database, outpu
   }
   if (report.failed.length > 0) {
     warn(`${report.failed.length} rows could not be re-sealed; their keys stay in use. Restore those rows' tokens (or relink the Items) and run rotate-key again.`);
+  }
+  if (links.failed.length > 0) {
+    warn(`${links.failed.length} link tokens could not be re-sealed; their keys stay in use until those sessions expire. Run rotate-key again after that.`);
   }
   return report;
 }

@@ -1,6 +1,7 @@
 import type { Database } from "./database.js";
 import { sql as initial } from "./migrations/001-initial.js";
 import { sql as itemReads } from "./migrations/002-item-reads.js";
+import { sql as sealedLinkTokens } from "./migrations/003-sealed-link-tokens.js";
 
 interface Migration {
   version: number;
@@ -12,6 +13,7 @@ interface Migration {
 const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial", sql: initial },
   { version: 2, name: "item-reads", sql: itemReads },
+  { version: 3, name: "sealed-link-tokens", sql: sealedLinkTokens },
 ];
 
 /** Arbitrary constant naming the lock that keeps instances from migrating at the same time. */

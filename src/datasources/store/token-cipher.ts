@@ -5,7 +5,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:
 /** The stored ciphertext could not be opened: wrong key, tampered bytes or a row it does not belong to. */
 export class TokenDecryptionError extends Error {
   constructor(reason: string) {
-    super(`Access token cannot be decrypted: ${reason}`);
+    super(`Sealed token cannot be decrypted: ${reason}`);
     this.name = "TokenDecryptionError";
   }
 }

@@ -5,7 +5,8 @@ import { newLinkToken } from "../ids.js";
 import { refreshItem } from "../item-lifecycle.js";
 import { institutionOf } from "../items.js";
 import { checkLinkTokenRules, linkTokenMode, type LinkTokenRequest } from "../link-rules.js";
-import { LINK_TOKEN_LIFETIME_MS, UPDATE_LINK_TOKEN_LIFETIME_MS, resolveAccessToken, resolveUserRef } from "../tokens.js";
+import { linkSessionsOf } from "../link-session-records.js";
+import { LINK_TOKEN_LIFETIME_MS, UPDATE_LINK_TOKEN_LIFETIME_MS, resolveAccessToken, resolveLinkToken, resolveUserRef } from "../tokens.js";
 import type { SimItem, SimLinkToken, SimUser } from "../types.js";
 import type { RouteHandler } from "./route.js";
 
@@ -65,6 +66,10 @@ const createLinkToken: RouteHandler = (ctx, req) => {
     account_selection_enabled: mode !== "new_item" && body.update?.account_selection_enabled === true,
     institution_id: (body.institution_id as string | undefined) ?? null,
     transfer_authorization_id: body.transfer?.authorization_id ?? null,
+    language: body.language as string,
+    client_name: body.client_name as string,
+    redirect_uri: (body.redirect_uri as string | undefined) ?? null,
+    link_sessions: [],
   };
   ctx.state.linkTokens.set(record.link_token, record);
   return {
@@ -76,4 +81,30 @@ const createLinkToken: RouteHandler = (ctx, req) => {
   };
 };
 
-export const linkRoutes: Record<string, RouteHandler> = { "/link/token/create": createLinkToken };
+/**
+ * /link/token/get: the token's settings and the Link sessions opened with it (each session's data for six
+ * hours after it ended). An expired link_token is still answered, with its past expiration.
+ */
+const getLinkToken: RouteHandler = (ctx, req) => {
+  const record = resolveLinkToken(ctx, req.body.link_token as string);
+  return {
+    body: {
+      link_token: record.link_token,
+      created_at: isoSeconds(record.created_at_ms),
+      expiration: isoSeconds(record.expires_at_ms),
+      link_sessions: linkSessionsOf(ctx, record),
+      metadata: {
+        initial_products: record.products,
+        webhook: record.webhook,
+        country_codes: record.country_codes,
+        language: record.language ?? null,
+        ...(record.account_filters ? { account_filters: record.account_filters } : {}),
+        redirect_uri: record.redirect_uri ?? null,
+        client_name: record.client_name ?? null,
+      },
+      ...(record.user_id ? { user_id: record.user_id } : {}),
+    },
+  };
+};
+
+export const linkRoutes: Record<string, RouteHandler> = { "/link/token/create": createLinkToken, "/link/token/get": getLinkToken };
