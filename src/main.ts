@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import "reflect-metadata";
-import { printSchema } from "graphql";
 import { writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
@@ -11,6 +10,7 @@ import { openStore } from "./datasources/store/store.js";
 import { StoreUnavailableError } from "./domain/errors.js";
 import { isClientUserId } from "./domain/viewer.js";
 import { createLogger } from "./logger.js";
+import { printSchemaInReadingOrder } from "./graphql/print-schema.js";
 import { buildGatewaySchema } from "./graphql/schema.js";
 import { readOrCreateSecretFile } from "./secret-file.js";
 
@@ -137,7 +137,7 @@ async function emitSchema(rest: string[]): Promise<number> {
   const out = path.resolve(values.out ?? "schema.graphql");
   const schema = await buildGatewaySchema();
   const header = "# The gateway's GraphQL schema, emitted from the code by `npm run emit-schema`. Do not edit by hand.\n\n";
-  writeFileSync(out, header + printSchema(schema) + "\n");
+  writeFileSync(out, header + printSchemaInReadingOrder(schema) + "\n");
   process.stdout.write(`Wrote ${path.relative(process.cwd(), out) || out}\n`);
   return 0;
 }
@@ -179,7 +179,7 @@ async function rotateKey(config: Config): Promise<number> {
       say: (line) => process.stdout.write(line + "\n"),
       warn: (line) => process.stderr.write(line + "\n"),
     });
-    return report.failed.length > 0 ? 1 : 0;
+    return report.failed.length + report.linkTokens.failed.length > 0 ? 1 : 0;
   } finally {
     await store.close();
   }

@@ -1,6 +1,7 @@
 import { getNamedType, getNullableType, isLeafType, isListType, type DocumentNode, type GraphQLSchema } from "graphql";
 // The CommonJS build: it shares the `graphql` module instance with the schema (the ESM build loads graphql's .mjs files).
 import { getComplexity, type ComplexityEstimator, type ComplexityEstimatorArgs } from "graphql-query-complexity/cjs";
+import { MAX_NODE_IDS } from "../services/node.service.js";
 import { MAX_PAGE_SIZE } from "../services/pagination.js";
 import { mergeRepeatedFields } from "./merged-fields.js";
 
@@ -22,7 +23,8 @@ import { mergeRepeatedFields } from "./merged-fields.js";
  *   a user's Items are not paged, so up to all of them come back; SMALL_LIST for the rest (an Item's
  *   accounts, a consent event's accounts), which the institution bounds.
  * - plaidCalls: Item.accounts (/accounts/get) and Item.consentEvents (/consent/events/get) call Plaid
- *   once per Item; every mutation calls Plaid at least once.
+ *   once per Item; every mutation calls Plaid at least once; `node` may (a consent event's id is looked
+ *   up in its Item's consent log), and `nodes` once per id asked, its list sized by the ids too.
  * - A field asked for again in the same selection with the same arguments (under another alias) costs
  *   nothing more: it resolves to the same objects, which the loaders fetch once (merged-fields.ts).
  * - Introspection fields cost nothing: the schema is static and served from memory (and they are
@@ -42,19 +44,31 @@ export const COST = {
 } as const;
 
 /** Fields that call Plaid once per parent object, as `Type.field`. */
-const PLAID_FIELDS = new Set(["Item.accounts", "Item.consentEvents"]);
+const PLAID_FIELDS = new Set(["Item.accounts", "Item.consentEvents", "Query.node"]);
 
 /** Elements assumed for lists of objects that have no paging argument, as `Type.field`. */
 const LIST_SIZES: Record<string, number> = { "User.items": COST.USER_ITEMS };
 
-function plaidCalls({ type, field }: ComplexityEstimatorArgs): number {
-  return PLAID_FIELDS.has(`${type.name}.${field.name}`) || type.name === "Mutation" ? 1 : 0;
+/** Ids a `nodes` call asks for (at most MAX_NODE_IDS are served; more is BAD_USER_INPUT). */
+const idsAsked = (args: Record<string, unknown>): number => (Array.isArray(args.ids) ? Math.min(args.ids.length, MAX_NODE_IDS) : MAX_NODE_IDS);
+
+function plaidCalls({ type, field, args }: ComplexityEstimatorArgs): number {
+  const coordinate = `${type.name}.${field.name}`;
+  if (coordinate === "Query.nodes") return idsAsked(args);
+  return PLAID_FIELDS.has(coordinate) || type.name === "Mutation" ? 1 : 0;
 }
 
 /** The page a connection field asks for: `first` (variables already applied) or its default, within 0..MAX_PAGE_SIZE. */
 function pageSize({ field, args }: ComplexityEstimatorArgs): number {
   const requested = typeof args.first === "number" ? args.first : field.args.find((arg) => arg.name === "first")?.defaultValue;
   return typeof requested === "number" ? Math.min(Math.max(requested, 0), MAX_PAGE_SIZE) : MAX_PAGE_SIZE;
+}
+
+/** Elements assumed for a list of objects without a paging argument. */
+function listSize({ type, field, args }: ComplexityEstimatorArgs): number {
+  const coordinate = `${type.name}.${field.name}`;
+  if (coordinate === "Query.nodes") return idsAsked(args);
+  return LIST_SIZES[coordinate] ?? COST.SMALL_LIST;
 }
 
 /** The one estimator: see the model above. */
@@ -69,7 +83,7 @@ const costEstimator: ComplexityEstimator = (options) => {
     return plaid + 1 + pageSize(options) * childComplexity;
   }
   if ((type.name.endsWith("Connection") && field.name === "edges") || named.name === "PageInfo") return plaid + childComplexity;
-  if (isListType(returnType)) return plaid + (LIST_SIZES[`${type.name}.${field.name}`] ?? COST.SMALL_LIST) * (1 + childComplexity);
+  if (isListType(returnType)) return plaid + listSize(options) * (1 + childComplexity);
   return plaid + 1 + childComplexity;
 };
 

@@ -45,10 +45,20 @@ export class ItemResolver {
   @FieldResolver(() => ConsentEventConnection, { nullable: true })
   consentEvents(
     @Root() item: ItemSnapshot,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
-    @Arg("eventType", () => ConsentEventType, { nullable: true }) eventType: ConsentEventTypeValue | null,
-    @Arg("eventCode", () => ConsentEventCode, { nullable: true }) eventCode: ConsentEventCodeValue | null,
+    @Arg("first", () => Int, {
+      nullable: true,
+      defaultValue: 20,
+      description: "Events per page: 0 to 100 (default 20); another value is BAD_USER_INPUT. A larger page also counts for more against the operation's cost limit.",
+    })
+    first: number | null,
+    @Arg("after", () => String, {
+      nullable: true,
+      description:
+        "The `endCursor` of the previous page, for the next one; another value is BAD_USER_INPUT. Null or omitted: the first page. A cursor is a position in the list as read now: when Plaid adds events between two pages, the next page may repeat one.",
+    })
+    after: string | null,
+    @Arg("eventType", () => ConsentEventType, { nullable: true, description: "Only events of this type. Null or omitted: every type." }) eventType: ConsentEventTypeValue | null,
+    @Arg("eventCode", () => ConsentEventCode, { nullable: true, description: "Only events with this code. Null or omitted: every code." }) eventCode: ConsentEventCodeValue | null,
     @Ctx() ctx: GatewayContext,
   ) {
     return ctx.services.consent.page(ctx, item, { eventType, eventCode }, first ?? 20, after);
@@ -57,8 +67,18 @@ export class ItemResolver {
   @FieldResolver(() => ItemStatusEventConnection)
   history(
     @Root() item: ItemSnapshot,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Arg("first", () => Int, {
+      nullable: true,
+      defaultValue: 20,
+      description: "Events per page: 0 to 100 (default 20); another value is BAD_USER_INPUT. A larger page also counts for more against the operation's cost limit.",
+    })
+    first: number | null,
+    @Arg("after", () => String, {
+      nullable: true,
+      description:
+        "The `endCursor` of the previous page (or the `cursor` of any event in it): the older events after it. Another value is BAD_USER_INPUT. Null or omitted: the newest events.",
+    })
+    after: string | null,
     @Ctx() ctx: GatewayContext,
   ) {
     return ctx.services.items.history(item.itemId, first ?? 20, after);

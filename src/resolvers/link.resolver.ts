@@ -8,13 +8,30 @@ import type { LinkTokenView } from "../services/link.service.js";
 
 @Resolver()
 export class LinkResolver {
-  @Mutation(() => LinkToken, { description: "Link token to connect a new Item." })
-  createLinkToken(@Arg("input", () => CreateLinkTokenInput) input: CreateLinkTokenInput, @Ctx() ctx: GatewayContext): Promise<LinkTokenView> {
+  @Mutation(() => LinkToken, {
+    description:
+      "Link token to connect a new Item, for the viewer. Open Plaid Link with it; after Link's onSuccess, pass the public_token to `exchangePublicToken`. Its options are checked before Plaid is called (BAD_USER_INPUT).",
+  })
+  createLinkToken(
+    @Arg("input", () => CreateLinkTokenInput, { description: "The Link session's products, countries, language and options." }) input: CreateLinkTokenInput,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<LinkTokenView> {
     return ctx.services.link.createLinkToken(ctx, { ...input, products: input.products });
   }
 
-  @Mutation(() => Item, { description: "Exchange Link's public_token; the access token is stored encrypted and never returned." })
-  exchangePublicToken(@Arg("publicToken", () => String) publicToken: string, @Ctx() ctx: GatewayContext): Promise<ItemSnapshot> {
+  @Mutation(() => Item, {
+    description:
+      "Exchange Link's public_token; the access token is stored encrypted and never returned. Returns the new Item (or, for an Item the viewer already has, that Item); its first `history` entry has cause LINKED.",
+  })
+  exchangePublicToken(
+    @Arg("publicToken", () => String, {
+      description:
+        "The public_token from Link's onSuccess (`public-…`), from a Link session opened with a link token this viewer created; single use, valid 30 minutes. " +
+        "Malformed: BAD_USER_INPUT. Unknown, expired, or from another user's link token: PLAID_ERROR with `extensions.plaid.errorCode` INVALID_PUBLIC_TOKEN.",
+    })
+    publicToken: string,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<ItemSnapshot> {
     return ctx.services.link.exchangePublicToken(ctx, publicToken);
   }
 }

@@ -14,25 +14,41 @@ export class QueryResolver {
     return ctx.user();
   }
 
-  @Query(() => Item, { nullable: true, description: "An Item the viewer may see (its owner, or an admin). Null when it does not exist or is not visible." })
-  item(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<ItemSnapshot | null> {
+  @Query(() => Item, { nullable: true, description: "An Item the viewer may see (its owner, or an admin). Null when it does not exist or is not visible; the two read alike." })
+  item(@Arg("id", () => ID, { description: "The Item's id (Plaid's item_id, as in `Item.id`)." }) id: string, @Ctx() ctx: GatewayContext): Promise<ItemSnapshot | null> {
     return ctx.services.items.visible(ctx, id);
   }
 
   @Authorized("ADMIN")
-  @Query(() => ItemConnection, { description: "Admin only. Items across all users, newest status change first, for operations dashboards." })
+  @Query(() => ItemConnection, { description: "Admin only (anyone else gets FORBIDDEN). Items across all users, newest status change first, for operations dashboards." })
   items(
-    @Arg("status", () => [ItemStatus], { nullable: true }) status: ItemStatusValue[] | null,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Arg("status", () => [ItemStatus], { nullable: true, description: "Only Items in these statuses. Null, omitted or empty: every status but REMOVED." })
+    status: ItemStatusValue[] | null,
+    @Arg("first", () => Int, {
+      nullable: true,
+      defaultValue: 50,
+      description: "Items per page: 0 to 100 (default 50); another value is BAD_USER_INPUT. A larger page also counts for more against the operation's cost limit.",
+    })
+    first: number | null,
+    @Arg("after", () => String, {
+      nullable: true,
+      description: "The `endCursor` of the previous page, for the next one; another value is BAD_USER_INPUT. Null or omitted: the first page.",
+    })
+    after: string | null,
     @Ctx() ctx: GatewayContext,
   ) {
     return ctx.services.items.all(ctx, status, first ?? 50, after);
   }
 
   @Authorized("ADMIN")
-  @Query(() => User, { nullable: true, description: "Admin only. A user by the application's own user id." })
-  user(@Arg("clientUserId", () => String) clientUserId: string, @Ctx() ctx: GatewayContext): Promise<UserRecord | null> {
+  @Query(() => User, {
+    nullable: true,
+    description: "Admin only (anyone else gets FORBIDDEN). A user by the application's own user id; null when the gateway has never seen them.",
+  })
+  user(
+    @Arg("clientUserId", () => String, { description: "The application's user id: the subject of the user's token, as in `User.clientUserId`." }) clientUserId: string,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<UserRecord | null> {
     return ctx.services.users.findByClientUserId(clientUserId);
   }
 }

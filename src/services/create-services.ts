@@ -14,7 +14,9 @@ import { ItemReadCache } from "./item-read-cache.js";
 import { ItemReconciler } from "./item-reconciler.js";
 import { ItemStatusStream } from "./item-status-stream.js";
 import { ItemsService } from "./items.service.js";
+import { LinkSessions } from "./link-sessions.js";
 import { LinkService } from "./link.service.js";
+import { NodeService } from "./node.service.js";
 import { RemovalService } from "./removal.service.js";
 import { openRequestScope } from "./request-loaders.js";
 import type { RenewableScope } from "./request-scope.js";
@@ -23,6 +25,7 @@ import type { Services } from "./services.js";
 import { SimulatorLinkService } from "./simulator-link.service.js";
 import { UpdateModeService } from "./update-mode.service.js";
 import { UsersService } from "./users.service.js";
+import { WebhookArrival } from "./webhook-arrival.js";
 import { WebhookIngestService } from "./webhook-ingest.service.js";
 
 export interface ServiceDeps {
@@ -57,15 +60,22 @@ export function createServices(deps: ServiceDeps): ServiceSet {
   const reads = new ItemPlaidReads(gate, plaid, store, logger, ledger.now);
   const users = new UsersService(store, plaid);
   const items = new ItemsService(store, cache, gate, ledger, reads, logger, { snapshotMaxAgeMs: config.plaid.snapshotMaxAgeSeconds * 1000 });
-  const link = new LinkService(store, plaid, users, items, ledger, logger, { env, clientName, webhookUrl });
+  if (!config.publicTokenBinding) {
+    logger.warn(
+      "PUBLIC_TOKEN_BINDING=off: exchangePublicToken does not check that the public token came from the viewer's own link token; any signed-in user who learns another user's public token can take that Item. Only for Plaid accounts without Link events, outside production.",
+    );
+  }
+  const sessions = new LinkSessions(store, plaid, cipher, logger, { binding: config.publicTokenBinding });
+  const link = new LinkService(store, plaid, users, items, ledger, sessions, logger, { env, clientName, webhookUrl });
   const services: Services = {
     users,
     items,
     link,
     consent: new ConsentService(),
-    updateMode: new UpdateModeService(store, plaid, gate, ledger, reads, { env, clientName }),
+    nodes: new NodeService(store, gate, items, users),
+    updateMode: new UpdateModeService(plaid, gate, ledger, reads, sessions, { env, clientName }),
     removal: new RemovalService(plaid, gate, ledger),
-    sandbox: new SandboxService(plaid, simulator, users, gate, link, { env, webhookUrl }),
+    sandbox: new SandboxService(plaid, simulator, users, gate, link, ledger, new WebhookArrival(store), { env, webhookUrl }),
     stream: new ItemStatusStream(store, events, logger),
     simulatorLink: new SimulatorLinkService(store, users, simulator),
   };

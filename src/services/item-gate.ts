@@ -41,6 +41,12 @@ export class ItemGate {
     return stored;
   }
 
+  /** The visible Item as the store has it now, past this request's and this instance's caches (after work another instance may have done). */
+  async requireCurrent(scope: RequestScope, itemId: string): Promise<StoredItem> {
+    const visible = await this.require(scope, itemId);
+    return (await this.store.items.findById(itemId)) ?? visible;
+  }
+
   /** The stored Item if the viewer may act on it at Plaid: visible and not removed. */
   async requireLive(scope: RequestScope, itemId: string): Promise<StoredItem> {
     const stored = await this.require(scope, itemId);

@@ -34,7 +34,7 @@ export class RemovalService {
    * Removes several of the viewer's own Items with one /user/items/remove call. All or nothing: if
    * any id is unknown, already removed or someone else's, nothing is removed anywhere.
    */
-  async removeUserItems(scope: RequestScope, itemIds: readonly string[]): Promise<{ removedItemIds: string[]; requestId: string }> {
+  async removeUserItems(scope: RequestScope, itemIds: readonly string[]): Promise<{ removedItemIds: string[]; items: ItemSnapshot[]; requestId: string }> {
     if (itemIds.length === 0) throw new BadInputError("itemIds must name at least one Item", { argument: "itemIds" });
     if (itemIds.length > MAX_ITEMS_PER_REMOVAL) throw new BadInputError(`itemIds can name at most ${MAX_ITEMS_PER_REMOVAL} Items`, { argument: "itemIds" });
     const duplicates = [...new Set(itemIds.filter((id, index) => itemIds.indexOf(id) !== index))];
@@ -50,7 +50,7 @@ export class RemovalService {
     }
 
     const requestId = await this.plaid.removeUserItems(user.plaidUserId, [...itemIds]);
-    await this.ledger.transitionAll(itemIds, (current, now) => applyRemoval(current.snapshot, now));
-    return { removedItemIds: [...itemIds], requestId };
+    const items = await this.ledger.transitionAll(itemIds, (current, now) => applyRemoval(current.snapshot, now));
+    return { removedItemIds: [...itemIds], items, requestId };
   }
 }

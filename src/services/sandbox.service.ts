@@ -6,9 +6,11 @@ import type { ItemSnapshot } from "../domain/item.js";
 import { checkProducts } from "../domain/link-input.js";
 import { NOT_FIREABLE_IN_PLAID_SANDBOX, type SandboxItemWebhookCode } from "../domain/sandbox-webhooks.js";
 import type { ItemGate } from "./item-gate.js";
+import type { ItemLedger } from "./item-ledger.js";
 import type { LinkService } from "./link.service.js";
 import type { RequestScope } from "./request-scope.js";
 import type { UsersService } from "./users.service.js";
+import type { WebhookArrival } from "./webhook-arrival.js";
 
 /** Default Sandbox institution: First Platypus Bank, non-OAuth, where Plaid's test credentials work. */
 const DEFAULT_SANDBOX_INSTITUTION = "ins_109508";
@@ -27,6 +29,8 @@ export class SandboxService {
     private readonly users: UsersService,
     private readonly gate: ItemGate,
     private readonly link: LinkService,
+    private readonly ledger: ItemLedger,
+    private readonly arrival: WebhookArrival,
     private readonly options: SandboxServiceOptions,
   ) {}
 
@@ -49,25 +53,41 @@ export class SandboxService {
     return this.link.linkItem(scope, user, publicToken, ["US"]);
   }
 
-  /** Puts the Item into ITEM_LOGIN_REQUIRED at Plaid (/sandbox/item/reset_login); Plaid then sends ITEM/ERROR. */
-  async resetLogin(scope: RequestScope, itemId: string): Promise<boolean> {
+  /**
+   * Puts the Item into ITEM_LOGIN_REQUIRED at Plaid (/sandbox/item/reset_login) and answers it as it then
+   * is: once Plaid's ITEM/ERROR webhook has been taken in, or, when it does not come in time (or no
+   * webhook URL is known), as /item/get confirms it.
+   */
+  async resetLogin(scope: RequestScope, itemId: string): Promise<ItemSnapshot> {
     this.requireSandbox("sandboxResetLogin");
-    return this.gate.callVisible(scope, itemId, (accessToken) => this.plaid.sandboxResetLogin(accessToken));
+    const stored = await this.gate.requireLive(scope, itemId);
+    const reset = () => this.gate.call(stored, (accessToken) => this.plaid.sandboxResetLogin(accessToken));
+    const arrived = this.options.webhookUrl() ? await this.arrival.after(itemId, "ERROR", reset) : (await reset(), false);
+    if (!arrived) {
+      const read = await this.gate.call(stored, (accessToken) => this.plaid.getItem(accessToken));
+      await this.ledger.applyPlaidRead(itemId, read, "RECONCILED");
+    }
+    return (await this.gate.requireCurrent(scope, itemId)).snapshot;
   }
 
-  /** Has Plaid fire an ITEM webhook for the Item. */
-  async fireWebhook(scope: RequestScope, itemId: string, code: SandboxItemWebhookCode): Promise<boolean> {
+  /**
+   * Has Plaid fire an ITEM webhook for the Item and answers the Item once the webhook has been taken in
+   * (waiting up to 5 s; after that, as it stands, its change following over itemStatusChanged).
+   */
+  async fireWebhook(scope: RequestScope, itemId: string, code: SandboxItemWebhookCode): Promise<ItemSnapshot> {
     this.requireSandbox("sandboxFireWebhook");
     if (this.options.env === "sandbox" && NOT_FIREABLE_IN_PLAID_SANDBOX.has(code)) {
       throw new BadInputError(`Plaid's Sandbox cannot fire ${code} (/sandbox/item/fire_webhook does not offer it); the simulator can`, { argument: "code" });
     }
     const stored = await this.gate.requireLive(scope, itemId);
-    if (code === "PENDING_EXPIRATION") {
-      // Only reachable with the simulator: the Item's consent is brought to within seven days of expiry.
-      await this.simulator!.expireConsentSoon(itemId);
-      return true;
-    }
-    return this.gate.call(stored, (accessToken) => this.plaid.sandboxFireItemWebhook(accessToken, code));
+    const fire = () =>
+      code === "PENDING_EXPIRATION"
+        ? // Only reachable with the simulator: the Item's consent is brought to within seven days of expiry.
+          this.simulator!.expireConsentSoon(itemId)
+        : this.gate.call(stored, (accessToken) => this.plaid.sandboxFireItemWebhook(accessToken, code));
+    if (this.options.webhookUrl()) await this.arrival.after(itemId, code, fire);
+    else await fire();
+    return (await this.gate.requireCurrent(scope, itemId)).snapshot;
   }
 
   private requireSandbox(operation: string): void {

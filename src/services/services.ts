@@ -2,6 +2,7 @@ import type { ConsentService } from "./consent.service.js";
 import type { ItemStatusStream } from "./item-status-stream.js";
 import type { ItemsService } from "./items.service.js";
 import type { LinkService } from "./link.service.js";
+import type { NodeService } from "./node.service.js";
 import type { RemovalService } from "./removal.service.js";
 import type { SandboxService } from "./sandbox.service.js";
 import type { SimulatorLinkService } from "./simulator-link.service.js";
@@ -14,6 +15,7 @@ export interface Services {
   items: ItemsService;
   link: LinkService;
   consent: ConsentService;
+  nodes: NodeService;
   updateMode: UpdateModeService;
   removal: RemovalService;
   sandbox: SandboxService;

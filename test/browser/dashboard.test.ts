@@ -106,7 +106,7 @@ describeInChromium("the live Item dashboard in Chromium (embedded default: PGlit
 
       // Another user's new Item never shows up; Bob's own changes do.
       await harness.graphql("mutation { sandboxCreateItem { id } }", {}, await harness.token("carol"));
-      await harness.graphql(`mutation { sandboxResetLogin(itemId: "${bobsItem}") }`, {}, bob);
+      await harness.graphql(`mutation { sandboxResetLogin(itemId: "${bobsItem}") { id } }`, {}, bob);
       await bobsPage.waitForSelector(`#item-rows tr[data-item-id="${bobsItem}"][data-status="LOGIN_REQUIRED"]`);
       expect(await bobsPage.locator("#item-rows tr").count()).toBe(1);
       expect(await bobsPage.locator("#event-log li").count()).toBe(1);

@@ -61,7 +61,11 @@ describe("removing Items", () => {
     const before = harness.exchanges.length;
     const result = await harness.graphql(RemoveUserItemsDocument, { itemIds: mine }, tokens.alice);
     expect(result.errors).toBeUndefined();
-    expect(result.data?.removeUserItems).toEqual({ removedItemIds: mine, requestId: expect.any(String) });
+    expect(result.data?.removeUserItems).toEqual({
+      removedItemIds: mine,
+      items: mine.map((id) => ({ id, status: "REMOVED", removedAt: expect.any(String) })),
+      requestId: expect.any(String),
+    });
     expect(harness.callsTo("/user/items/remove", before)).toBe(1);
     expect(harness.callsTo("/item/remove", before)).toBe(0);
     expect(harness.exchanges.length - before).toBe(1);

@@ -3,26 +3,35 @@ import { RefreshItemDocument, SandboxCreateItemDocument, SandboxFireWebhookDocum
 import { useTestGateway } from "../support/gateway-harness.js";
 import { createSandboxItem } from "../support/link-helpers.js";
 
-const CODES = ["NEW_ACCOUNTS_AVAILABLE", "LOGIN_REPAIRED", "PENDING_DISCONNECT", "PENDING_EXPIRATION", "USER_PERMISSION_REVOKED", "USER_ACCOUNT_REVOKED"] as const;
+/** Each code, and the Item as the mutation returns it once the webhook has been taken in. */
+const CODES = [
+  ["NEW_ACCOUNTS_AVAILABLE", { status: "HEALTHY", newAccountsAvailable: true }],
+  ["LOGIN_REPAIRED", { status: "HEALTHY", newAccountsAvailable: false }],
+  ["PENDING_DISCONNECT", { status: "PENDING_DISCONNECT", newAccountsAvailable: false }],
+  ["PENDING_EXPIRATION", { status: "PENDING_EXPIRATION", newAccountsAvailable: false }],
+  ["USER_PERMISSION_REVOKED", { status: "PERMISSION_REVOKED", newAccountsAvailable: false }],
+  ["USER_ACCOUNT_REVOKED", { status: "HEALTHY", newAccountsAvailable: false }],
+] as const;
 
 describe("Sandbox helpers with the simulator", () => {
   const { harness, tokens } = useTestGateway({ users: { tester: "user", other: "user" } });
 
   it("sandboxResetLogin breaks the login at Plaid", async () => {
     const itemId = await createSandboxItem(harness, tokens.tester);
-    expect((await harness.graphql(SandboxResetLoginDocument, { itemId }, tokens.tester)).data?.sandboxResetLogin).toBe(true);
+    // The Item comes back as it now is, so a normalized cache needs no refetch.
+    expect((await harness.graphql(SandboxResetLoginDocument, { itemId }, tokens.tester)).data?.sandboxResetLogin).toEqual({ id: itemId, status: "LOGIN_REQUIRED" });
     const atPlaid = (await (await fetch(`${harness.simulatorUrl}/simulator/items/${itemId}`)).json()) as { error: { error_code?: string; code?: string } | null };
     expect(JSON.stringify(atPlaid.error)).toContain("ITEM_LOGIN_REQUIRED");
     const refreshed = await harness.graphql(RefreshItemDocument, { itemId }, tokens.tester);
     expect(refreshed.data?.refreshItem.status).toBe("LOGIN_REQUIRED");
   });
 
-  it.each(CODES)("sandboxFireWebhook %s has Plaid fire it", async (code) => {
+  it.each(CODES)("sandboxFireWebhook %s has Plaid fire it and returns the Item it changed", async (code, after) => {
     const itemId = await createSandboxItem(harness, tokens.tester);
     const before = harness.exchanges.length;
     const result = await harness.graphql(SandboxFireWebhookDocument, { itemId, code }, tokens.tester);
     expect(result.errors).toBeUndefined();
-    expect(result.data?.sandboxFireWebhook).toBe(true);
+    expect(result.data?.sandboxFireWebhook).toEqual({ id: itemId, ...after });
     if (code !== "PENDING_EXPIRATION") {
       const call = harness.exchanges.slice(before).find((e) => e.path === "/sandbox/item/fire_webhook");
       expect(call?.request).toMatchObject({ webhook_type: "ITEM", webhook_code: code });

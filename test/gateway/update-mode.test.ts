@@ -43,7 +43,7 @@ describe("Link update mode end to end", () => {
     const before = await harness.gateway.store.items.findById(itemId);
 
     const reset = await harness.graphql(SandboxResetLoginDocument, { itemId }, tokens.alice);
-    expect(reset.data?.sandboxResetLogin).toBe(true);
+    expect(reset.data?.sandboxResetLogin).toEqual({ id: itemId, status: "LOGIN_REQUIRED" });
     await harness.settle();
     const refreshed = await harness.graphql(RefreshItemDocument, { itemId }, tokens.alice);
     expect(refreshed.errors).toBeUndefined();
@@ -93,7 +93,7 @@ describe("Link update mode end to end", () => {
     const linked = await harness.graphql(ItemDetailsDocument, { id: fresh }, tokens.alice);
     // Hold Plaid's ITEM/ERROR webhook back, so only the failed call can tell the gateway.
     await harness.control("/simulator/webhooks/faults", { mode: "reorder", count: 2 });
-    await harness.graphql(SandboxResetLoginDocument, { itemId: fresh }, tokens.alice);
+    await harness.control(`/simulator/items/${fresh}/login-required`, {});
     const before = harness.exchanges.length;
     const first = await harness.graphql(ItemDetailsDocument, { id: fresh }, tokens.alice);
     expect(harness.exchanges.slice(before).find((e) => e.path === "/accounts/get")).toMatchObject({ status: 400, response: { error_code: "ITEM_LOGIN_REQUIRED" } });

@@ -273,7 +273,7 @@ describe("query limits with the default configuration", () => {
       const history = await harness.graphql(ItemHistoryDocument, { id: subscribedItem, first: 1 }, tokens.subscriber);
       const after = history.data?.item?.history.edges[0]?.node.cursor;
       expect(after).toEqual(expect.any(String));
-      expect((await harness.graphql(SandboxResetLoginDocument, { itemId: subscribedItem }, tokens.subscriber)).data?.sandboxResetLogin).toBe(true);
+      expect((await harness.graphql(SandboxResetLoginDocument, { itemId: subscribedItem }, tokens.subscriber)).data?.sandboxResetLogin.status).toBe("LOGIN_REQUIRED");
       await harness.settle();
 
       // Replayed from `after`, so the event is there whenever the subscription starts.

@@ -152,7 +152,7 @@ describe("Subscription.itemStatusChanged over a real WebSocket", () => {
       expect(subscription.acknowledged).toBe(true);
 
       const reset = await harness.graphql(SandboxResetLoginDocument, { itemId }, token);
-      expect(reset.data?.sandboxResetLogin).toBe(true);
+      expect(reset.data?.sandboxResetLogin).toEqual({ id: itemId, status: "LOGIN_REQUIRED" });
       await waitUntil(() => subscription.events.length > 0, { what: "the ERROR event to reach the subscriber" });
 
       expect(subscription.events[0]).toEqual({

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
 import { signDevToken } from "../../src/auth/dev-token.js";
+import { parseNodeId } from "../../src/services/node-ids.js";
 import {
   DashboardViewerItemsDocument,
   ItemDetailsDocument,
@@ -101,7 +102,9 @@ describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one Post
    * the stream starts before it subscribes there, so from then on nothing the user's Items do is missed.
    */
   async function subscribeOnBFromNow(token: string): Promise<ItemStatusSubscription> {
-    const channel = userChannel((await ask(b, ViewerDocument, {}, token)).viewer.id);
+    const viewer = parseNodeId((await ask(b, ViewerDocument, {}, token)).viewer.id);
+    if (viewer?.type !== "User") throw new Error("viewer.id is not a user's global id");
+    const channel = userChannel(viewer.userId);
     const subscription = subscribeOn(b, token);
     await waitUntil(async () => subscription.ended || Number(((await redis.pubsub("NUMSUB", channel)) as [string, number])[1]) > 0, {
       timeoutMs: 15_000,
@@ -149,7 +152,7 @@ describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one Post
     const subscription = await subscribeOnBFromNow(token);
 
     const itemId = await createItemOn(a, token);
-    expect(await ask(a, SandboxResetLoginDocument, { itemId }, token)).toEqual({ sandboxResetLogin: true });
+    expect(await ask(a, SandboxResetLoginDocument, { itemId }, token)).toEqual({ sandboxResetLogin: { id: itemId, status: "LOGIN_REQUIRED" } });
     await waitUntil(() => subscription.eventsOf(itemId).length >= 2, { timeoutMs: 15_000, what: "the LINKED and ERROR events on B" });
 
     expect(subscription.events.map((event) => [event.itemId, event.cause, event.previousStatus, event.status])).toEqual([

@@ -51,7 +51,7 @@ describe("Plaid webhooks reaching the gateway", () => {
     const itemGetsBefore = harness.callsTo("/item/get", 0, itemId);
 
     const reset = await harness.graphql(SandboxResetLoginDocument, { itemId }, tokens.alice);
-    expect(reset.data?.sandboxResetLogin).toBe(true);
+    expect(reset.data?.sandboxResetLogin).toEqual({ id: itemId, status: "LOGIN_REQUIRED" });
     await harness.settle();
 
     const item = await itemState(harness, tokens.alice, itemId);

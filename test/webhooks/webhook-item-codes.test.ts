@@ -20,13 +20,13 @@ afterEach(async () => {
 
 async function resetLogin(itemId: string) {
   const result = await harness.graphql(SandboxResetLoginDocument, { itemId }, tokens.carol);
-  expect(result.data?.sandboxResetLogin).toBe(true);
+  expect(result.data?.sandboxResetLogin.id).toBe(itemId);
 }
 
 async function fire(itemId: string, code: string) {
   const result = await harness.graphql(SandboxFireWebhookDocument, { itemId, code: code as never }, tokens.carol);
   expect(result.errors).toBeUndefined();
-  expect(result.data?.sandboxFireWebhook).toBe(true);
+  expect(result.data?.sandboxFireWebhook.id).toBe(itemId);
 }
 
 async function plaidItem(itemId: string) {
@@ -197,7 +197,7 @@ describe("webhooks delivered as they really arrive", () => {
     const itemId = await createSettledItem(harness, tokens.carol);
 
     await harness.control("/simulator/webhooks/faults", { mode: "reorder", count: 2 });
-    await resetLogin(itemId); // Plaid sends ITEM/ERROR (held)
+    await harness.control(`/simulator/items/${itemId}/login-required`, {}); // Plaid sends ITEM/ERROR (held)
     await fire(itemId, "LOGIN_REPAIRED"); // then LOGIN_REPAIRED: both now go out, newest first
     await harness.settle();
 

@@ -77,6 +77,12 @@ export class ItemEventsRepository {
     return rows.map(toEvent);
   }
 
+  /** One event by its sequence, or null. */
+  async findBySequence(sequence: number): Promise<ItemEvent | null> {
+    const rows = await this.db.query<EventRow>("SELECT * FROM item_events WHERE sequence = $1::bigint", [sequence]);
+    return rows[0] ? toEvent(rows[0]) : null;
+  }
+
   /** The newest sequence in the log (0 when it is empty). */
   async latestSequence(): Promise<number> {
     const rows = await this.db.query<{ latest: number | string | null }>("SELECT max(sequence) AS latest FROM item_events");

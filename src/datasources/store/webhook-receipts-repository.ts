@@ -36,6 +36,12 @@ export class WebhookReceiptsRepository {
     return new Set(rows.map((row) => row.body_sha256));
   }
 
+  /** How many webhooks with this code have been taken in for the Item (a change in it means one more arrived and was applied). */
+  async countFor(itemId: string, webhookCode: string): Promise<number> {
+    const rows = await this.db.query<{ n: number | string }>("SELECT count(*) AS n FROM webhook_receipts WHERE item_id = $1 AND webhook_code = $2", [itemId, webhookCode]);
+    return Number(rows[0]?.n ?? 0);
+  }
+
   /** Sets outcomes once they are known, within the transaction that recorded the receipts. */
   async setOutcomes(outcomes: ReadonlyArray<{ bodySha256: string; outcome: WebhookOutcome }>, db: Queryable = this.db): Promise<void> {
     if (outcomes.length === 0) return;

@@ -5,6 +5,7 @@ import { institutionOf, itemErrorObject } from "../items.js";
 import type { SimItem } from "../types.js";
 import { newAccountsAvailableWebhook, sendItemWebhook } from "../webhook-payloads.js";
 import { ControlError } from "../control-error.js";
+import { resetLogin } from "../routes/sandbox.js";
 import { itemParam, liveItemParam, requirePositiveInteger, type ControlRoute } from "./control-route.js";
 
 /** The Item as its bank sees it: every account, shared with the app or not, and no tokens. */
@@ -37,6 +38,16 @@ export const itemRoutes: ControlRoute[] = [
       }
       const webhookSent = sendItemWebhook(ctx, item, newAccountsAvailableWebhook(item));
       return { item_id: item.item_id, new_accounts: opened, webhook_sent: webhookSent };
+    },
+  },
+  {
+    // The user changed their credentials at the bank: the Item needs its login, and Plaid sends ITEM/ERROR.
+    method: "post",
+    path: "/items/:item_id/login-required",
+    handle: (ctx, _body, req) => {
+      const item = liveItemParam(ctx, req);
+      resetLogin(ctx, item);
+      return { item_id: item.item_id, error: itemErrorObject(item) };
     },
   },
   {

@@ -58,7 +58,7 @@ const createSandboxPublicToken: RouteHandler = (ctx, req) => {
 };
 
 /** Puts an Item into ITEM_LOGIN_REQUIRED and fires ITEM/ERROR when it has a webhook. */
-function resetLogin(ctx: SimulatorContext, item: SimItem): void {
+export function resetLogin(ctx: SimulatorContext, item: SimItem): void {
   const reason = institutionOf(item).oauth ? "OAUTH_INVALID_TOKEN" : null;
   breakItem(item, "ITEM_LOGIN_REQUIRED", reason, ctx.clock.nowMs());
   ctx.logger.info({ item_id: item.item_id, error_code: "ITEM_LOGIN_REQUIRED" }, "item login reset");
