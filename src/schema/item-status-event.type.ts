@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from "type-graphql";
+import { Field, ID, Int, ObjectType } from "type-graphql";
 import { ItemStatus } from "./enums.js";
 import { Item } from "./item.type.js";
 import { Node } from "./node.interface.js";
@@ -69,4 +69,7 @@ export class ItemStatusEventConnection {
 
   @Field(() => PageInfo, { description: "Whether older events follow, and the cursor to ask for them." })
   pageInfo!: PageInfo;
+
+  @Field(() => Int, { description: "How many events the Item's log holds, across all pages." })
+  totalCount!: number;
 }

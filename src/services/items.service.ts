@@ -9,7 +9,7 @@ import type { ItemGate } from "./item-gate.js";
 import type { ItemLedger } from "./item-ledger.js";
 import type { ItemPlaidReads } from "./item-plaid-reads.js";
 import type { ItemReadCache } from "./item-read-cache.js";
-import { checkPageSize, invalidCursor, type Page } from "./pagination.js";
+import { checkPageSize, invalidCursor, pageInfoOf, type Page } from "./pagination.js";
 import type { RequestScope } from "./request-scope.js";
 import { staleReason, type StaleReason } from "./stale-data.js";
 
@@ -73,20 +73,20 @@ export class ItemsService {
       cursor: encodeCursor("item", `${row.snapshot.statusChangedAt.toISOString()}|${row.snapshot.itemId}`),
       node: nodes[i]!,
     }));
-    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null }, totalCount };
+    return { edges, pageInfo: pageInfoOf(edges, rows.length > first, after), totalCount };
   }
 
   /** The Item's event log, newest first. */
-  async history(itemId: string, first: number, after?: string | null): Promise<Page<ItemEvent>> {
+  async history(itemId: string, first: number, after?: string | null): Promise<Page<ItemEvent> & { totalCount: number }> {
     checkPageSize(first);
     let before: number | undefined;
     if (after) {
       before = eventSequenceFromCursor(after);
       if (before === undefined) throw invalidCursor();
     }
-    const rows = await this.store.events.listForItem(itemId, first + 1, before);
+    const [rows, totalCount] = await Promise.all([this.store.events.listForItem(itemId, first + 1, before), this.store.events.countForItem(itemId)]);
     const edges = rows.slice(0, first).map((event) => ({ cursor: eventCursor(event.sequence), node: event }));
-    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+    return { edges, pageInfo: pageInfoOf(edges, rows.length > first, after), totalCount };
   }
 
   /**

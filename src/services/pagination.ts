@@ -7,11 +7,21 @@ export interface Edge<T> {
 }
 export interface PageInfo {
   hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
   endCursor: string | null;
 }
 export interface Page<T> {
   edges: Edge<T>[];
   pageInfo: PageInfo;
+}
+
+/**
+ * A forward page's PageInfo: entries precede it exactly when it was asked for after a cursor (the entry
+ * at that cursor at least), and its cursors are those of its first and last edges.
+ */
+export function pageInfoOf(edges: ReadonlyArray<Edge<unknown>>, hasNextPage: boolean, after: string | null | undefined): PageInfo {
+  return { hasNextPage, hasPreviousPage: Boolean(after), startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null };
 }
 
 /** Largest page a client may ask for. */
@@ -41,6 +51,6 @@ export function pageOfList<T>(list: readonly T[], first: number, after: string |
   const edges = slice.map((node, i) => ({ cursor: encodeCursor(kind, start + i), node }));
   return {
     edges,
-    pageInfo: { hasNextPage: start + first < list.length, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: pageInfoOf(edges, start + first < list.length, after),
   };
 }

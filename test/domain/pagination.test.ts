@@ -34,6 +34,14 @@ describe("cursors and pages", () => {
   });
 
   it("answers an empty page for first = 0", () => {
-    expect(pageOfList([1, 2], 0, null, "n")).toEqual({ edges: [], pageInfo: { hasNextPage: true, endCursor: null } });
+    expect(pageOfList([1, 2], 0, null, "n")).toEqual({ edges: [], pageInfo: { hasNextPage: true, hasPreviousPage: false, startCursor: null, endCursor: null } });
+  });
+
+  it("gives a full PageInfo: entries before the page exactly when it follows a cursor, and its first and last cursors", () => {
+    const first = pageOfList([10, 11, 12, 13, 14], 2, null, "n");
+    expect(first.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: first.edges[0]!.cursor, endCursor: first.edges[1]!.cursor });
+    const last = pageOfList([10, 11, 12, 13, 14], 5, first.pageInfo.endCursor, "n");
+    expect(last.edges.map((edge) => edge.node)).toEqual([12, 13, 14]);
+    expect(last.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true, startCursor: last.edges[0]!.cursor, endCursor: last.edges[2]!.cursor });
   });
 });

@@ -124,4 +124,16 @@ describe("global object identification: node(id:) and nodes(ids:)", () => {
     const modest = await harness.graphql(costly, { ids: [itemId] }, tokens.alice);
     expect(modest.errors?.[0]?.message ?? "").not.toMatch(/cost limit/);
   });
+
+  it("the Item's history is a full connection: totalCount and PageInfo both ways", async () => {
+    const historyPage = parse(`query HistoryPage($id: ID!, $after: String) {
+      item(id: $id) { history(first: 1, after: $after) { totalCount edges { cursor } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }
+    }`) as TypedDocumentNode<{ item: { history: { totalCount: number; edges: Array<{ cursor: string }>; pageInfo: Record<string, unknown> } } }, { id: string; after?: string }>;
+    const first = (await harness.graphql(historyPage, { id: itemId }, tokens.alice)).data!.item.history;
+    expect(first.totalCount).toBe(2); // LINKED, then the reset login
+    expect(first.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: first.edges[0]!.cursor, endCursor: first.edges[0]!.cursor });
+    const second = (await harness.graphql(historyPage, { id: itemId, after: first.edges[0]!.cursor }, tokens.alice)).data!.item.history;
+    expect(second.totalCount).toBe(2);
+    expect(second.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true, startCursor: second.edges[0]!.cursor, endCursor: second.edges[0]!.cursor });
+  });
 });

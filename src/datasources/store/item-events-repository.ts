@@ -77,6 +77,12 @@ export class ItemEventsRepository {
     return rows.map(toEvent);
   }
 
+  /** How many events the Item's log holds. */
+  async countForItem(itemId: string): Promise<number> {
+    const rows = await this.db.query<{ n: number | string }>("SELECT count(*) AS n FROM item_events WHERE item_id = $1", [itemId]);
+    return Number(rows[0]?.n ?? 0);
+  }
+
   /** One event by its sequence, or null. */
   async findBySequence(sequence: number): Promise<ItemEvent | null> {
     const rows = await this.db.query<EventRow>("SELECT * FROM item_events WHERE sequence = $1::bigint", [sequence]);
