@@ -1,7 +1,7 @@
 import WebSocket from "ws";
 import { afterEach, describe, expect, it } from "vitest";
 import { ItemHistoryDocument, SandboxResetLoginDocument } from "../../generated/graphql.js";
-import { useTestGateway } from "../support/gateway-harness.js";
+import { useTestGateway, type TestGateway } from "../support/gateway-harness.js";
 import { websocketUrl } from "../support/item-status-subscriptions.js";
 import { createSettledItem } from "../support/link-helpers.js";
 import { waitUntil } from "../support/wait-until.js";
@@ -27,10 +27,8 @@ interface ProtocolSocket {
 const LIVE = "subscription Live($after: String) { itemStatusChanged(after: $after) { cursor itemId status } }";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-describe("WebSocket caps: subscriptions per connection and connections per user", () => {
-  const { harness } = useTestGateway({
-    env: { GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: "3", GRAPHQL_WS_MAX_CONNECTIONS_PER_USER: "2" },
-  });
+/** Raw graphql-transport-ws sockets against one test gateway, closed after each test. */
+function useProtocolSockets(harness: TestGateway) {
   const opened: ProtocolSocket[] = [];
 
   afterEach(async () => {
@@ -102,6 +100,15 @@ describe("WebSocket caps: subscriptions per connection and connections per user"
     const reset = await harness.graphql(SandboxResetLoginDocument, { itemId }, token);
     expect(reset.errors).toBeUndefined();
   }
+
+  return { connect, userWithItem, eventReaches, breakLogin };
+}
+
+describe("WebSocket caps: subscriptions per connection and connections per user", () => {
+  const { harness } = useTestGateway({
+    env: { GRAPHQL_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: "3", GRAPHQL_WS_MAX_CONNECTIONS_PER_USER: "2" },
+  });
+  const { connect, userWithItem, eventReaches, breakLogin } = useProtocolSockets(harness);
 
   describe("subscriptions per connection", () => {
     it("a subscribe past the connection's cap gets a RATE_LIMITED error for that id, and the connection's other subscriptions keep receiving events", async () => {
@@ -230,5 +237,30 @@ describe("WebSocket caps: subscriptions per connection and connections per user"
       expect((await connectOnceFreed(lasting)).acknowledged).toBe(true);
       expect((await connect(lasting)).closed?.code).toBe(4430);
     });
+  });
+});
+
+describe("WebSocket caps at their defaults", () => {
+  const { harness } = useTestGateway({ users: {} });
+  const { connect, userWithItem, eventReaches, breakLogin } = useProtocolSockets(harness);
+
+  it("1,000 subscribe messages on one socket leave 100 running, refuse the other 900, and the first 100 keep receiving events", async () => {
+    const { token, itemId, cursor } = await userWithItem("thousand-subscribes");
+    const open = await connect(token);
+    const ids = Array.from({ length: 1_000 }, (_, i) => String(i + 1));
+    for (const id of ids) open.subscribe(id, LIVE, { after: cursor });
+
+    const refusedIds = () => new Set(open.messages.filter((message) => message.type === "error").map((message) => message.id));
+    await waitUntil(() => refusedIds().size >= 900, { timeoutMs: 30_000, what: "900 refusals" });
+    expect([...refusedIds()].map(Number).sort((a, b) => a - b)).toEqual(ids.slice(100).map(Number));
+    expect(open.messagesOf("101")[0]?.payload).toMatchObject([{ extensions: { code: "RATE_LIMITED", maxSubscriptionsPerConnection: 100 } }]);
+
+    await breakLogin(itemId, token);
+    for (const id of ids.slice(0, 100)) await eventReaches(open, id, itemId);
+    expect(open.closed, "the connection stays open").toBeNull();
+    expect(
+      ids.slice(100).every((id) => open.messagesOf(id).length === 1),
+      "a refused subscription never runs",
+    ).toBe(true);
   });
 });
