@@ -1,9 +1,11 @@
 import path from "node:path";
 import { readAuth, readGraphql, readLogging, readPlaid, readSafeguard, readServer, readTokenKeys, readWebsocketLimits } from "./config-sections.js";
+import { readPersistedOperations, type PersistedDocumentsConfig } from "./config-persisted.js";
 import { envReader } from "./config-values.js";
 
 export { ConfigError, decodeKey } from "./config-values.js";
 export type { GraphqlLimits, LogFormat, LogLevel, PlaidEnv, WebsocketLimits } from "./config-sections.js";
+export type { PersistedDocumentsConfig } from "./config-persisted.js";
 import type { GraphqlLimits, LogFormat, LogLevel, PlaidEnv, WebsocketLimits } from "./config-sections.js";
 
 export interface Config {
@@ -52,6 +54,10 @@ export interface Config {
   /** NODE_ENV: "production" turns introspection and field suggestions off by default. */
   nodeEnv: string;
   graphql: GraphqlLimits;
+  /** PERSISTED_QUERIES_TTL_SECONDS: how long a query registered through automatic persisted queries stays known. */
+  persistedQueriesTtlSeconds: number;
+  /** PERSISTED_DOCUMENTS: the operations of the clients' manifests, read at start; null when unset. */
+  persistedDocuments: PersistedDocumentsConfig | null;
   /** GRAPHQL_WS_*: operations per graphql-ws connection and connections per user on this instance. */
   websocket: WebsocketLimits;
   /** Browser origins allowed to call the gateway (CORS); none by default. */
@@ -111,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     auth,
     nodeEnv,
     ...surface,
+    ...readPersistedOperations(read),
     websocket: readWebsocketLimits(read),
     webhookVerification,
     publicTokenBinding,

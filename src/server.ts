@@ -15,7 +15,8 @@ import { createContextFactory } from "./graphql/context.js";
 import { GraphqlPipeline } from "./graphql/pipeline.js";
 import { buildGatewaySchema } from "./graphql/schema.js";
 import { requestLogging } from "./http/access-log.js";
-import { createApolloServer } from "./http/apollo-server.js";
+import { createApolloServer, type PersistedQuerySettings } from "./http/apollo-server.js";
+import { persistedQuerySettings } from "./persisted-queries.js";
 import { browserPages } from "./http/browser-pages.js";
 import { graphqlHandlers } from "./http/graphql-route.js";
 import { healthRoutes, plaidCredentialsCheck } from "./http/health.js";
@@ -95,6 +96,8 @@ interface Core {
   simulator: PlaidSimulator | null;
   events: ItemEventBus;
   serviceSet: ServiceSet;
+  /** Automatic persisted queries (in Redis with REDIS_URL), or off in allow-list mode. */
+  persistedQueries: PersistedQuerySettings;
   /** Where Plaid sends this gateway's webhooks; known once the server listens. */
   setWebhookUrl(url: string): void;
 }
@@ -154,6 +157,8 @@ async function wireCore(config: Config, options: GatewayOptions, logger: Logger,
     options.onPlaidCall?.(record);
   };
   const plaid = new PlaidDataSource(plaidApi, logger.child({ component: "plaid" }), onPlaidCall, { timeoutMs: config.plaid.timeoutMs, ...options.plaidResilience });
+  const persistedQueries = persistedQuerySettings(config, logger);
+  cleanups.push(() => persistedQueries.close());
   const events = metrics.observeEventBus(
     config.redisUrl
       ? await createRedisEventBus({ redisUrl: config.redisUrl, logger: logger.child({ component: "event-bus" }), channelPrefix: config.redisChannelPrefix })
@@ -166,7 +171,7 @@ async function wireCore(config: Config, options: GatewayOptions, logger: Logger,
   const setWebhookUrl = (url: string) => {
     webhookUrl = url;
   };
-  return { metrics, authenticator, authSecret, store, plaid, simulator, events, serviceSet, setWebhookUrl };
+  return { metrics, authenticator, authSecret, store, plaid, simulator, events, serviceSet, persistedQueries: persistedQueries.settings, setWebhookUrl };
 }
 
 /** Waits for the work committed webhooks leave behind: publishing their events, then confirming Items with Plaid. */
@@ -199,6 +204,7 @@ async function serveHttp(config: Config, core: Core, options: GatewayOptions, lo
     createContext: createContextFactory({ services, openScope, logger }),
     logger,
     observer: core.metrics.operation,
+    persistedDocuments: config.persistedDocuments,
   });
   const app = express();
   app.disable("x-powered-by");
@@ -216,7 +222,7 @@ async function serveHttp(config: Config, core: Core, options: GatewayOptions, lo
   // Stopping runs in reverse: WebSockets close first, then Apollo drains HTTP (letting requests in
   // flight, webhooks among them, finish) and closes the server; this only ends what is left after that.
   cleanups.push(() => closeServer(httpServer));
-  const apollo = createApolloServer(pipeline, httpServer, logger);
+  const apollo = createApolloServer(pipeline, httpServer, logger, core.persistedQueries);
   await apollo.start();
   cleanups.push(() => apollo.stop());
   const onWebhook = (result: WebhookResult) => {
@@ -227,7 +233,7 @@ async function serveHttp(config: Config, core: Core, options: GatewayOptions, lo
   const institutions = INSTITUTIONS.map((institution) => ({ id: institution.institution_id, name: institution.name }));
   app.use(browserPages({ config, authenticator: core.authenticator, simulatorLink: services.simulatorLink, institutions, developmentToken, logger }));
   app.use("/graphql", corsPolicy(config.corsOrigins));
-  app.use("/graphql", ...graphqlHandlers(apollo, core.authenticator, pipeline.createContext));
+  app.use("/graphql", ...graphqlHandlers(apollo, core.authenticator, pipeline));
   app.use(...apiFallbacks(logger));
   const ws = attachGraphqlWs({ httpServer, pipeline, authenticator: core.authenticator, logger, limits: config.websocket });
   cleanups.push(() => ws.close());

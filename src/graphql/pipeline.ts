@@ -1,10 +1,12 @@
 import type { DocumentNode, GraphQLError, GraphQLSchema } from "graphql";
 import { LRUCache } from "lru-cache";
-import type { GraphqlLimits } from "../config.js";
+import type { GraphqlLimits, PersistedDocumentsConfig } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { ContextFactory } from "./context.js";
 import { createErrorFormatter, type ErrorFormatter } from "./format-error.js";
+import { limitParseOptions } from "./limit-rules.js";
 import { OperationRun, type OperationObserver } from "./operation-run.js";
+import { apqNeedsHttp, PersistedDocuments, type DocumentResolution, type PersistedRequest } from "./persisted-documents.js";
 import { costErrors, validateDocument, variableErrors, type OperationRequest } from "./query-limits.js";
 import { completeResponse, type ResponseBody, type ResponseContext } from "./response-extensions.js";
 
@@ -23,12 +25,14 @@ export interface GraphqlPipelineOptions {
   logger: Logger;
   /** Told how every operation ended (metrics). */
   observer?: OperationObserver;
+  /** PERSISTED_DOCUMENTS: the manifests' operations (in allow-list mode, the only ones that run). */
+  persistedDocuments?: PersistedDocumentsConfig | null;
 }
 
 /**
  * The one GraphQL pipeline both transports adapt (http/apollo-server.ts, subscriptions/graphql-ws-server.ts):
- * the schema, the operation's context, query limits and cost, error shaping, the request id and
- * staleData on every answer, and the operation observer.
+ * the schema, which document a request runs (persisted documents), the operation's context, query
+ * limits and cost, error shaping, the request id and staleData on every answer, and the operation observer.
  */
 export class GraphqlPipeline {
   readonly schema: GraphQLSchema;
@@ -36,6 +40,7 @@ export class GraphqlPipeline {
   readonly createContext: ContextFactory;
   readonly formatError: ErrorFormatter;
   private readonly observer?: OperationObserver;
+  private readonly persisted: PersistedDocuments;
   private readonly prices = new WeakMap<DocumentNode, LRUCache<string, GraphQLError[]>>();
   private readonly documents = new LRUCache<string, DocumentNode>({
     maxSize: DOCUMENT_CACHE_BYTES,
@@ -47,17 +52,33 @@ export class GraphqlPipeline {
     this.limits = options.limits;
     this.createContext = options.createContext;
     this.observer = options.observer;
+    this.persisted = new PersistedDocuments(options.persistedDocuments ?? null, limitParseOptions(options.limits));
     this.formatError = createErrorFormatter(options.logger, { hideSchemaDetails: !options.limits.introspection });
   }
 
-  /** Parses and validates (once per document text), then checks the variables and prices the operation. */
-  prepare(request: OperationRequest): { document: DocumentNode } | { errors: GraphQLError[] } {
-    let document = this.documents.get(request.query);
+  /**
+   * Which document a request runs (its text, or a persisted document's by its id), or why it is refused;
+   * over HTTP an id may also be Apollo's automatic persisted query, which Apollo looks up itself.
+   */
+  resolveDocument(request: PersistedRequest): DocumentResolution {
+    return this.persisted.resolve(request);
+  }
+
+  /**
+   * The document a request runs (resolveDocument), parsed and validated once per text, then the
+   * variables checked and the operation priced.
+   */
+  prepare(request: OperationRequest & PersistedRequest): { document: DocumentNode } | { errors: GraphQLError[] } {
+    const resolved = this.resolveDocument(request);
+    if (resolved.kind === "refused") return { errors: [resolved.error] };
+    if (resolved.kind === "apq" && resolved.query === undefined) return { errors: [apqNeedsHttp()] };
+    const query = resolved.query ?? "";
+    let document = this.documents.get(query);
     if (!document) {
-      const validated = validateDocument(this.schema, this.limits, request.query);
+      const validated = validateDocument(this.schema, this.limits, query);
       if ("errors" in validated) return validated;
       document = validated.document;
-      this.documents.set(request.query, document);
+      this.documents.set(query, document);
     }
     const invalid = variableErrors(this.schema, document, request);
     if (invalid.length > 0) return { errors: invalid };

@@ -1,4 +1,4 @@
-import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { GraphQLError } from "graphql";
@@ -38,8 +38,17 @@ function pipelinePlugin(pipeline: GraphqlPipeline): ApolloServerPlugin<GatewayCo
   };
 }
 
+/** Where Apollo keeps the queries registered through automatic persisted queries (Redis, shared by every instance). */
+export type PersistedQueryCache = NonNullable<Exclude<ApolloServerOptions<GatewayContext>["persistedQueries"], false | undefined>["cache"]>;
+
+/**
+ * Automatic persisted queries: on, for `ttlSeconds`, in `cache` (Apollo's own in-memory cache when none);
+ * or off (allow-list mode, where ids name the manifest's documents only).
+ */
+export type PersistedQuerySettings = { cache: PersistedQueryCache | null; ttlSeconds: number } | false;
+
 /** Apollo Server for POST /graphql, adapting the GraphQL pipeline (graphql-ws adapts the same one). */
-export function createApolloServer(pipeline: GraphqlPipeline, httpServer: Server, logger: Logger): ApolloServer<GatewayContext> {
+export function createApolloServer(pipeline: GraphqlPipeline, httpServer: Server, logger: Logger, persistedQueries: PersistedQuerySettings): ApolloServer<GatewayContext> {
   return new ApolloServer<GatewayContext>({
     schema: pipeline.schema,
     parseOptions: limitParseOptions(pipeline.limits),
@@ -50,6 +59,7 @@ export function createApolloServer(pipeline: GraphqlPipeline, httpServer: Server
     formatError: (formatted, error) => withRequestId(pipeline.formatError(formatted, error)),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    persistedQueries: persistedQueries && { cache: persistedQueries.cache ?? undefined, ttl: persistedQueries.ttlSeconds },
     csrfPrevention: true,
     logger: {
       debug: (message) => logger.debug(message),

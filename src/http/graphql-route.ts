@@ -6,7 +6,8 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { Authenticator } from "../auth/authenticator.js";
 import type { GatewayContext } from "../resolvers/context.js";
 import { GatewayError } from "../domain/errors.js";
-import type { ContextFactory } from "../graphql/context.js";
+import type { GraphqlPipeline } from "../graphql/pipeline.js";
+import { persistedDocumentRequests } from "./persisted-requests.js";
 import { requestIdFrom } from "./request-id.js";
 
 /** Body size limit for GraphQL requests. */
@@ -23,10 +24,12 @@ export function withRequestId(error: GraphQLFormattedError): GraphQLFormattedErr
 }
 
 /**
- * POST /graphql: bearer token checked once per request, then a fresh context for the operation.
- * Every error answer, those refused before GraphQL runs included, carries the X-Request-Id in extensions.requestId.
+ * POST /graphql: the document to run (persisted documents, persisted-requests.ts), then the bearer token
+ * checked once per request, then a fresh context for the operation. Every error answer, those refused
+ * before GraphQL runs included, carries the X-Request-Id in extensions.requestId.
  */
-export function graphqlHandlers(apollo: ApolloServer<GatewayContext>, authenticator: Authenticator, createContext: ContextFactory): Array<RequestHandler | ErrorRequestHandler> {
+export function graphqlHandlers(apollo: ApolloServer<GatewayContext>, authenticator: Authenticator, pipeline: GraphqlPipeline): Array<RequestHandler | ErrorRequestHandler> {
+  const { createContext } = pipeline;
   const apolloHandler = expressMiddleware(apollo, {
     context: async ({ req }): Promise<GatewayContext> => {
       const requestId = requestIdFrom(req.headers["x-request-id"]);
@@ -48,7 +51,7 @@ export function graphqlHandlers(apollo: ApolloServer<GatewayContext>, authentica
     res.setHeader("x-request-id", requestId);
     graphqlRequestScope.run(requestId, next);
   };
-  return [assignRequestId, express.json({ limit: GRAPHQL_BODY_LIMIT }), apolloHandler, refusedBody];
+  return [assignRequestId, express.json({ limit: GRAPHQL_BODY_LIMIT }), persistedDocumentRequests(pipeline), apolloHandler, refusedBody];
 }
 
 /** A body the JSON parser refused (malformed, too large, wrong encoding): a GraphQL error answer with the request id. */

@@ -52,7 +52,9 @@ type WsContext = Context<ConnectionInitMessage["payload"], WsExtra>;
  * socket with 4403, and the connection ends when the token expires. A user holding as many connections as
  * allowed gets the next one closed with 4430; a connection running as many operations as allowed gets the
  * next one refused (RATE_LIMITED) while the others go on. Every operation is prepared by the
- * pipeline (limits, cost, cached documents) and answered with its errors shaped and its request id.
+ * pipeline (the document it runs, a persisted one by its `documentId` or APQ hash with `query: ""`, and in
+ * allow-list mode only those of the manifest; limits, cost, cached documents) and answered with its
+ * errors shaped and its request id.
  * Subscriptions are executed once per event for all subscribers that share document, variables and
  * viewer scope (SharedLiveDelivery), which writes their `next` frames itself.
  */

@@ -6,7 +6,7 @@ import type { ItemEventBus } from "./item-event-bus.js";
 import { ItemEventFanout, type ItemEventBusLogger } from "./item-event-fanout.js";
 import { decodeBusMessage, encodeChangeMessage, encodeEventMessage, type ItemEventBusMessage } from "./item-event-message.js";
 import { Listeners } from "./listeners.js";
-import { bothReady, createRedisConnection, quitRedisConnection, startConnecting } from "./redis-connection.js";
+import { bothReady, createRedisConnection, quitRedisConnection, startConnecting } from "../datasources/redis-connection.js";
 import { watchConnection } from "./redis-connection-watch.js";
 import { RedisResyncNotices } from "./redis-resync-notices.js";
 import { RedisSubscriberConnection } from "./redis-subscriber-connection.js";

@@ -11,7 +11,9 @@ import { postGraphQL } from "../support/gateway-harness.js";
 const root = path.resolve(import.meta.dirname, "../..");
 const dataDir = mkdtempSync(path.join(tmpdir(), "gateway-cli-"));
 const cleanEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([key]) => !/^(PORT|HOST|PUBLIC_URL|DATA_DIR|DATABASE_URL|REDIS_URL|PLAID_|SIMULATOR_PORT|AUTH_|TOKEN_ENCRYPTION_KEY|LOG_LEVEL)/.test(key)),
+  Object.entries(process.env).filter(
+    ([key]) => !/^(PORT|HOST|PUBLIC_URL|DATA_DIR|DATABASE_URL|REDIS_URL|PLAID_|SIMULATOR_PORT|AUTH_|TOKEN_ENCRYPTION_KEY|LOG_LEVEL|PERSISTED_)/.test(key),
+  ),
 );
 
 function run(args: string[], env: Record<string, string> = {}) {
@@ -59,6 +61,10 @@ describe("the command line", () => {
     expect(stderr.trim()).toBe("Configuration error: PLAID_CLIENT_ID: is required when PLAID_ENV=production");
     const badPort = run(["serve"], { PORT: "http" });
     expect(badPort.stderr.trim()).toBe('Configuration error: PORT: must be a whole number (got "http")');
+    const manifest = path.join(dataDir, "missing-manifest.json");
+    const badManifest = run(["serve"], { PERSISTED_DOCUMENTS: manifest });
+    expect(badManifest.code).toBe(1);
+    expect(badManifest.stderr.trim()).toBe(`Configuration error: PERSISTED_DOCUMENTS: ${manifest}: no such file`);
   });
 
   it("refuses to mint tokens when an identity provider issues them", () => {

@@ -1,16 +1,9 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../src/config.js";
+import { configFailure } from "../support/config-failure.js";
+import { loadConfig } from "../../src/config.js";
 
-const failure = (env: Record<string, string>): ConfigError => {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error("expected a configuration error");
-};
+const failure = configFailure;
 
 describe("configuration", () => {
   it("starts with no configuration at all: the embedded default", () => {

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
-import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
@@ -17,12 +16,13 @@ import {
   ViewerDocument,
   type SandboxItemWebhookCode,
 } from "../../generated/graphql.js";
-import { dropSchema, POSTGRES_URL, postgresAvailable, uniqueSchema } from "../support/databases.js";
-import { spawnGateway, type GatewayProcess } from "../support/gateway-process.js";
+import { postgresAvailable } from "../support/databases.js";
+import type { GatewayProcess } from "../support/gateway-process.js";
 import { subscribeToItemStatus, type ItemStatusSubscription, type SubscribeOptions } from "../support/item-status-subscriptions.js";
-import { expectNoFidelityViolations, startTestSimulator, type SimulatorHarness } from "../support/simulator-harness.js";
+import type { SimulatorHarness } from "../support/simulator-harness.js";
+import { startTwoInstances, type TwoInstances } from "../support/two-instances.js";
 import { waitUntil } from "../support/wait-until.js";
-import { REDIS_URL, redisAvailable, TcpProxy } from "./event-bus-support.js";
+import { redisAvailable, type TcpProxy } from "./event-bus-support.js";
 
 const postgresUp = await postgresAvailable();
 const redisUp = await redisAvailable();
@@ -35,8 +35,6 @@ const userChannel = (userId: string) => `${channelPrefix}:user:${userId}`;
 describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one PostgreSQL schema and Redis", () => {
   const jwtSecret = randomBytes(32).toString("hex");
   const secretBytes = new TextEncoder().encode(jwtSecret);
-  const tokenEncryptionKey = randomBytes(32).toString("hex");
-  const schema = uniqueSchema();
   let simulator: SimulatorHarness;
   /** Both instances reach Redis through this proxy, so a test can take Redis away from them. */
   let redisLink: TcpProxy;
@@ -45,32 +43,11 @@ describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one Post
   let b: GatewayProcess;
   const open: ItemStatusSubscription[] = [];
 
-  beforeAll(async () => {
-    simulator = await startTestSimulator();
-    const admin = new pg.Client({ connectionString: POSTGRES_URL });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.end();
-    redisLink = new TcpProxy(REDIS_URL);
-    await redisLink.start();
-    redis = new Redis(REDIS_URL);
+  let deployment: TwoInstances | undefined;
 
-    const databaseUrl = new URL(POSTGRES_URL);
-    databaseUrl.searchParams.set("options", `-c search_path=${schema}`);
-    const env = {
-      PLAID_ENV: "simulator",
-      SIMULATOR_URL: simulator.url,
-      PLAID_CLIENT_ID: simulator.clientId,
-      PLAID_SECRET: simulator.secret,
-      DATABASE_URL: databaseUrl.toString(),
-      REDIS_URL: redisLink.url,
-      REDIS_CHANNEL_PREFIX: channelPrefix,
-      AUTH_JWT_SECRET: jwtSecret,
-      TOKEN_ENCRYPTION_KEY: tokenEncryptionKey,
-    };
-    // One after the other: both would otherwise migrate the empty schema at the same moment.
-    a = await spawnGateway("a", env);
-    b = await spawnGateway("b", env);
+  beforeAll(async () => {
+    deployment = await startTwoInstances({ names: ["a", "b"], prefix: channelPrefix, jwtSecret });
+    ({ a, b, simulator, redisLink, redis } = deployment);
   }, 180_000);
 
   afterEach(async () => {
@@ -78,16 +55,7 @@ describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one Post
     await redisLink.restore().catch(() => {}); // a test that failed while Redis was cut
   });
 
-  afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await redis?.quit();
-    await redisLink?.close();
-    if (simulator) {
-      expectNoFidelityViolations(simulator);
-      await simulator.close();
-    }
-    await dropSchema(schema);
-  }, 60_000);
+  afterAll(() => deployment?.stop(), 60_000);
 
   const tokenFor = (user: string) => signDevToken(secretBytes, { user: `${user}-${randomBytes(3).toString("hex")}` });
 

@@ -13,7 +13,7 @@ const root = path.resolve(import.meta.dirname, "../..");
 /** The test runner's environment without anything that configures a gateway. */
 const cleanEnv = Object.fromEntries(
   Object.entries(process.env).filter(
-    ([key]) => !/^(PORT|HOST|PUBLIC_URL|DATA_DIR|DATABASE_URL|REDIS_URL|PLAID_|SIMULATOR_|AUTH_|TOKEN_ENCRYPTION_KEY|LOG_LEVEL|WEBHOOK_)/.test(key),
+    ([key]) => !/^(PORT|HOST|PUBLIC_URL|DATA_DIR|DATABASE_URL|REDIS_URL|PLAID_|SIMULATOR_|AUTH_|TOKEN_ENCRYPTION_KEY|LOG_LEVEL|WEBHOOK_|PERSISTED_)/.test(key),
   ),
 );
 

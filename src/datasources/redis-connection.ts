@@ -21,8 +21,8 @@ const CONNECTION_OPTIONS: RedisOptions = {
 };
 
 /** A connection that waits for startConnecting, so every listener is in place before its first 'ready'. */
-export function createRedisConnection(redisUrl: string, connectionName: string): Redis {
-  return new Redis(redisUrl, { ...CONNECTION_OPTIONS, connectionName });
+export function createRedisConnection(redisUrl: string, connectionName: string, overrides: Partial<RedisOptions> = {}): Redis {
+  return new Redis(redisUrl, { ...CONNECTION_OPTIONS, ...overrides, connectionName });
 }
 
 export function startConnecting(client: Redis): void {
