@@ -12,6 +12,13 @@ import { ItemStatusEventConnection } from "../schema/item-status-event.type.js";
 import { Item } from "../schema/item.type.js";
 import { User } from "../schema/user.type.js";
 
+/** The `first` argument of an Item's event connections (consent log and history). */
+const EVENTS_PER_PAGE = {
+  nullable: true,
+  defaultValue: 20,
+  description: "Events per page: 0 to 100 (default 20); another value is BAD_USER_INPUT. A larger page also counts for more against the operation's cost limit.",
+} as const;
+
 @Resolver(() => Item)
 export class ItemResolver {
   @FieldResolver(() => ID)
@@ -45,12 +52,7 @@ export class ItemResolver {
   @FieldResolver(() => ConsentEventConnection, { nullable: true })
   consentEvents(
     @Root() item: ItemSnapshot,
-    @Arg("first", () => Int, {
-      nullable: true,
-      defaultValue: 20,
-      description: "Events per page: 0 to 100 (default 20); another value is BAD_USER_INPUT. A larger page also counts for more against the operation's cost limit.",
-    })
-    first: number | null,
+    @Arg("first", () => Int, EVENTS_PER_PAGE) first: number | null,
     @Arg("after", () => String, {
       nullable: true,
       description:
@@ -67,12 +69,7 @@ export class ItemResolver {
   @FieldResolver(() => ItemStatusEventConnection)
   history(
     @Root() item: ItemSnapshot,
-    @Arg("first", () => Int, {
-      nullable: true,
-      defaultValue: 20,
-      description: "Events per page: 0 to 100 (default 20); another value is BAD_USER_INPUT. A larger page also counts for more against the operation's cost limit.",
-    })
-    first: number | null,
+    @Arg("first", () => Int, EVENTS_PER_PAGE) first: number | null,
     @Arg("after", () => String, {
       nullable: true,
       description:
