@@ -7,13 +7,14 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resealTokens, rotateTokenKey } from "../../src/datasources/store/key-rotation.js";
 import { openLinkToken } from "../../src/datasources/store/link-sessions-repository.js";
 import type { Store } from "../../src/datasources/store/store.js";
 import { keyIdFor, TokenCipher } from "../../src/datasources/store/token-cipher.js";
 import { keyRingPath, loadTokenKeys, readKeyRing, readOrCreateKeyRing } from "../../src/datasources/store/token-keys.js";
 import { storeBackends } from "../support/databases.js";
+import { rotationKeys, useEmptiedStore } from "../support/key-rotation-fixture.js";
 
 const backends = await storeBackends();
 const HOUR = 3600_000;
@@ -40,20 +41,8 @@ async function openedTokens(store: Store, cipher: TokenCipher, userId: string): 
 }
 
 describe.each(backends)("re-sealing link tokens on $name", (backend) => {
-  let store: Store;
-  const oldKey = randomBytes(32);
-  const newKey = randomBytes(32);
-  const oldCipher = new TokenCipher([oldKey]);
-  const rotated = new TokenCipher([newKey, oldKey]);
-
-  beforeAll(async () => {
-    store = await backend.open();
-  });
-  beforeEach(() => store.db.exec("TRUNCATE items, users CASCADE"));
-  afterAll(async () => {
-    await store?.close();
-    await backend.cleanup();
-  });
+  const store = useEmptiedStore(backend);
+  const { oldKey, newKey, oldCipher, rotated } = rotationKeys();
 
   it("re-seals the link tokens of unexpired sessions under the new key, drops those of expired sessions, and frees the old key", async () => {
     const seeded = await seedSessions(store, oldCipher, 3, 2);
@@ -89,18 +78,13 @@ describe.each(backends)("re-sealing link tokens on $name", (backend) => {
 });
 
 describe.each(backends)("rotate-key with link sessions on $name", (backend) => {
-  let store: Store;
+  const store = useEmptiedStore(backend);
   let dataDir: string;
 
-  beforeAll(async () => {
-    store = await backend.open();
+  beforeAll(() => {
     dataDir = mkdtempSync(path.join(tmpdir(), "gateway-link-keys-"));
   });
-  afterAll(async () => {
-    await store?.close();
-    await backend.cleanup();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it("re-seals link tokens with the new key ring's key, says so, and drops the old key that nothing uses any more", async () => {
     const settings = { dataDir, tokenEncryptionKey: undefined, tokenEncryptionPreviousKeys: [] };

@@ -3,13 +3,14 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { countRowsByKeyId, resealTokens, rotateTokenKey } from "../../src/datasources/store/key-rotation.js";
 import { openStore, type Store } from "../../src/datasources/store/store.js";
 import { keyIdFor, TokenCipher } from "../../src/datasources/store/token-cipher.js";
 import { keyRingPath, loadTokenKeys, openTokenCipher, readKeyRing, readOrCreateKeyRing } from "../../src/datasources/store/token-keys.js";
 import { dropSchema, POSTGRES_URL, storeBackends, uniqueSchema } from "../support/databases.js";
 import { makeSnapshot } from "../support/factories.js";
+import { rotationKeys, useEmptiedStore } from "../support/key-rotation-fixture.js";
 import { sleep } from "../support/wait-until.js";
 
 const backends = await storeBackends();
@@ -35,11 +36,6 @@ async function seedItems(store: Store, cipher: TokenCipher, count: number, prefi
   return rows;
 }
 
-/** Each test starts from an empty table (one store per backend keeps the file fast). */
-async function emptyTables(store: Store): Promise<void> {
-  await store.db.exec("TRUNCATE items, users CASCADE");
-}
-
 async function sealedRow(store: Store, itemId: string): Promise<{ ciphertext: string; keyId: string }> {
   const stored = await store.items.findById(itemId);
   return stored!.accessToken!;
@@ -58,20 +54,8 @@ function tamper(ciphertext: string, index: 3 | 4): string {
 }
 
 describe.each(backends)("re-sealing access tokens on $name", (backend) => {
-  let store: Store;
-  const oldKey = randomBytes(32);
-  const newKey = randomBytes(32);
-  const oldCipher = new TokenCipher([oldKey]);
-  const rotated = new TokenCipher([newKey, oldKey]);
-
-  beforeAll(async () => {
-    store = await backend.open();
-  });
-  beforeEach(() => emptyTables(store));
-  afterAll(async () => {
-    await store?.close();
-    await backend.cleanup();
-  });
+  const store = useEmptiedStore(backend);
+  const { oldKey, newKey, oldCipher, rotated } = rotationKeys();
 
   it("re-seals every row under the new key id; the tokens are unchanged and the old key can be retired", async () => {
     const rows = await seedItems(store, oldCipher, 4);
@@ -220,7 +204,7 @@ describe.each(backends)("re-sealing access tokens on $name", (backend) => {
 });
 
 describe.each(backends)("rotate-key with DATA_DIR's key ring on $name", (backend) => {
-  let store: Store;
+  const store = useEmptiedStore(backend);
   let dataDir: string;
   const output = () => {
     const lines: string[] = [];
@@ -228,18 +212,10 @@ describe.each(backends)("rotate-key with DATA_DIR's key ring on $name", (backend
     return { lines, problems, say: (line: string) => lines.push(line), warn: (line: string) => problems.push(line) };
   };
 
-  beforeAll(async () => {
-    store = await backend.open();
-  });
-  beforeEach(async () => {
-    await emptyTables(store);
+  beforeEach(() => {
     dataDir = mkdtempSync(path.join(tmpdir(), "gateway-keys-"));
   });
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
-  afterAll(async () => {
-    await store?.close();
-    await backend.cleanup();
-  });
 
   const settings = () => ({ dataDir, tokenEncryptionKey: undefined, tokenEncryptionPreviousKeys: [] });
 

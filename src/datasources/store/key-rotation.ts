@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { Database } from "./database.js";
 import { resealLinkTokens, type LinkTokenResealReport } from "./link-token-reseal.js";
-import { keyIdFor, TokenCipher, TokenDecryptionError } from "./token-cipher.js";
+import { resealRows, type SealedTokenColumns } from "./reseal-rows.js";
+import { keyIdFor, TokenCipher } from "./token-cipher.js";
 import { readKeyRing, writeKeyRing, type TokenKeySource } from "./token-keys.js";
 
 /** A row whose token could not be opened; it is left exactly as it was. */
@@ -33,11 +34,13 @@ export interface ResealOptions {
   onRow?: (itemId: string, outcome: "resealed" | "skipped" | "failed") => void | Promise<void>;
 }
 
-interface SealedRow {
-  item_id: string;
-  access_token_ciphertext: string | null;
-  access_token_key_id: string | null;
-}
+const accessTokenColumns: SealedTokenColumns = {
+  table: "items",
+  id: "item_id",
+  ciphertext: "access_token_ciphertext",
+  keyId: "access_token_key_id",
+  aad: (itemId) => itemId,
+};
 
 /**
  * Re-seals every stored access token (then every kept link token) not sealed with the cipher's active key. Each row is
@@ -49,62 +52,12 @@ interface SealedRow {
 export async function resealTokens(db: Database, cipher: TokenCipher, options: ResealOptions = {}): Promise<ResealReport> {
   const pageSize = options.pageSize ?? 100;
   const activeKeyId = cipher.activeKeyId;
-  const failed = new Map<string, ResealFailure>();
-  let resealed = 0;
-  let skipped = 0;
-
-  for (let pass = 0; pass < 10; pass += 1) {
-    let resealedThisPass = 0;
-    let after = "";
-    for (;;) {
-      const page = await db.query<{ item_id: string }>(
-        `SELECT item_id FROM items
-          WHERE access_token_key_id IS NOT NULL AND access_token_key_id <> $1 AND item_id > $2
-          ORDER BY item_id LIMIT $3`,
-        [activeKeyId, after, pageSize],
-      );
-      if (page.length === 0) break;
-      after = page[page.length - 1]!.item_id;
-      for (const { item_id: itemId } of page) {
-        if (failed.has(itemId)) continue;
-        const outcome = await resealRow(db, cipher, itemId);
-        if (outcome === "resealed") {
-          resealed += 1;
-          resealedThisPass += 1;
-        } else if (outcome === "skipped") {
-          skipped += 1;
-        } else {
-          failed.set(itemId, { itemId, ...outcome.failure });
-        }
-        await options.onRow?.(itemId, typeof outcome === "string" ? outcome : "failed");
-      }
-    }
-    if (resealedThisPass === 0) break;
-  }
+  const { resealed, skipped, failed } = await resealRows(db, cipher, accessTokenColumns, { pageSize, onRow: options.onRow });
 
   const linkTokens = await resealLinkTokens(db, cipher, new Date(), pageSize);
   const rowsByKeyId = await countRowsByKeyId(db);
   const retirableKeyIds = cipher.keyIds.filter((id) => id !== activeKeyId && !(rowsByKeyId[id] ?? 0));
-  return { activeKeyId, resealed, skipped, failed: [...failed.values()], linkTokens, rowsByKeyId, retirableKeyIds };
-}
-
-async function resealRow(db: Database, cipher: TokenCipher, itemId: string): Promise<"resealed" | "skipped" | { failure: Omit<ResealFailure, "itemId"> }> {
-  return db.transaction(async (tx) => {
-    const [row] = await tx.query<SealedRow>("SELECT item_id, access_token_ciphertext, access_token_key_id FROM items WHERE item_id = $1 FOR UPDATE", [itemId]);
-    // Removed meanwhile (token deleted) or already sealed with the active key by a running gateway.
-    if (!row?.access_token_ciphertext || !row.access_token_key_id || row.access_token_key_id === cipher.activeKeyId) return "skipped";
-    let next;
-    try {
-      next = cipher.reseal({ ciphertext: row.access_token_ciphertext, keyId: row.access_token_key_id }, itemId);
-    } catch (error) {
-      if (error instanceof TokenDecryptionError) {
-        return { failure: { keyId: row.access_token_key_id, reason: error.message } };
-      }
-      throw error;
-    }
-    await tx.query("UPDATE items SET access_token_ciphertext = $2, access_token_key_id = $3 WHERE item_id = $1", [itemId, next.ciphertext, next.keyId]);
-    return "resealed";
-  });
+  return { activeKeyId, resealed, skipped, failed: failed.map(({ id, ...failure }) => ({ itemId: id, ...failure })), linkTokens, rowsByKeyId, retirableKeyIds };
 }
 
 /** Rows holding a token (an Item's access token or a Link session's link token), by key id. */
