@@ -15,8 +15,8 @@ import { log, sleep } from "../lib/util.js";
 import { SNAPSHOT_QUERY } from "./snapshot.js";
 import { Cleanup, type Scenario } from "./scenario.js";
 
-const PER_QUERY = "{ viewer { items { id status a: accounts { id } b: accounts { mask } consentEvents(first: 5) { totalCount } } } }";
-const ACCOUNTS_ONLY = "{ viewer { items { id accounts { id } } } }";
+const PER_QUERY = "{ viewer { items { edges { node { id status a: accounts { id } b: accounts { mask } consentEvents(first: 5) { totalCount } } } } } }";
+const ACCOUNTS_ONLY = "{ viewer { items { edges { node { id accounts { id } } } } } }";
 const CONCURRENT = 10;
 const POLL = { connections: 20, seconds: 20, maxAge: 5, items: 10 };
 

@@ -16,7 +16,7 @@ import { log, rotate } from "../lib/util.js";
 import { Cleanup, startPeer, type Scenario } from "./scenario.js";
 
 export const SNAPSHOT_QUERY =
-  "{ viewer { items { id status recommendedAction institution { id name } products consentExpiresAt statusChangedAt error { errorCode } owner { clientUserId } } } }";
+  "{ viewer { items { edges { node { id status recommendedAction institution { id name } products consentExpiresAt statusChangedAt error { errorCode } owner { clientUserId } } } } } }";
 
 interface Target {
   name: string;
@@ -59,8 +59,8 @@ async function measure(ctx: BenchContext, cleanup: Cleanup) {
   let captured = "";
   for (const gateway of [pglite, ...(ctx.postgres ? [await startPostgresGateway(ctx, cleanup, env, gateways)] : [])]) {
     await createItems(gateway, token, 10);
-    const answer = await gateway.graphql<{ viewer: { items: unknown[] } }>(SNAPSHOT_QUERY, undefined, token);
-    if (answer.errors || answer.data?.viewer.items.length !== 10) throw new Error(`${gateway.name} answered the snapshot query with ${answer.text.slice(0, 500)}`);
+    const answer = await gateway.graphql<{ viewer: { items: { edges: unknown[] } } }>(SNAPSHOT_QUERY, undefined, token);
+    if (answer.errors || answer.data?.viewer.items.edges.length !== 10) throw new Error(`${gateway.name} answered the snapshot query with ${answer.text.slice(0, 500)}`);
     captured = answer.text;
   }
   const bodyFile = path.join(ctx.runDir, "snapshot-body.json");

@@ -18,10 +18,9 @@ import { mergeRepeatedFields } from "./merged-fields.js";
  *
  * - `first` is the value the operation passes (variables included), or the argument's default when
  *   absent, capped at MAX_PAGE_SIZE (a larger page is the resolvers' BAD_USER_INPUT, not a cost matter).
- *   Connections: Query.items, Item.consentEvents, Item.history.
- * - `size` of a list that has no paging argument: USER_ITEMS for User.items (also `viewer.items`):
- *   a user's Items are not paged, so up to all of them come back; SMALL_LIST for the rest (an Item's
- *   accounts, a consent event's accounts), which the institution bounds.
+ *   Connections: Query.items, User.items (also `viewer.items`), Item.consentEvents, Item.history.
+ * - `size` of a list that has no paging argument: SMALL_LIST (an Item's accounts, a consent event's
+ *   accounts), which the institution bounds; `nodes`: the ids asked for.
  * - plaidCalls: Item.accounts (/accounts/get) and Item.consentEvents (/consent/events/get) call Plaid
  *   once per Item; every mutation calls Plaid at least once; `node` may (a consent event's id is looked
  *   up in its Item's consent log), and `nodes` once per id asked, its list sized by the ids too.
@@ -30,24 +29,19 @@ import { mergeRepeatedFields } from "./merged-fields.js";
  * - Introspection fields cost nothing: the schema is static and served from memory (and they are
  *   refused outright when introspection is off).
  *
- * Examples: `viewer { items { accounts { id } consentEvents(first: 1) { totalCount } } }` costs
- * 1 + 50 × (1 + 35 + 26) = 3,101; `viewer { items { consentEvents(first: 100) { edges { node { eventCode } } } } }`
- * costs 1 + 50 × (1 + 126) = 6,351 and is refused.
+ * Examples: `viewer { items { edges { node { accounts { id } consentEvents(first: 1) { totalCount } } } } }`
+ * costs 1 + 1 + 50 × (1 + 35 + 26) = 3,102; `viewer { items { edges { node { consentEvents(first: 100) {
+ * edges { node { eventCode } } } } } } }` costs 1 + 1 + 50 × (1 + 126) = 6,352 and is refused.
  */
 export const COST = {
   /** One Plaid call. */
   PLAID_CALL: 25,
-  /** Items assumed for User.items, which returns all of a user's Items at once. */
-  USER_ITEMS: 50,
   /** Elements assumed for any other list of objects without a paging argument. */
   SMALL_LIST: 10,
 } as const;
 
 /** Fields that call Plaid once per parent object, as `Type.field`. */
 const PLAID_FIELDS = new Set(["Item.accounts", "Item.consentEvents", "Query.node"]);
-
-/** Elements assumed for lists of objects that have no paging argument, as `Type.field`. */
-const LIST_SIZES: Record<string, number> = { "User.items": COST.USER_ITEMS };
 
 /** Ids a `nodes` call asks for (at most MAX_NODE_IDS are served; more is BAD_USER_INPUT). */
 const idsAsked = (args: Record<string, unknown>): number => (Array.isArray(args.ids) ? Math.min(args.ids.length, MAX_NODE_IDS) : MAX_NODE_IDS);
@@ -68,7 +62,7 @@ function pageSize({ field, args }: ComplexityEstimatorArgs): number {
 function listSize({ type, field, args }: ComplexityEstimatorArgs): number {
   const coordinate = `${type.name}.${field.name}`;
   if (coordinate === "Query.nodes") return idsAsked(args);
-  return LIST_SIZES[coordinate] ?? COST.SMALL_LIST;
+  return COST.SMALL_LIST;
 }
 
 /** The one estimator: see the model above. */

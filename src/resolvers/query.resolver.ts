@@ -1,10 +1,10 @@
-import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, ID, Query, Resolver } from "type-graphql";
 import type { GatewayContext } from "./context.js";
 import type { UserRecord } from "../domain/user.js";
-import type { ItemSnapshot, ItemStatus as ItemStatusValue } from "../domain/item.js";
+import type { ItemSnapshot } from "../domain/item.js";
 import { ItemConnection } from "../schema/connections.type.js";
-import { ItemStatus } from "../schema/enums.js";
 import { Item } from "../schema/item.type.js";
+import { ItemListArgs } from "../schema/item-list.args.js";
 import { User } from "../schema/user.type.js";
 
 @Resolver()
@@ -21,22 +21,7 @@ export class QueryResolver {
 
   @Authorized("ADMIN")
   @Query(() => ItemConnection, { description: "Admin only (anyone else gets FORBIDDEN). Items across all users, newest status change first, for operations dashboards." })
-  items(
-    @Arg("status", () => [ItemStatus], { nullable: true, description: "Only Items in these statuses. Null, omitted or empty: every status but REMOVED." })
-    status: ItemStatusValue[] | null,
-    @Arg("first", () => Int, {
-      nullable: true,
-      defaultValue: 50,
-      description: "Items per page: 0 to 100 (default 50); another value is BAD_USER_INPUT. A larger page also counts for more against the operation's cost limit.",
-    })
-    first: number | null,
-    @Arg("after", () => String, {
-      nullable: true,
-      description: "The `endCursor` of the previous page, for the next one; another value is BAD_USER_INPUT. Null or omitted: the first page.",
-    })
-    after: string | null,
-    @Ctx() ctx: GatewayContext,
-  ) {
+  items(@Args(() => ItemListArgs) { status, first, after }: ItemListArgs, @Ctx() ctx: GatewayContext) {
     return ctx.services.items.all(ctx, status, first ?? 50, after);
   }
 

@@ -1,10 +1,9 @@
-import { Arg, Ctx, FieldResolver, ID, Resolver, Root } from "type-graphql";
+import { Args, Ctx, FieldResolver, ID, Resolver, Root } from "type-graphql";
 import type { GatewayContext } from "./context.js";
 import { userNodeId } from "../services/node-ids.js";
 import type { UserRecord } from "../domain/user.js";
-import type { ItemSnapshot, ItemStatus as ItemStatusValue } from "../domain/item.js";
-import { ItemStatus } from "../schema/enums.js";
-import { Item } from "../schema/item.type.js";
+import { ItemConnection } from "../schema/connections.type.js";
+import { ItemListArgs } from "../schema/item-list.args.js";
 import { User } from "../schema/user.type.js";
 
 @Resolver(() => User)
@@ -14,13 +13,8 @@ export class UserResolver {
     return userNodeId(user.id);
   }
 
-  @FieldResolver(() => [Item])
-  items(
-    @Root() user: UserRecord,
-    @Arg("status", () => [ItemStatus], { nullable: true, description: "Only Items in these statuses. Null, omitted or empty: every status but REMOVED." })
-    status: ItemStatusValue[] | null,
-    @Ctx() ctx: GatewayContext,
-  ): Promise<ItemSnapshot[]> {
-    return ctx.services.items.ofUser(ctx, user.id, status);
+  @FieldResolver(() => ItemConnection)
+  items(@Root() user: UserRecord, @Args(() => ItemListArgs) { status, first, after }: ItemListArgs, @Ctx() ctx: GatewayContext) {
+    return ctx.services.items.ofUser(ctx, user.id, status, first ?? 50, after);
   }
 }

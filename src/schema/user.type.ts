@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType } from "type-graphql";
-import { Item } from "./item.type.js";
+import { ItemConnection } from "./connections.type.js";
 import { Node } from "./node.interface.js";
 import { DateTimeISO } from "./scalars.js";
 
@@ -11,8 +11,8 @@ export class User implements Node {
   @Field(() => String, { description: "The application's user id (the token's subject); sent to Plaid as client_user_id." })
   clientUserId!: string;
 
-  @Field(() => [Item], { description: "The user's Items, most recently linked first, all at once (not paged). Removed Items appear only when REMOVED is asked for." })
-  items!: Item[];
+  @Field(() => ItemConnection, { description: "The user's Items, most recently linked first, a page at a time. Removed Items appear only when REMOVED is asked for." })
+  items!: ItemConnection;
 
   @Field(() => DateTimeISO, { description: "When the gateway created the user, on first use of their token's subject (UTC)." })
   createdAt!: Date;

@@ -4,6 +4,7 @@ import { decodeCursor, encodeCursor, eventCursor, eventSequenceFromCursor } from
 import { NotFoundError } from "../domain/errors.js";
 import type { ItemEvent } from "../domain/item-event.js";
 import type { ItemSnapshot, ItemStatus } from "../domain/item.js";
+import type { StoredItem } from "../domain/stored-item.js";
 import type { Logger } from "../logger.js";
 import type { ItemGate } from "./item-gate.js";
 import type { ItemLedger } from "./item-ledger.js";
@@ -51,26 +52,46 @@ export class ItemsService {
     return item;
   }
 
-  /** A user's Items (removed ones only when asked for by status). */
-  async ofUser(scope: RequestScope, userId: string, statuses?: readonly ItemStatus[] | null): Promise<ItemSnapshot[]> {
+  /**
+   * One page of a user's Items, most recently linked first (removed ones only when asked for by status).
+   * The user's whole list is read once (and kept per instance until one of their Items changes); its
+   * cursors hold the position (link time, item id), so an Item linked or removed between two pages
+   * neither repeats nor skips another.
+   */
+  async ofUser(
+    scope: RequestScope,
+    userId: string,
+    statuses: readonly ItemStatus[] | null | undefined,
+    first: number,
+    after?: string | null,
+  ): Promise<Page<ItemSnapshot> & { totalCount: number }> {
+    checkPageSize(first);
+    const position = after ? positionIn(USER_ITEM_CURSOR, after) : undefined;
     const filter = { statuses: statuses ?? undefined };
     const rows = await this.cache.listOfUser(userId, filter.statuses, () => this.store.items.listByUser(userId, filter));
-    for (const row of rows) scope.loaders.storedItem.prime(row.snapshot.itemId, row);
-    return Promise.all(rows.map((row) => this.fresh(scope, row.snapshot)));
+    const start = position ? startAfter(rows, position) : 0;
+    const pageRows = start < 0 ? [] : rows.slice(start, start + first);
+    for (const row of pageRows) scope.loaders.storedItem.prime(row.snapshot.itemId, row);
+    const nodes = await Promise.all(pageRows.map((row) => this.fresh(scope, row.snapshot)));
+    const edges = pageRows.map((row, i) => ({ cursor: positionCursor(USER_ITEM_CURSOR, row.snapshot.linkedAt, row.snapshot.itemId), node: nodes[i]! }));
+    return { edges, pageInfo: pageInfoOf(edges, start >= 0 && start + first < rows.length, after), totalCount: rows.length };
   }
 
   /** Every user's Items, newest status change first (admin dashboards). */
   async all(scope: RequestScope, statuses: readonly ItemStatus[] | null | undefined, first: number, after?: string | null): Promise<Page<ItemSnapshot> & { totalCount: number }> {
     checkPageSize(first);
     const filter = { statuses: statuses ?? undefined };
-    const position = after ? itemPosition(after) : undefined;
-    const [rows, totalCount] = await Promise.all([this.store.items.listAll(filter, first + 1, position), this.store.items.countAll(filter)]);
+    const position = after ? positionIn(ITEM_CURSOR, after) : undefined;
+    const [rows, totalCount] = await Promise.all([
+      this.store.items.listAll(filter, first + 1, position && { statusChangedAt: position.at, itemId: position.itemId }),
+      this.store.items.countAll(filter),
+    ]);
     const pageRows = rows.slice(0, first);
     for (const row of pageRows) scope.loaders.storedItem.prime(row.snapshot.itemId, row);
     const nodes = await Promise.all(pageRows.map((row) => this.fresh(scope, row.snapshot)));
     // The cursor keeps the stored position, so a refresh during this read cannot shift the next page.
     const edges = pageRows.map((row, i) => ({
-      cursor: encodeCursor("item", `${row.snapshot.statusChangedAt.toISOString()}|${row.snapshot.itemId}`),
+      cursor: positionCursor(ITEM_CURSOR, row.snapshot.statusChangedAt, row.snapshot.itemId),
       node: nodes[i]!,
     }));
     return { edges, pageInfo: pageInfoOf(edges, rows.length > first, after), totalCount };
@@ -144,11 +165,36 @@ export class ItemsService {
   }
 }
 
-/** The keyset position an `items` cursor holds. */
-function itemPosition(after: string): { statusChangedAt: Date; itemId: string } {
-  const value = decodeCursor("item", after);
+/** Cursor kinds: `Query.items` pages by status change, `User.items` by link time. */
+const ITEM_CURSOR = "item";
+const USER_ITEM_CURSOR = "user-item";
+
+/** A keyset position in a list ordered by a time, then the item id, both descending. */
+interface Position {
+  at: Date;
+  itemId: string;
+}
+
+function positionCursor(kind: string, at: Date, itemId: string): string {
+  return encodeCursor(kind, `${at.toISOString()}|${itemId}`);
+}
+
+/** The position a cursor of this kind holds; BAD_USER_INPUT when it is not one. */
+function positionIn(kind: string, after: string): Position {
+  const value = decodeCursor(kind, after);
   const separator = value?.indexOf("|") ?? -1;
   const at = value && separator > 0 ? new Date(value.slice(0, separator)) : null;
   if (!value || !at || Number.isNaN(at.getTime())) throw invalidCursor();
-  return { statusChangedAt: at, itemId: value.slice(separator + 1) };
+  return { at, itemId: value.slice(separator + 1) };
+}
+
+/**
+ * Where the page after a `User.items` position starts in the user's list: after the row it names, or,
+ * when that row is gone (removed, or filtered out), at the first row linked before it. -1: none left.
+ */
+function startAfter(rows: readonly StoredItem[], position: Position): number {
+  const at = position.at.getTime();
+  const named = rows.findIndex((row) => row.snapshot.itemId === position.itemId && row.snapshot.linkedAt.getTime() === at);
+  if (named >= 0) return named + 1;
+  return rows.findIndex((row) => row.snapshot.linkedAt.getTime() < at);
 }

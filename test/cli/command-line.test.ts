@@ -161,7 +161,7 @@ describe("serve on the embedded default", () => {
       expect(created.errors).toBeUndefined();
       const { result: listed } = await postGraphQL(url, ViewerItemsDocument, {}, token);
       expect(listed.errors).toBeUndefined();
-      expect(listed.data?.viewer.items).toEqual([
+      expect(listed.data?.viewer.items.edges.map((e) => e.node)).toEqual([
         expect.objectContaining({
           id: created.data?.sandboxCreateItem.id,
           status: "HEALTHY",

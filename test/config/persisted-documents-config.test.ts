@@ -8,7 +8,7 @@ import { loadConfig } from "../../src/config.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "persisted-config-"));
 const VIEWER = "query Viewer { viewer { clientUserId } }";
-const ITEMS = "query Items { viewer { items { id } } }";
+const ITEMS = "query Items { viewer { items { edges { node { id } } } } }";
 const idOf = (text: string) => `sha256:${createHash("sha256").update(text).digest("hex")}`;
 
 /** A manifest file with this content (an object is written as JSON). */

@@ -47,7 +47,7 @@ describe("who may ask what", () => {
     const history = await harness.graphql(ItemHistoryDocument, { id: aliceItem }, tokens.bob);
     expect(history.data).toEqual({ item: null });
     const bobsItems = await harness.graphql(ViewerItemsDocument, {}, tokens.bob);
-    expect(bobsItems.data?.viewer.items).toEqual([]);
+    expect(bobsItems.data?.viewer.items).toEqual({ totalCount: 0, edges: [] });
   });
 
   it("the owner reads it", async () => {
@@ -62,7 +62,7 @@ describe("who may ask what", () => {
     expect(all.errors).toBeUndefined();
     expect(all.data?.items.edges.map((e) => e.node.id)).toContain(aliceItem);
     const user = await harness.graphql(AdminUserDocument, { clientUserId: "alice" }, tokens.ops);
-    expect(user.data?.user).toMatchObject({ clientUserId: "alice", items: [{ id: aliceItem }] });
+    expect(user.data?.user).toMatchObject({ clientUserId: "alice", items: { edges: [{ node: { id: aliceItem } }] } });
     const nobody = await harness.graphql(AdminUserDocument, { clientUserId: "nobody-here" }, tokens.ops);
     expect(nobody.data?.user).toBeNull();
   });

@@ -18,7 +18,7 @@ describe("Plaid calls per query", () => {
     const before = harness.exchanges.length;
     const result = await harness.graphql(ItemsOverviewDocument, {}, tokens.manyItems);
     expect(result.errors).toBeUndefined();
-    expect(result.data!.viewer.items).toHaveLength(ITEMS);
+    expect(result.data!.viewer.items.edges).toHaveLength(ITEMS);
     for (const id of itemIds) {
       expect(harness.callsTo("/accounts/get", before, id)).toBe(1);
       expect(harness.callsTo("/consent/events/get", before, id)).toBe(1);
@@ -34,7 +34,7 @@ describe("Plaid calls per query", () => {
     const query = `query Repeat($id: ID!) {
       a: item(id: $id) { accounts { id } consentEvents { totalCount } }
       b: item(id: $id) { accounts { name } consentEvents(first: 1) { totalCount } }
-      viewer { items { id accounts { mask } } }
+      viewer { items { edges { node { id accounts { mask } } } } }
     }`;
     const before = harness.exchanges.length;
     const result = await harness.graphql(query, { id }, tokens.manyItems);
@@ -59,13 +59,13 @@ describe("snapshot refresh", () => {
   it("re-reads a stale snapshot from /item/get once per Item per request, and records when", async () => {
     const ids = [await createSandboxItem(harness, tokens.stale), await createSandboxItem(harness, tokens.stale)];
     const before = harness.exchanges.length;
-    const query = `{ viewer { items { id status syncedAt } } a: viewer { items { id } } }`;
-    const result = await harness.graphql<{ viewer: { items: Array<{ id: string; syncedAt: string }> } }>(query, {}, tokens.stale);
+    const query = `{ viewer { items { edges { node { id status syncedAt } } } } a: viewer { items { edges { node { id } } } } }`;
+    const result = await harness.graphql<{ viewer: { items: { edges: Array<{ node: { id: string; syncedAt: string } }> } } }>(query, {}, tokens.stale);
     expect(result.errors).toBeUndefined();
     for (const id of ids) expect(harness.callsTo("/item/get", before, id)).toBe(1);
     expect(harness.callsTo("/item/get", before)).toBe(2);
     const stored = await harness.gateway.store.items.findById(ids[0]!);
-    expect(stored!.snapshot.syncedAt.toISOString()).toBe(result.data!.viewer.items.find((i) => i.id === ids[0])!.syncedAt);
+    expect(stored!.snapshot.syncedAt.toISOString()).toBe(result.data!.viewer.items.edges.find((e) => e.node.id === ids[0])!.node.syncedAt);
   });
 });
 

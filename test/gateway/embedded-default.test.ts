@@ -18,7 +18,8 @@ describe("a newcomer's first queries against the embedded default", () => {
     const itemId = await createSandboxItem(harness, tokens.developer);
     const result = await harness.graphql(ViewerItemsDocument, {}, tokens.developer);
     expect(result.errors).toBeUndefined();
-    const items = result.data!.viewer.items;
+    expect(result.data!.viewer.items.totalCount).toBe(1);
+    const items = result.data!.viewer.items.edges.map((e) => e.node);
     expect(items).toHaveLength(1);
     const [item] = items;
     expect(item).toMatchObject({ id: itemId, status: "HEALTHY", institution: { name: "First Platypus Bank" } });
@@ -56,7 +57,7 @@ describe("a newcomer's first queries against the embedded default", () => {
     const listed = await harness.plaid<{ items: Array<{ item_id: string }> }>("/user/items/get", { user_id: plaidUser });
     expect(listed.status).toBe(200);
     const mine = await harness.graphql(ViewerItemsDocument, {}, tokens.developer);
-    expect(listed.body.items.map((i) => i.item_id).sort()).toEqual(mine.data!.viewer.items.map((i) => i.id).sort());
+    expect(listed.body.items.map((i) => i.item_id).sort()).toEqual(mine.data!.viewer.items.edges.map((e) => e.node.id).sort());
     expect(harness.callsTo("/user/create")).toBe(1);
   });
 });

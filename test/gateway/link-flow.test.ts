@@ -37,7 +37,7 @@ describe.each(stores)("linking an Item through Link (store: %s)", (store) => {
 
   it("records LINKED in the Item's history", async () => {
     const items = await harness.graphql(ViewerItemsDocument, {}, tokens.linker);
-    const id = items.data!.viewer.items[0]!.id;
+    const id = items.data!.viewer.items.edges[0]!.node.id;
     const history = await harness.graphql(ItemHistoryDocument, { id }, tokens.linker);
     expect(history.data?.item?.history.edges.map((e) => e.node)).toEqual([
       expect.objectContaining({ itemId: id, previousStatus: null, status: "HEALTHY", cause: "LINKED", item: { id } }),
@@ -46,7 +46,7 @@ describe.each(stores)("linking an Item through Link (store: %s)", (store) => {
 
   it("serves consent events newest first, filtered and paged", async () => {
     const items = await harness.graphql(ViewerItemsDocument, {}, tokens.linker);
-    const id = items.data!.viewer.items[0]!.id;
+    const id = items.data!.viewer.items.edges[0]!.node.id;
     const all = await harness.graphql(ItemConsentEventsDocument, { id }, tokens.linker);
     const events = all.data!.item!.consentEvents!;
     expect(events.totalCount).toBe(4);
@@ -71,7 +71,8 @@ describe.each(stores)("linking an Item through Link (store: %s)", (store) => {
     await linkItemThroughLink(harness, tokens.linker);
     expect(harness.callsTo("/user/create")).toBe(1);
     const items = await harness.graphql(ViewerItemsDocument, {}, tokens.linker);
-    expect(items.data!.viewer.items).toHaveLength(2);
+    expect(items.data!.viewer.items.totalCount).toBe(2);
+    expect(items.data!.viewer.items.edges).toHaveLength(2);
   });
 
   it("a used public token cannot be exchanged again", async () => {

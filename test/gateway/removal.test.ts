@@ -24,7 +24,7 @@ describe("removing Items", () => {
     const history = await harness.graphql(ItemHistoryDocument, { id: itemId }, tokens.alice);
     expect(history.data!.item!.history.edges.map((e) => e.node.cause)).toEqual(["REMOVED", "LINKED"]);
     const listed = await harness.graphql(ViewerItemsDocument, {}, tokens.alice);
-    expect(listed.data!.viewer.items.map((i) => i.id)).not.toContain(itemId);
+    expect(listed.data!.viewer.items.edges.map((e) => e.node.id)).not.toContain(itemId);
     const again = await harness.graphql(RemoveItemDocument, { itemId }, tokens.alice);
     expect(again.errors?.[0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT" }, message: expect.stringMatching(/already removed/) });
   });

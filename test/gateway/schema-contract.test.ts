@@ -30,6 +30,8 @@ const CHANGED_ON_PURPOSE = new Map<string, string>([
   // Mutations return what they changed, so a normalized cache updates without a refetch.
   ["Mutation.sandboxResetLogin", "Item!"],
   ["Mutation.sandboxFireWebhook", "Item!"],
+  // Every list that can grow is a connection, a user's Items included.
+  ["User.items", "ItemConnection!"],
 ]);
 
 type AnyField = GraphQLField<unknown, unknown> | GraphQLInputField;

@@ -51,7 +51,7 @@ describe("persisted documents: the client preset's manifest and ids", () => {
   it("reads a manifest GraphQL Code Generator's client preset writes", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "persisted-documents-"));
     temporary.push(dir);
-    writeFileSync(path.join(dir, "operations.graphql"), "query Mine { viewer { clientUserId items { id status } } }\n");
+    writeFileSync(path.join(dir, "operations.graphql"), "query Mine { viewer { clientUserId items { edges { node { id status } } } } }\n");
     await generate(
       {
         schema: path.join(root, "schema.graphql"),
@@ -67,7 +67,7 @@ describe("persisted documents: the client preset's manifest and ids", () => {
     const [[id, text]] = Object.entries(JSON.parse(readFileSync(file, "utf8")) as Record<string, string>);
     expect(id).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(config.documents.get(id!.slice("sha256:".length))).toBe(text);
-    const resolved = new PersistedDocuments(config, {}).resolve({ query: "query Mine {\n  viewer {\n    items { status id }\n    clientUserId\n  }\n}" });
+    const resolved = new PersistedDocuments(config, {}).resolve({ query: "query Mine {\n  viewer {\n    items { edges { node { status id } } }\n    clientUserId\n  }\n}" });
     expect(resolved.kind).toBe("query");
   }, 60_000);
 

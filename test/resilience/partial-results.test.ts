@@ -11,7 +11,9 @@ interface ItemWithAccounts {
   accounts: Array<{ id: string }> | null;
 }
 
-const VIEWER_ITEMS = parse(`{ viewer { items { id status accounts { id } } } }`) as TypedDocumentNode<{ viewer: { items: ItemWithAccounts[] } }>;
+const VIEWER_ITEMS = parse(`{ viewer { items { edges { node { id status accounts { id } } } } } }`) as TypedDocumentNode<{
+  viewer: { items: { edges: Array<{ node: ItemWithAccounts }> } };
+}>;
 const ONE_ITEM = parse(`query One($id: ID!) { item(id: $id) { id status accounts { id } consentEvents { totalCount } } }`) as TypedDocumentNode<
   { item: (ItemWithAccounts & { consentEvents: { totalCount: number } | null }) | null },
   { id: string }
@@ -36,7 +38,7 @@ describe("one Item Plaid cannot answer for never blanks the page", () => {
 
     const result = await harness.graphql(VIEWER_ITEMS, {}, tokens.alice);
 
-    const items = result.data!.viewer.items;
+    const items = result.data!.viewer.items.edges.map((e) => e.node);
     expect(items.map((item) => item.id).sort()).toEqual([healthy, broken].sort());
     const healthyItem = items.find((item) => item.id === healthy)!;
     expect(healthyItem.status).toBe("HEALTHY");
@@ -45,7 +47,7 @@ describe("one Item Plaid cannot answer for never blanks the page", () => {
     expect(items[brokenIndex]).toEqual({ id: broken, status: "LOGIN_REQUIRED", accounts: null });
     expect(result.errors).toHaveLength(1);
     expect(result.errors![0]).toMatchObject({
-      path: ["viewer", "items", brokenIndex, "accounts"],
+      path: ["viewer", "items", "edges", brokenIndex, "node", "accounts"],
       extensions: { code: "PLAID_ERROR", itemId: broken, plaid: { errorCode: "ITEM_LOGIN_REQUIRED" } },
     });
   });

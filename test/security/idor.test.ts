@@ -63,7 +63,7 @@ describe("a second user against the first user's Item", () => {
 
   it("the viewer's own lists never contain it", async () => {
     const result = await harness.graphql(ViewerItemsDocument, {}, tokens.bob);
-    expect(result.data!.viewer.items.map((item) => item.id)).not.toContain(aliceItem);
+    expect(result.data!.viewer.items.edges.map((e) => e.node.id)).not.toContain(aliceItem);
   });
 
   it("admin views are FORBIDDEN to a non-admin", async () => {

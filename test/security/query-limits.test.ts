@@ -45,14 +45,32 @@ function tokenCount(text: string): number {
   return count;
 }
 
-/** The same selection under a query (viewer's Items) and under a subscription (the event's Item): both add two levels. */
-const overHttp = (inner: string) => `query { viewer { items { ${inner} } } }`;
+/** The same selection under a query (the viewer's Items) and under a subscription (the event's Item). */
+const overHttp = (inner: string) => `query { viewer { items { edges { node { ${inner} } } } } }`;
 const overWs = (inner: string) => `subscription { itemStatusChanged { item { ${inner} } } }`;
 type Wrap = typeof overHttp;
+/** The levels each wrapper adds above the Item's fields: the viewer's Items are a connection (`edges { node }`). */
+const WRAP_DEPTH = new Map<Wrap, number>([
+  [overHttp, 4],
+  [overWs, 2],
+]);
 
-/** `accounts` calls Plaid (/accounts/get) when it runs, so a document that ran would show in the simulator's traffic. */
-const depth = (levels: 10 | 11) =>
-  `accounts { id } history(first: 1) { edges { node { item { history(first: 1) { edges { node { ${levels === 11 ? "item { id }" : "cause"} } } } } } } }`;
+/** From the Item down its history and back to the event's Item: each step's field, and the scalar that ends the chain there. */
+const CHAIN: Array<[field: string, leaf: string]> = [
+  ["history(first: 1)", "id"],
+  ["edges", "totalCount"],
+  ["node", "cursor"],
+  ["item", "cause"],
+];
+const chain = (levels: number, step = 0): string => {
+  const [field, leaf] = CHAIN[step % CHAIN.length]!;
+  return levels === 1 ? leaf : `${field} { ${chain(levels - 1, step + 1)} }`;
+};
+/**
+ * A document exactly `levels` deep. `accounts` calls Plaid (/accounts/get) when it runs, so a document
+ * that ran would show in the simulator's traffic.
+ */
+const deep = (wrap: Wrap, levels: 10 | 11) => wrap(`accounts { id } ${chain(levels - WRAP_DEPTH.get(wrap)!)}`);
 const aliases = (n: number) => `accounts { ${Array.from({ length: n }, (_, i) => `a${i}: id`).join(" ")} }`;
 const directives = (n: number) => `accounts { ${Array.from({ length: n }, () => "id @include(if: true)").join(" ")} }`;
 /**
@@ -60,7 +78,7 @@ const directives = (n: number) => `accounts { ${Array.from({ length: n }, () => 
  * would trip GraphQL's own guard on overlapping fields instead).
  */
 const tokens = (wrap: Wrap, total: number) => {
-  const padded = (values: string) => wrap(`accounts { id } owner { items(status: [${values}]) { id } }`);
+  const padded = (values: string) => wrap(`accounts { id } owner { items(status: [${values}]) { edges { node { id } } } }`);
   return padded("HEALTHY ".repeat(total - tokenCount(padded(""))));
 };
 /** A document of exactly `total` characters: the padding is a comment, which is not a token. */
@@ -78,7 +96,7 @@ interface ExcessCase {
 }
 
 const EXCESS: ExcessCase[] = [
-  { name: "depth 11", within: (wrap) => wrap(depth(10)), over: (wrap) => wrap(depth(11)), message: /^Query depth limit of 10 exceeded, found 11\.$/ },
+  { name: "depth 11", within: (wrap) => deep(wrap, 10), over: (wrap) => deep(wrap, 11), message: /^Query depth limit of 10 exceeded, found 11\.$/ },
   { name: "16 aliases", within: (wrap) => wrap(aliases(15)), over: (wrap) => wrap(aliases(16)), message: /^Aliases limit of 15 exceeded, found 16\.$/ },
   { name: "51 directives", within: (wrap) => wrap(directives(50)), over: (wrap) => wrap(directives(51)), message: /^Directives limit of 50 exceeded, found 51\.$/ },
   { name: "1,001 tokens", within: (wrap) => tokens(wrap, 1000), over: (wrap) => tokens(wrap, 1001), message: /^Token limit of 1000 exceeded\.$/ },
@@ -92,10 +110,10 @@ const EXCESS: ExcessCase[] = [
 
 /** Over the cost limit while within every other limit (each document's cost is in its comment). */
 const COSTLY = {
-  /** 1 + 50 × (1 + accounts 35 + consentEvents (25 + 1 + 100 × 1)) = 8,101 */
-  userHttp: `{ viewer { items { accounts { id } consentEvents(first: 100) { edges { node { eventCode } } } } } }`,
-  /** 3 + 50 × 162 = 8,103: the event's Item's owner has up to 50 Items */
-  userWs: `subscription { itemStatusChanged { item { owner { items { accounts { id } consentEvents(first: 100) { edges { node { eventCode } } } } } } } }`,
+  /** 1 + 1 + 50 × (1 + accounts 35 + consentEvents (25 + 1 + 100 × 1)) = 8,102 */
+  userHttp: `{ viewer { items { edges { node { accounts { id } consentEvents(first: 100) { edges { node { eventCode } } } } } } } }`,
+  /** 3 + 1 + 50 × 162 = 8,104: the event's Item's owner has up to 50 Items on a page */
+  userWs: `subscription { itemStatusChanged { item { owner { items { edges { node { accounts { id } consentEvents(first: 100) { edges { node { eventCode } } } } } } } } } }`,
   /** 1 + 100 × (1 + 35 + 1 + 100 × 1) = 13,701 */
   adminHttp: `{ items(first: 100) { edges { node { accounts { id } history(first: 100) { edges { node { cause } } } } } } }`,
   /** 3 + 100 × (3 + 100 × 1) = 10,303 */
@@ -161,7 +179,7 @@ const NO_STACK = /stacktrace|\bat .+:\d+:\d+|\.ts:\d+/;
  * (`ItemStatus`) and an input field (`CreateLinkTokenInput`). Neither operation runs: its variables are refused.
  */
 const NEAR_MISS_VARIABLES: Array<[string, string, Record<string, unknown>, string]> = [
-  ["an enum variable", `query ($status: [ItemStatus!]) { viewer { items(status: $status) { id } } }`, { status: ["HEALTHYY"] }, "HEALTHY"],
+  ["an enum variable", `query ($status: [ItemStatus!]) { viewer { items(status: $status) { edges { node { id } } } } }`, { status: ["HEALTHYY"] }, "HEALTHY"],
   [
     "an input variable",
     `mutation ($input: CreateLinkTokenInput!) { createLinkToken(input: $input) { linkToken } }`,
@@ -212,7 +230,7 @@ describe("query limits with the default configuration", () => {
       const before = harness.exchanges.length;
       const result = await harness.graphql(within(overHttp), {}, tokens.limited);
       expect(result.errors).toBeUndefined();
-      expect(result.data).toMatchObject({ viewer: { items: [expect.anything()] } });
+      expect(result.data).toMatchObject({ viewer: { items: { edges: [expect.anything()] } } });
       expect(harness.callsTo("/accounts/get", before)).toBe(1);
 
       const socketBefore = harness.exchanges.length;
@@ -226,9 +244,9 @@ describe("query limits with the default configuration", () => {
 
   it("the cost limit refuses a user's Items with 100 consent events each, over HTTP and WebSocket, without calling Plaid", async () => {
     const before = harness.exchanges.length;
-    expectRefusedOverHttp(await harness.graphql(COSTLY.userHttp, {}, tokens.limited), /^Query cost limit of 5000 exceeded, found 8101\.$/);
-    expectRefusedOverWs(await overSocket(user, COSTLY.userWs), /^Query cost limit of 5000 exceeded, found 8103\.$/);
-    expectRefusedOverWs(await overSocket(user, COSTLY.userHttp), /^Query cost limit of 5000 exceeded, found 8101\.$/);
+    expectRefusedOverHttp(await harness.graphql(COSTLY.userHttp, {}, tokens.limited), /^Query cost limit of 5000 exceeded, found 8102\.$/);
+    expectRefusedOverWs(await overSocket(user, COSTLY.userWs), /^Query cost limit of 5000 exceeded, found 8104\.$/);
+    expectRefusedOverWs(await overSocket(user, COSTLY.userHttp), /^Query cost limit of 5000 exceeded, found 8102\.$/);
     expect(harness.exchanges.length).toBe(before);
   });
 
@@ -259,8 +277,8 @@ describe("query limits with the default configuration", () => {
   it("the dashboard query runs over HTTP and over WebSocket", async () => {
     const result = await harness.graphql(ItemsOverviewDocument, {}, tokens.limited);
     expect(result.errors).toBeUndefined();
-    expect(result.data?.viewer.items.map((item) => item.id)).toEqual([itemId]);
-    expect(result.data?.viewer.items[0]?.accounts?.length).toBeGreaterThan(0);
+    expect(result.data?.viewer.items.edges.map((e) => e.node.id)).toEqual([itemId]);
+    expect(result.data?.viewer.items.edges[0]?.node.accounts?.length).toBeGreaterThan(0);
     const outcome = await overSocket(user, print(ItemsOverviewDocument));
     expect(outcome.results).toEqual([{ data: result.data }]);
   });
@@ -344,15 +362,15 @@ describe("query limits from the environment", () => {
 
   it("a tighter GRAPHQL_MAX_DEPTH refuses what the default allows, over HTTP and WebSocket", async () => {
     const before = harness.exchanges.length;
-    expectRefusedOverHttp(await harness.graphql(overHttp(depth(10)), {}, tokens.tight), /^Query depth limit of 9 exceeded, found 10\.$/);
-    expectRefusedOverWs(await overSocket(client, overWs(depth(10))), /^Query depth limit of 9 exceeded, found 10\.$/);
+    expectRefusedOverHttp(await harness.graphql(deep(overHttp, 10), {}, tokens.tight), /^Query depth limit of 9 exceeded, found 10\.$/);
+    expectRefusedOverWs(await overSocket(client, deep(overWs, 10)), /^Query depth limit of 9 exceeded, found 10\.$/);
     expect(harness.exchanges.length).toBe(before);
   });
 
-  it("a tighter GRAPHQL_MAX_COST refuses the dashboard query (cost 3,201), over HTTP and WebSocket", async () => {
+  it("a tighter GRAPHQL_MAX_COST refuses the dashboard query (cost 3,202), over HTTP and WebSocket", async () => {
     const before = harness.exchanges.length;
-    expectRefusedOverHttp(await harness.graphql(ItemsOverviewDocument, {}, tokens.tight), /^Query cost limit of 3000 exceeded, found 3201\.$/);
-    expectRefusedOverWs(await overSocket(client, print(ItemsOverviewDocument)), /^Query cost limit of 3000 exceeded, found 3201\.$/);
+    expectRefusedOverHttp(await harness.graphql(ItemsOverviewDocument, {}, tokens.tight), /^Query cost limit of 3000 exceeded, found 3202\.$/);
+    expectRefusedOverWs(await overSocket(client, print(ItemsOverviewDocument)), /^Query cost limit of 3000 exceeded, found 3202\.$/);
     expect(harness.exchanges.length).toBe(before);
   });
 });
@@ -377,7 +395,7 @@ describe("NODE_ENV=production", () => {
   );
 
   it("a typo'd field gets no 'Did you mean', over HTTP and WebSocket", async () => {
-    for (const query of [`{ viewer { itemz { id } } }`, `{ viewer { items { acounts { id } } } }`]) {
+    for (const query of [`{ viewer { itemz { id } } }`, `{ viewer { items { edges { node { acounts { id } } } } } }`]) {
       const result = await harness.graphql(query, {}, tokens.production);
       expect(result.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
       expect(result.errors?.[0]?.message).toMatch(/^Cannot query field "(itemz|acounts)" on type "(User|Item)"\.$/);
@@ -407,7 +425,7 @@ describe("NODE_ENV=production", () => {
   });
 
   it("the limits hold as in development", async () => {
-    expectRefusedOverHttp(await harness.graphql(overHttp(depth(11)), {}, tokens.production), /^Query depth limit of 10 exceeded, found 11\.$/);
+    expectRefusedOverHttp(await harness.graphql(deep(overHttp, 11), {}, tokens.production), /^Query depth limit of 10 exceeded, found 11\.$/);
     expectRefusedOverWs(await overSocket(client, overWs(aliases(16))), /^Aliases limit of 15 exceeded, found 16\.$/);
   });
 
@@ -493,21 +511,27 @@ describe("the repository's own operations", () => {
 
   it("prices a field asked for again under another alias once: the loaders fetch it once", () => {
     const cost = (query: string) => operationCost(schema, parse(query), undefined, {});
-    const once = cost(`{ viewer { items { accounts { id } consentEvents(first: 1) { totalCount } } } }`);
-    expect(cost(`{ a: viewer { items { accounts { id } } } b: viewer { items { accounts { name } consentEvents(first: 1) { totalCount } } } }`)).toBe(once);
-    expect(cost(`{ viewer { x: items { accounts { id } } y: items { accounts { mask } consentEvents(first: 1) { totalCount } } } }`)).toBe(once);
+    const once = cost(`{ viewer { items { edges { node { accounts { id } consentEvents(first: 1) { totalCount } } } } } }`);
+    expect(
+      cost(`{ a: viewer { items { edges { node { accounts { id } } } } } b: viewer { items { edges { node { accounts { name } consentEvents(first: 1) { totalCount } } } } } }`),
+    ).toBe(once);
+    expect(cost(`{ viewer { x: items { edges { node { accounts { id } } } } y: items { edges { node { accounts { mask } consentEvents(first: 1) { totalCount } } } } } }`)).toBe(
+      once,
+    );
     // Other arguments are another call, priced again.
-    expect(cost(`{ viewer { items { consentEvents(first: 1) { totalCount } again: consentEvents(first: 2) { totalCount } } } }`)).toBeGreaterThan(
-      cost(`{ viewer { items { consentEvents(first: 1) { totalCount } } } }`),
+    expect(cost(`{ viewer { items { edges { node { consentEvents(first: 1) { totalCount } again: consentEvents(first: 2) { totalCount } } } } } }`)).toBeGreaterThan(
+      cost(`{ viewer { items { edges { node { consentEvents(first: 1) { totalCount } } } } } }`),
     );
   });
 
   it("the cost model's documented examples hold", () => {
     const cost = (query: string) => operationCost(schema, parse(query), undefined, {});
-    expect(cost(`{ viewer { items { accounts { id } consentEvents(first: 1) { totalCount } } } }`)).toBe(3101);
-    expect(cost(`{ viewer { items { consentEvents(first: 100) { edges { node { eventCode } } } } } }`)).toBe(6351);
+    expect(cost(`{ viewer { items { edges { node { accounts { id } consentEvents(first: 1) { totalCount } } } } } }`)).toBe(3102);
+    expect(cost(`{ viewer { items { edges { node { consentEvents(first: 100) { edges { node { eventCode } } } } } } } }`)).toBe(6352);
     // A Plaid call weighs far more than the object it returns.
-    expect(cost(`{ viewer { items { accounts { id } } } }`) - cost(`{ viewer { items { owner { id } } } }`)).toBe(50 * (COST.PLAID_CALL + COST.SMALL_LIST - 1));
+    expect(cost(`{ viewer { items { edges { node { accounts { id } } } } } }`) - cost(`{ viewer { items { edges { node { owner { id } } } } } }`)).toBe(
+      50 * (COST.PLAID_CALL + COST.SMALL_LIST - 1),
+    );
     // Scalars ride along with their object; introspection is free.
     expect(cost(`{ viewer { id clientUserId createdAt } }`)).toBe(1);
     expect(cost(`{ __schema { types { fields { args { type { name } } } } } }`)).toBe(0);

@@ -121,14 +121,14 @@ describe("store deadlines on PGlite, through the gateway", () => {
     const hold = holdStore(store!);
     let result;
     try {
-      result = await harness.graphql("{ viewer { items { id } } }", {}, token);
+      result = await harness.graphql("{ viewer { items { edges { node { id } } } } }", {}, token);
     } finally {
       await hold.release();
     }
     expect(result.errors?.map((error) => error.extensions?.code)).toEqual(["STORE_UNAVAILABLE"]);
 
-    const served = await harness.graphql<{ viewer: { items: unknown[] } }>("{ viewer { items { id } } }", {}, token);
+    const served = await harness.graphql<{ viewer: { items: { edges: unknown[] } } }>("{ viewer { items { edges { node { id } } } } }", {}, token);
     expect(served.errors).toBeUndefined();
-    expect(served.data?.viewer.items).toEqual([]);
+    expect(served.data?.viewer.items).toEqual({ edges: [] });
   });
 });

@@ -207,7 +207,7 @@ describe.skipIf(!withPostgres)("store deadlines on PostgreSQL", () => {
       proxy!.freeze();
       let result;
       try {
-        result = await harness.graphql("{ viewer { items { id } } }", {}, token);
+        result = await harness.graphql("{ viewer { items { edges { node { id } } } } }", {}, token);
       } finally {
         proxy!.thaw();
       }
@@ -215,9 +215,9 @@ describe.skipIf(!withPostgres)("store deadlines on PostgreSQL", () => {
       expect(result.errors?.[0]?.message).toBe("The store is unavailable; try again later");
 
       await untilAnswering(store!);
-      const served = await harness.graphql<{ viewer: { items: unknown[] } }>("{ viewer { items { id } } }", {}, token);
+      const served = await harness.graphql<{ viewer: { items: { edges: unknown[] } } }>("{ viewer { items { edges { node { id } } } } }", {}, token);
       expect(served.errors).toBeUndefined();
-      expect(served.data?.viewer.items).toEqual([]);
+      expect(served.data?.viewer.items).toEqual({ edges: [] });
     });
   });
 });

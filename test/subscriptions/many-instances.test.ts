@@ -219,7 +219,7 @@ describe.skipIf(!postgresUp || !redisUp)("two gateway processes sharing one Post
 
   /** What instance B serves of the user's Items: the list and the one Item. */
   async function statusesOnB(itemId: string, token: string): Promise<{ listed: string | undefined; item: string | undefined }> {
-    const listed = (await ask(b, DashboardViewerItemsDocument, {}, token)).viewer.items.find((item) => item.id === itemId)?.status;
+    const listed = (await ask(b, DashboardViewerItemsDocument, {}, token)).viewer.items.edges.find((e) => e.node.id === itemId)?.node.status;
     const item = (await ask(b, ItemDetailsDocument, { id: itemId }, token)).item?.status;
     return { listed, item };
   }

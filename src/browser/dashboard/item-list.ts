@@ -1,7 +1,13 @@
-import { DashboardItemsDocument, DashboardViewerItemsDocument, type DashboardItemFragment, type DashboardItemsQuery, type ListedItemFragment } from "../../../generated/graphql.js";
+import {
+  DashboardItemsDocument,
+  DashboardViewerItemsDocument,
+  type DashboardItemFragment,
+  type ListedItemFragment,
+  type ListedItemPageFragment,
+} from "../../../generated/graphql.js";
 import type { GatewayClient } from "./gateway-client.js";
 
-/** Admins page through every Item; at most this many pages of 100 are shown. */
+/** At most this many pages of 100 Items are shown (the viewer's own, or every Item for admins). */
 const MAX_PAGES = 20;
 
 export interface ItemList {
@@ -10,15 +16,20 @@ export interface ItemList {
   newestCursor: string | null;
 }
 
+/** One page of the list: the viewer's Items, or (admins) every Item. */
+async function itemPage(client: GatewayClient, admin: boolean, after: string | null): Promise<ListedItemPageFragment> {
+  const variables = after ? { after } : {};
+  return admin ? (await client.request(DashboardItemsDocument, variables)).items : (await client.request(DashboardViewerItemsDocument, variables)).viewer.items;
+}
+
 async function listedItems(client: GatewayClient, admin: boolean): Promise<ListedItemFragment[]> {
-  if (!admin) return (await client.request(DashboardViewerItemsDocument)).viewer.items;
   const items: ListedItemFragment[] = [];
   let after: string | null = null;
   for (let page = 1; ; page++) {
-    const data: DashboardItemsQuery = await client.request(DashboardItemsDocument, after ? { after } : {});
-    items.push(...data.items.edges.map((edge) => edge.node));
-    if (!data.items.pageInfo.hasNextPage || page >= MAX_PAGES) return items;
-    after = data.items.pageInfo.endCursor;
+    const data: ListedItemPageFragment = await itemPage(client, admin, after);
+    items.push(...data.edges.map((edge) => edge.node));
+    if (!data.pageInfo.hasNextPage || page >= MAX_PAGES) return items;
+    after = data.pageInfo.endCursor;
   }
 }
 
