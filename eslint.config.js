@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "coverage/", "test-output/", ".data/", "generated/"] },
+  { ignores: ["dist/", "coverage/", "test-output/", ".data/", "generated/", "examples/frontend/src/gql/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -36,7 +36,7 @@ export async function closedPort(): Promise<number> {
 }
 
 /** Listens on a random port of 127.0.0.1 and forwards each connection to target. */
-async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
   let isCut = false;
   let forwarded = 0;
