@@ -1,6 +1,15 @@
 /** The error codes every GraphQL error carries in extensions.code. */
 export type ErrorCode =
-  "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "BAD_USER_INPUT" | "PLAID_ERROR" | "RATE_LIMITED" | "UPSTREAM_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL_SERVER_ERROR";
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "BAD_USER_INPUT"
+  | "DUPLICATE_ITEM"
+  | "PLAID_ERROR"
+  | "RATE_LIMITED"
+  | "UPSTREAM_UNAVAILABLE"
+  | "STORE_UNAVAILABLE"
+  | "INTERNAL_SERVER_ERROR";
 
 /** An error the gateway means to show the client, with its code. */
 export class GatewayError extends Error {
@@ -23,6 +32,19 @@ export class NotFoundError extends GatewayError {
 export class BadInputError extends GatewayError {
   constructor(message: string, extensions: Record<string, unknown> = {}) {
     super("BAD_USER_INPUT", message, extensions);
+  }
+}
+
+/** A Link session would connect accounts the viewer already has in a live Item; nothing was exchanged. */
+export class DuplicateItemError extends GatewayError {
+  constructor(existingItemId: string, institutionName: string | null) {
+    super(
+      "DUPLICATE_ITEM",
+      `These accounts${institutionName ? ` at ${institutionName}` : ""} are already linked in Item ${existingItemId}; nothing was exchanged. ` +
+        "Repair or extend that Item with update mode (createUpdateLinkToken), or pass allowDuplicate: true to link them again as another Item.",
+      { existingItemId },
+    );
+    this.name = "DuplicateItemError";
   }
 }
 

@@ -21,7 +21,9 @@ export class LinkResolver {
 
   @Mutation(() => Item, {
     description:
-      "Exchange Link's public_token; the access token is stored encrypted and never returned. Returns the new Item (or, for an Item the viewer already has, that Item); its first `history` entry has cause LINKED.",
+      "Exchange Link's public_token; the access token is stored encrypted and never returned. Returns the new Item (or, for an Item the viewer already has, that Item); its first `history` entry has cause LINKED. " +
+      "A Link session that connects accounts the viewer already has in a live Item at the same institution (same mask and name) is refused before the exchange, so Plaid bills no second Item: " +
+      "DUPLICATE_ITEM with `extensions.existingItemId`, unless allowDuplicate is true.",
   })
   exchangePublicToken(
     @Arg("publicToken", () => String, {
@@ -30,8 +32,16 @@ export class LinkResolver {
         "Malformed: BAD_USER_INPUT. Unknown, expired, or from another user's link token: PLAID_ERROR with `extensions.plaid.errorCode` INVALID_PUBLIC_TOKEN.",
     })
     publicToken: string,
+    @Arg("allowDuplicate", () => Boolean, {
+      nullable: true,
+      defaultValue: false,
+      description:
+        "True links the Item even when it duplicates one of the viewer's live Items (the user confirmed they want a second Item for the same accounts); the public token refused with DUPLICATE_ITEM is still good for this. " +
+        "False, null or omitted: a duplicate is refused with DUPLICATE_ITEM and nothing is exchanged.",
+    })
+    allowDuplicate: boolean | null,
     @Ctx() ctx: GatewayContext,
   ): Promise<ItemSnapshot> {
-    return ctx.services.link.exchangePublicToken(ctx, publicToken);
+    return ctx.services.link.exchangePublicToken(ctx, publicToken, { allowDuplicate: allowDuplicate === true });
   }
 }

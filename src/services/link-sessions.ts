@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { PlaidDataSource } from "../datasources/plaid/plaid-datasource.js";
+import type { LinkItemAdd } from "../datasources/plaid/plaid-link-tokens.js";
 import { openLinkToken, type KeptLinkSession, type LinkSession } from "../datasources/store/link-sessions-repository.js";
 import type { Store } from "../datasources/store/store.js";
 import { TokenDecryptionError, type TokenCipher } from "../datasources/store/token-cipher.js";
@@ -10,6 +11,15 @@ export interface LinkSessionsOptions {
   /** PUBLIC_TOKEN_BINDING: a public token is exchanged only for the user whose link token produced it. */
   binding: boolean;
   now?: () => Date;
+}
+
+/** The Link session a public token came from, as far as the gateway can tell. */
+export interface PublicTokenSession {
+  countryCodes: string[];
+  /** The Item an update-mode link token was made for; null for a new Item's token. */
+  forItemId: string | null;
+  /** What the session handed over (institution and accounts), as Plaid's /link/token/get reports it; null without public token binding. */
+  itemAdd: LinkItemAdd | null;
 }
 
 /** How many of the user's newest unexpired link tokens are asked about one public token. */
@@ -54,15 +64,15 @@ export class LinkSessions {
   }
 
   /**
-   * The countries of the session that produced this public token. Plaid's /link/token/get is asked about
-   * the user's newest unexpired link tokens, newest first, until one of them lists the public token;
-   * when none does, the answer is the same as for an unknown public token, and nothing is exchanged.
+   * The session that produced this public token. Plaid's /link/token/get is asked about the user's
+   * newest unexpired link tokens, newest first, until one of them lists the public token; when none
+   * does, the answer is the same as for an unknown public token, and nothing is exchanged.
    */
-  async sessionOf(userId: string, publicToken: string): Promise<{ countryCodes: string[] }> {
+  async sessionOf(userId: string, publicToken: string): Promise<PublicTokenSession> {
     const now = this.now();
     if (!this.options.binding) {
       const latest = await this.store.linkSessions.latestNewItemSession(userId, now);
-      return { countryCodes: latest?.countryCodes ?? ["US"] };
+      return { countryCodes: latest?.countryCodes ?? ["US"], forItemId: null, itemAdd: null };
     }
     const candidates = await this.store.linkSessions.recentSealed(userId, now, LINK_TOKENS_ASKED);
     let unanswered: GatewayError | null = null;
@@ -75,7 +85,8 @@ export class LinkSessions {
         return [];
       });
       if (itemAdds.length > 0) listingPublicTokens += 1;
-      if (itemAdds.some((add) => sameToken(add.publicToken, publicToken))) return { countryCodes: session.countryCodes };
+      const itemAdd = itemAdds.find((add) => sameToken(add.publicToken, publicToken));
+      if (itemAdd) return { countryCodes: session.countryCodes, forItemId: session.itemId, itemAdd };
     }
     if (unanswered) throw unanswered;
     // Plaid lists Link sessions other than Hosted Link only for accounts with Link events enabled.
@@ -87,7 +98,7 @@ export class LinkSessions {
   }
 
   /** The Items Link handed over in the sessions of one stored link token; none for a token Plaid or the cipher cannot use. */
-  private async itemAddsOf(session: KeptLinkSession) {
+  private async itemAddsOf(session: KeptLinkSession): Promise<LinkItemAdd[]> {
     let linkToken: string;
     try {
       linkToken = openLinkToken(this.cipher, session);

@@ -2,8 +2,10 @@ import type { PlaidDataSource } from "../datasources/plaid/plaid-datasource.js";
 import type { Store } from "../datasources/store/store.js";
 import type { UserRecord } from "../domain/user.js";
 import type { PlaidEnv } from "../config.js";
-import { BadInputError } from "../domain/errors.js";
-import type { ItemSnapshot } from "../domain/item.js";
+import type { LinkItemAdd } from "../datasources/plaid/plaid-link-tokens.js";
+import { findDuplicateItem } from "../domain/duplicate-items.js";
+import { BadInputError, DuplicateItemError } from "../domain/errors.js";
+import type { Account, ItemSnapshot } from "../domain/item.js";
 import { checkNewLinkTokenInput, type NewLinkTokenInput } from "../domain/link-input.js";
 import type { Logger } from "../logger.js";
 import type { ItemLedger } from "./item-ledger.js";
@@ -65,16 +67,46 @@ export class LinkService {
 
   /**
    * Exchanges Link's public token, only when one of the viewer's own link tokens produced it (see
-   * LinkSessions); the access token is stored sealed and never returned.
+   * LinkSessions), and, unless `allowDuplicate`, only when it does not duplicate one of the viewer's
+   * live Items; the access token is stored sealed and never returned.
    */
-  async exchangePublicToken(scope: RequestScope, publicToken: string): Promise<ItemSnapshot> {
+  async exchangePublicToken(scope: RequestScope, publicToken: string, options: { allowDuplicate: boolean }): Promise<ItemSnapshot> {
     const trimmed = publicToken.trim();
     if (!/^public-[A-Za-z0-9-]{1,200}$/.test(trimmed)) {
       throw new BadInputError("publicToken must be the public_token from Link's onSuccess (public-…)", { argument: "publicToken" });
     }
     const user = await scope.user();
     const session = await this.sessions.sessionOf(user.id, trimmed);
+    // An update-mode session hands over a public token for the Item it repaired: never a duplicate.
+    if (session.itemAdd && session.forItemId === null && !options.allowDuplicate) await this.refuseDuplicate(user, session.itemAdd);
     return this.linkItem(scope, user, trimmed, session.countryCodes);
+  }
+
+  /**
+   * Refuses (DUPLICATE_ITEM) a Link session whose accounts one of the user's live Items already has,
+   * before the exchange, so Plaid bills no second Item for them (see domain/duplicate-items.ts).
+   */
+  private async refuseDuplicate(user: UserRecord, itemAdd: LinkItemAdd): Promise<void> {
+    if (!itemAdd.institutionId) return;
+    const atInstitution = (await this.store.items.listByUser(user.id)).filter(({ snapshot }) => snapshot.institutionId === itemAdd.institutionId);
+    if (atInstitution.length === 0) return;
+    const reads = await this.store.reads.findMany(
+      "accounts",
+      atInstitution.map(({ snapshot }) => snapshot.itemId),
+    );
+    const accountsOf = new Map(reads.map((read) => [read.itemId, read.data as Account[]]));
+    const duplicate = findDuplicateItem(
+      { institutionId: itemAdd.institutionId, accounts: itemAdd.accounts },
+      atInstitution.map(({ snapshot }) => ({
+        itemId: snapshot.itemId,
+        institutionId: snapshot.institutionId,
+        accountIds: snapshot.accountIds,
+        accounts: accountsOf.get(snapshot.itemId) ?? null,
+      })),
+    );
+    if (!duplicate) return;
+    this.logger.info({ existingItemId: duplicate.itemId, institutionId: itemAdd.institutionId }, "public token not exchanged: it would duplicate one of the user's Items");
+    throw new DuplicateItemError(duplicate.itemId, itemAdd.institutionName);
   }
 
   /**

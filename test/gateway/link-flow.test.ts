@@ -68,7 +68,8 @@ describe.each(stores)("linking an Item through Link (store: %s)", (store) => {
   });
 
   it("creates the Plaid user once, however many Items the user links", async () => {
-    await linkItemThroughLink(harness, tokens.linker);
+    // Another bank: the same accounts again would be a duplicate Item (see duplicate-items.test.ts).
+    await linkItemThroughLink(harness, tokens.linker, ["transactions"], undefined, { institutionId: "ins_109511" });
     expect(harness.callsTo("/user/create")).toBe(1);
     const items = await harness.graphql(ViewerItemsDocument, {}, tokens.linker);
     expect(items.data!.viewer.items.totalCount).toBe(2);

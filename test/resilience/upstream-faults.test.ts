@@ -101,7 +101,8 @@ describe("retries of idempotent reads, and writes that are never sent twice", ()
   it("/item/public_token/exchange failing with 500 is sent once; the public token is still good afterwards", async () => {
     const created = await harness.graphql(CreateLinkTokenDocument, { input: { products: ["transactions"] } }, tokens.alice);
     const linkToken = created.data!.createLinkToken.linkToken;
-    const { public_token } = await harness.control<{ public_token: string }>("/simulator/link/complete", { link_token: linkToken });
+    // Another bank than Alice's Sandbox Items: the same accounts again would be refused as a duplicate Item before any exchange.
+    const { public_token } = await harness.control<{ public_token: string }>("/simulator/link/complete", { link_token: linkToken, institution_id: "ins_109511" });
     await harness.fault({ path: "/item/public_token/exchange", status: 500, count: 1 });
     const since = harness.exchanges.length;
 

@@ -82,6 +82,19 @@ describe("/link/token/get", () => {
     expect((await h.plaid("/link/token/get", { link_token: token })).body.link_sessions).toEqual(got.body.link_sessions);
   });
 
+  it("names each account of a session as /accounts/get names it on the Item its public token becomes", async () => {
+    const token = await newItemToken();
+    await h.control("POST", "/link/complete", { link_token: token, institution_id: "ins_109512", account_masks: ["0000", "1111"] });
+    const added = (await h.plaid("/link/token/get", { link_token: token })).body.link_sessions[0].results.item_add_results[0];
+    const exchanged = await h.plaid("/item/public_token/exchange", { public_token: added.public_token });
+    const listed = await h.plaid("/accounts/get", { access_token: exchanged.body.access_token });
+    type Named = { id?: string; account_id?: string; name: string; mask: string | null; type: string; subtype?: string | null };
+    const naming = (account: Named) => ({ id: account.id ?? account.account_id, name: account.name, mask: account.mask, type: account.type, subtype: account.subtype ?? null });
+    expect(added.institution).toEqual({ institution_id: "ins_109512", name: "Houndstooth Bank" });
+    expect(added.accounts.map(naming)).toEqual(listed.body.accounts.map(naming));
+    expect(added.accounts.map((account: Named) => account.mask)).toEqual(["0000", "1111"]);
+  });
+
   it("lists every session of a token, and one in update mode hands over the Item's new public token", async () => {
     const item = await linkSandboxItem(h);
     await h.plaid("/sandbox/item/reset_login", { access_token: item.access_token });

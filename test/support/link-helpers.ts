@@ -15,16 +15,43 @@ export async function createSettledItem(harness: TestGateway, token: string, var
   return itemId;
 }
 
+/** What the user picks in Link: the institution and the accounts they tick (by mask); the simulator's defaults otherwise. */
+export interface LinkChoices {
+  institutionId?: string;
+  accountMasks?: string[];
+}
+
+/** A new-Item link token from the gateway and Link finished with it at the simulator: the public token Link hands back, not exchanged. */
+export async function finishLinkSession(harness: TestGateway, token: string, choices: LinkChoices & { products?: string[]; countryCodes?: string[] } = {}) {
+  const { products = ["transactions"], countryCodes } = choices;
+  const created = await harness.graphql(CreateLinkTokenDocument, { input: { products, ...(countryCodes ? { countryCodes } : {}) } }, token);
+  const linkToken = created.data?.createLinkToken.linkToken;
+  if (!linkToken) throw new Error(`createLinkToken failed: ${JSON.stringify(created.errors)}`);
+  const completed = await harness.control<{ public_token: string }>("/simulator/link/complete", {
+    link_token: linkToken,
+    ...(choices.institutionId ? { institution_id: choices.institutionId } : {}),
+    ...(choices.accountMasks ? { account_masks: choices.accountMasks } : {}),
+  });
+  return { linkToken, publicToken: completed.public_token, createdLinkToken: created.data!.createLinkToken };
+}
+
 /**
  * Goes through Link as a user would: link token from the gateway, Link finished at the simulator, public
  * token exchanged (so the public token it answers is used up: exchanging it again is Plaid's refusal).
  */
-export async function linkItemThroughLink(harness: TestGateway, token: string, products: string[] = ["transactions"], countryCodes?: string[]) {
-  const created = await harness.graphql(CreateLinkTokenDocument, { input: { products, ...(countryCodes ? { countryCodes } : {}) } }, token);
-  const linkToken = created.data?.createLinkToken.linkToken;
-  if (!linkToken) throw new Error(`createLinkToken failed: ${JSON.stringify(created.errors)}`);
-  const completed = await harness.control<{ public_token: string }>("/simulator/link/complete", { link_token: linkToken });
-  const exchanged = await harness.graphql(ExchangePublicTokenDocument, { publicToken: completed.public_token }, token);
+export async function linkItemThroughLink(
+  harness: TestGateway,
+  token: string,
+  products: string[] = ["transactions"],
+  countryCodes?: string[],
+  choices: LinkChoices & { allowDuplicate?: boolean } = {},
+) {
+  const { linkToken, publicToken, createdLinkToken } = await finishLinkSession(harness, token, { ...choices, products, countryCodes });
+  const exchanged = await harness.graphql(
+    ExchangePublicTokenDocument,
+    { publicToken, ...(choices.allowDuplicate !== undefined ? { allowDuplicate: choices.allowDuplicate } : {}) },
+    token,
+  );
   if (!exchanged.data?.exchangePublicToken) throw new Error(`exchangePublicToken failed: ${JSON.stringify(exchanged.errors)}`);
-  return { linkToken, publicToken: completed.public_token, item: exchanged.data.exchangePublicToken, createdLinkToken: created.data!.createLinkToken };
+  return { linkToken, publicToken, item: exchanged.data.exchangePublicToken, createdLinkToken };
 }

@@ -1,4 +1,4 @@
-import type { CountryCode, LinkTokenAccountFilters, LinkTokenCreateRequest, LinkTokenGetResponse, Products } from "plaid";
+import type { CountryCode, LinkSessionSuccessMetadataAccount, LinkTokenAccountFilters, LinkTokenCreateRequest, LinkTokenGetResponse, Products } from "plaid";
 import type { CheckedUpdateLinkToken } from "../../domain/update-mode-rules.js";
 
 /** Link tokens in Plaid's shapes: the /link/token/create requests and what /link/token/get answers. */
@@ -66,11 +66,27 @@ export function updateLinkTokenRequest(params: UpdateLinkTokenParams): LinkToken
   return request;
 }
 
+/** An account a Link session connected, as Link's onSuccess metadata describes it. */
+export interface LinkSessionAccount {
+  id: string;
+  name: string | null;
+  mask: string | null;
+}
+
 /** An Item a Link session handed over (Link's onSuccess). */
 export interface LinkItemAdd {
   publicToken: string;
   institutionId: string | null;
-  accountIds: string[];
+  institutionName: string | null;
+  accounts: LinkSessionAccount[];
+}
+
+const textOrNull = (value: unknown): string | null => (typeof value === "string" && value !== "" ? value : null);
+
+function mapSessionAccount(account: LinkSessionSuccessMetadataAccount): LinkSessionAccount | null {
+  const id = textOrNull(account.id);
+  if (!id) return null;
+  return { id, name: textOrNull(account.name), mask: textOrNull(account.mask) };
 }
 
 /** What Plaid reports of a link token: its countries and every Item its Link sessions handed over. */
@@ -90,8 +106,9 @@ export function mapLinkTokenDetails(data: LinkTokenGetResponse): LinkTokenDetail
       if (typeof add.public_token !== "string") continue;
       itemAdds.push({
         publicToken: add.public_token,
-        institutionId: add.institution?.institution_id ?? null,
-        accountIds: (add.accounts ?? []).map((account) => account.id ?? "").filter(Boolean),
+        institutionId: textOrNull(add.institution?.institution_id),
+        institutionName: textOrNull(add.institution?.name),
+        accounts: (add.accounts ?? []).map(mapSessionAccount).filter((account): account is LinkSessionAccount => account !== null),
       });
     }
   }
