@@ -112,6 +112,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const { httpServer } = await serveHttp(config, core, options, logger, cleanups, () => developmentToken);
     const url = await listen(httpServer, config);
     core.setWebhookUrl(`${config.publicUrl ?? url}/webhooks/plaid`);
+    // Started once the webhook URL is known (the sweep repairs Items' webhooks); stopped first of all.
+    core.serviceSet.sweep.start();
+    cleanups.push(() => core.serviceSet.sweep.stop());
     logger.info({ url: `${url}/graphql`, plaidEnv: config.plaid.env, store: core.store.db.kind, simulator: core.simulator?.url }, "gateway listening");
     const { authSecret } = core;
     return {
@@ -166,7 +169,7 @@ async function wireCore(config: Config, options: GatewayOptions, logger: Logger,
   );
   cleanups.push(() => events.close());
   let webhookUrl: string | null = null;
-  const serviceSet = createServices({ config, store, plaid, cipher, events, simulatorUrl, webhookUrl: () => webhookUrl, logger });
+  const serviceSet = createServices({ config, store, plaid, cipher, events, simulatorUrl, webhookUrl: () => webhookUrl, logger, reconcileObserver: metrics.reconcile });
   cleanups.push(() => settle(serviceSet));
   const setWebhookUrl = (url: string) => {
     webhookUrl = url;
@@ -174,10 +177,11 @@ async function wireCore(config: Config, options: GatewayOptions, logger: Logger,
   return { metrics, authenticator, authSecret, store, plaid, simulator, events, serviceSet, persistedQueries: persistedQueries.settings, setWebhookUrl };
 }
 
-/** Waits for the work committed webhooks leave behind: publishing their events, then confirming Items with Plaid. */
-async function settle({ ingest, reconciler }: ServiceSet): Promise<void> {
+/** Waits for the work committed webhooks leave behind: publishing their events, then confirming Items with Plaid (and repairing their webhooks). */
+async function settle({ ingest, reconciler, webhookRepair }: ServiceSet): Promise<void> {
   await ingest.idle();
   await reconciler.idle();
+  await webhookRepair.idle();
 }
 
 /** The built-in simulator (PLAID_ENV=simulator without SIMULATOR_URL), or null. */

@@ -40,6 +40,8 @@ export interface Committed {
  * in one transaction with the row locked, and after the commit the event is published.
  */
 export class ItemLedger {
+  private readonly readListeners = new Set<(itemId: string, read: PlaidItemState) => void>();
+
   constructor(
     private readonly store: Store,
     private readonly cipher: TokenCipher,
@@ -48,9 +50,24 @@ export class ItemLedger {
     readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Stores a fresh /item/get read; a changed status is recorded and published with the given cause. */
-  applyPlaidRead(itemId: string, read: PlaidItemState, cause: string): Promise<ItemSnapshot> {
-    return this.transition(itemId, (current, now) => applyPlaidRead(current.snapshot, read, now, cause));
+  /**
+   * Stores a fresh /item/get read; a changed status is recorded and published with the given cause.
+   * Then every reader of Plaid's answers (onPlaidRead) is told what Plaid said.
+   */
+  async applyPlaidRead(itemId: string, read: PlaidItemState, cause: string): Promise<ItemSnapshot> {
+    const snapshot = await this.transition(itemId, (current, now) => applyPlaidRead(current.snapshot, read, now, cause));
+    this.heardFromPlaid(itemId, read);
+    return snapshot;
+  }
+
+  /** Tells every reader of Plaid's answers (onPlaidRead) what /item/get said of a stored Item; applyPlaidRead does so itself. */
+  heardFromPlaid(itemId: string, read: PlaidItemState): void {
+    for (const listener of this.readListeners) listener(itemId, read);
+  }
+
+  /** Told of every /item/get answer stored for an Item, once it is stored (the webhook URL check listens). */
+  onPlaidRead(listener: (itemId: string, read: PlaidItemState) => void): void {
+    this.readListeners.add(listener);
   }
 
   /** Moves one Item through the status machine. A removed Item loses its access token here. */

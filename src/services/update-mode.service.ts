@@ -80,6 +80,7 @@ export class UpdateModeService {
       ),
     );
     await this.reads.keepAccounts(itemId, accounts);
+    this.ledger.heardFromPlaid(itemId, read);
     return snapshot;
   }
 

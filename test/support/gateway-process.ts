@@ -23,8 +23,8 @@ export interface GatewayProcess {
   /** What the process wrote to stdout and stderr so far (for failure messages). */
   output(): string;
   graphql<T, V extends Record<string, unknown> = Record<string, unknown>>(document: GraphQLDocument<T, V>, variables?: V, token?: string): Promise<GraphQLResult<T>>;
-  /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
-  stop(graceMs?: number): Promise<void>;
+  /** SIGTERM, then SIGKILL if it has not exited after `graceMs`; `signal` SIGKILL ends it at once, as a crash would. */
+  stop(graceMs?: number, signal?: NodeJS.Signals): Promise<void>;
 }
 
 /** Starts a gateway process and resolves once it printed where it listens. */
@@ -47,9 +47,9 @@ export async function spawnGateway(name: string, env: Record<string, string>, st
   child.stderr!.on("data", record);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
-  const stop = async (graceMs = 10_000) => {
+  const stop = async (graceMs = 10_000, signal: NodeJS.Signals = "SIGTERM") => {
     if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
+      child.kill(signal);
       const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
       await exited;
       clearTimeout(timer);

@@ -15,6 +15,8 @@ export interface TwoInstances {
   redisLink: TcpProxy;
   /** Redis itself, around the proxy. */
   redis: Redis;
+  /** The settings both instances run with, for starting another instance of the same deployment. */
+  settings: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function startTwoInstances({ names, prefix, jwtSecret, env = {} }: 
   return {
     a,
     b,
+    settings,
     simulator,
     redisLink,
     redis,

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { Mutex, withTimeout, type MutexInterface } from "async-mutex";
 import { StoreUnavailableError } from "../../domain/errors.js";
-import type { Database, Queryable } from "./database.js";
+import type { Database, Queryable, SessionLock } from "./database.js";
 
 export interface PgliteOptions {
   /**
@@ -42,11 +42,32 @@ export async function openPgliteDatabase(dataDir?: string, options: PgliteOption
       throw error;
     }
   };
+  const locks = new InProcessLocks();
   return {
     kind: "pglite",
     query: <Row>(sql: string, params: readonly unknown[] = []) => inTurn(async () => (await db.query<Row>(sql, params as unknown[])).rows),
     exec: (sql: string) => inTurn(async () => void (await db.exec(sql))),
     transaction: (fn) => inTurn(() => db.transaction((tx) => fn(wrap(tx)))),
+    trySessionLock: async (name) => locks.take(name),
     close: () => db.close(),
   };
+}
+
+/** PGlite serves one process: a session lock is this process's alone, held until released. */
+class InProcessLocks {
+  private readonly held = new Set<string>();
+
+  take(name: string): SessionLock | null {
+    if (this.held.has(name)) return null;
+    this.held.add(name);
+    const lost = new AbortController();
+    return {
+      lost: lost.signal,
+      stillHeld: async () => !lost.signal.aborted,
+      release: async () => {
+        lost.abort();
+        this.held.delete(name);
+      },
+    };
+  }
 }

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { StoreUnavailableError } from "../../domain/errors.js";
 import type { Database, Queryable } from "./database.js";
+import { tryPostgresSessionLock } from "./postgres-session-lock.js";
 
 const INT8_OID = 20;
 
@@ -102,16 +103,15 @@ export async function openPostgresDatabase(connectionString: string, options: Po
   }
   const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   if (!Number.isInteger(statementTimeoutMs) || statementTimeoutMs < 1) throw new Error("statementTimeoutMs must be a positive whole number of milliseconds");
-  const pool = new pg.Pool({
+  const connection = {
     connectionString,
-    max: options.max ?? 10,
     connectionTimeoutMillis: statementTimeoutMs,
     statement_timeout: statementTimeoutMs,
     lock_timeout: Math.max(1, Math.floor(statementTimeoutMs / 2)),
     query_timeout: statementTimeoutMs + ANSWER_MARGIN_MS,
-    types,
     options: options.schema ? `-c search_path=${options.schema}` : undefined,
-  });
+  };
+  const pool = new pg.Pool({ ...connection, max: options.max ?? 10, types });
   // An idle client that loses its connection must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   const availability = new StoreAvailability(statementTimeoutMs);
@@ -123,6 +123,7 @@ export async function openPostgresDatabase(connectionString: string, options: Po
       failed: (error) => availability.judge(error).error,
     }),
     transaction: (fn) => inTransaction(pool, availability, fn),
+    trySessionLock: (name) => tryPostgresSessionLock(connection, name),
     close: () => pool.end(),
   };
 }
