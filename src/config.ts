@@ -1,11 +1,13 @@
 import path from "node:path";
 import { readAuth, readGraphql, readLogging, readPlaid, readSafeguard, readServer, readTokenKeys, readWebsocketLimits } from "./config-sections.js";
 import { readPersistedOperations, type PersistedDocumentsConfig } from "./config-persisted.js";
+import { readReconcile, type ReconcileConfig } from "./config-reconcile.js";
 import { envReader } from "./config-values.js";
 
 export { ConfigError, decodeKey } from "./config-values.js";
 export type { GraphqlLimits, LogFormat, LogLevel, PlaidEnv, WebsocketLimits } from "./config-sections.js";
 export type { PersistedDocumentsConfig } from "./config-persisted.js";
+export type { ReconcileConfig, WebhookRepairMode } from "./config-reconcile.js";
 import type { GraphqlLimits, LogFormat, LogLevel, PlaidEnv, WebsocketLimits } from "./config-sections.js";
 
 export interface Config {
@@ -43,6 +45,8 @@ export interface Config {
     /** How long one Plaid call may take (cached endpoints; slower endpoints get more). */
     timeoutMs: number;
   };
+  /** ITEM_RECONCILE_*, WEBHOOK_URL_REPAIR: every live Item confirmed with Plaid in the background, webhooks kept pointed here. */
+  reconcile: ReconcileConfig;
   auth: {
     jwtSecret?: string;
     jwksUrl?: string;
@@ -87,6 +91,8 @@ export interface DataPaths {
   authSecretFile: string;
   /** The built-in simulator's Items, users and keys, kept across restarts. */
   simulatorStateFile: string;
+  /** New access tokens Plaid issued that the store could not save yet, kept sealed until a later rotation stores them. */
+  keptAccessTokensDir: string;
 }
 
 export interface PlaidCredentials {
@@ -114,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     embeddedDefault,
     offersDevelopmentToken: !auth.configured && !server.publicUrl && ["127.0.0.1", "localhost", "::1"].includes(server.host),
     plaid,
+    reconcile: readReconcile(read, plaid.env, server.publicUrl),
     auth,
     nodeEnv,
     ...surface,
@@ -131,6 +138,7 @@ function dataPaths(dataDir: string): DataPaths {
     pgliteDir: path.join(dataDir, "pglite"),
     authSecretFile: path.join(dataDir, "auth-hs256.key"),
     simulatorStateFile: path.join(dataDir, "simulator-state.json"),
+    keptAccessTokensDir: path.join(dataDir, "access-token-rotations"),
   };
 }
 

@@ -32,6 +32,8 @@ function requestIdMixin(mergeObject: object, _level: number, logger: pino.Logger
 const SECRET_KEYS = [
   "access_token",
   "accessToken",
+  "new_access_token",
+  "newAccessToken",
   "public_token",
   "publicToken",
   "link_token",

@@ -25,6 +25,8 @@ Commands:
                               print a bearer token signed with the gateway's HS256 secret
   rotate-key                  make a new token encryption key active (DATA_DIR's key ring) or use the
                               configured TOKEN_ENCRYPTION_KEY, and re-seal every access token with it
+  rotate-access-tokens [ITEM_ID...]
+                              rotate the access tokens of every live Item (or of those named) at Plaid
 `;
 
 /** A command-line mistake: printed with the usage, exit code 2. */
@@ -52,6 +54,8 @@ async function main(argv: string[]): Promise<number> {
     case "rotate-key":
       parseArgs({ args: rest, options: {}, strict: true, allowPositionals: false });
       return rotateKey(loadConfig());
+    case "rotate-access-tokens":
+      return rotateAccessTokens(loadConfig(), parseArgs({ args: rest, options: {}, strict: true, allowPositionals: true }).positionals);
     case "help":
     case "--help":
     case "-h":
@@ -183,6 +187,15 @@ async function rotateKey(config: Config): Promise<number> {
   } finally {
     await store.close();
   }
+}
+
+/** Rotates access tokens at Plaid; the built-in simulator, when it is Plaid, is started from DATA_DIR's state for the run. */
+async function rotateAccessTokens(config: Config, itemIds: string[]): Promise<number> {
+  const { rotateAccessTokens: run } = await import("./rotate-access-tokens.js");
+  const builtIn = config.plaid.env === "simulator" && !config.plaid.simulatorUrl;
+  const simulator = builtIn ? await (await import("./simulator/index.js")).startPlaidSimulator({ ...config.plaid.credentials, stateFile: config.paths.simulatorStateFile }) : null;
+  const output = { say: (line: string) => process.stdout.write(line + "\n"), warn: (line: string) => process.stderr.write(line + "\n") };
+  return run(config, itemIds, simulator?.url ?? null, output).finally(() => simulator?.close());
 }
 
 /** Checks, before the slow part of a start, that each port a command listens on is free, naming its variable when not. */

@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { createPubSub } from "@graphql-yoga/subscription";
 import type { GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
+import { AccessTokenResolver } from "../resolvers/access-token.resolver.js";
 import { authChecker } from "../resolvers/auth-checker.js";
 import { ConsentEventResolver } from "../resolvers/consent-event.resolver.js";
 import { ItemStatusEventResolver } from "../resolvers/item-status-event.resolver.js";
@@ -18,7 +19,7 @@ import { UserResolver } from "../resolvers/user.resolver.js";
 /** What the root operation types are for (type-graphql builds them and takes no description for them). */
 const ROOT_DESCRIPTIONS = {
   Query: "Reads: the signed-in user and their Items, any object by its global id, and admin views across all users.",
-  Mutation: "Changes: Link tokens, public token exchange, update mode, refresh, removal, and Sandbox helpers. Each returns what it changed as it now is.",
+  Mutation: "Changes: Link tokens, public token exchange, update mode, refresh, removal, access token rotation, and Sandbox helpers. Each returns what it changed as it now is.",
   Subscription: "Live streams over graphql-ws on the same /graphql path: Item status changes, resumable from a cursor.",
 } as const;
 
@@ -33,6 +34,7 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       LinkResolver,
       UpdateModeResolver,
       RemovalResolver,
+      AccessTokenResolver,
       SandboxResolver,
       SubscriptionResolver,
       NodeResolver,

@@ -6,6 +6,7 @@ import { codeLabel, LabelBudget } from "./label-values.js";
 const PLAID_ENDPOINTS = new Set([
   "/accounts/get",
   "/consent/events/get",
+  "/item/access_token/invalidate",
   "/item/get",
   "/item/public_token/exchange",
   "/item/remove",

@@ -1,23 +1,28 @@
 import type { Config } from "../config.js";
 import type { PlaidDataSource } from "../datasources/plaid/plaid-datasource.js";
 import { SimulatorControl } from "../datasources/plaid/simulator-control.js";
+import { KeptAccessTokens } from "../datasources/store/kept-access-tokens.js";
 import type { Store } from "../datasources/store/store.js";
 import type { TokenCipher } from "../datasources/store/token-cipher.js";
 import type { Viewer } from "../domain/viewer.js";
 import type { Logger } from "../logger.js";
+import { AccessTokenRotationService } from "./access-token-rotation.service.js";
 import { ConsentService } from "./consent.service.js";
 import type { ItemEventFeed, ItemEventPublisher } from "./item-event-ports.js";
 import { ItemGate } from "./item-gate.js";
 import { ItemLedger } from "./item-ledger.js";
 import { ItemPlaidReads } from "./item-plaid-reads.js";
 import { ItemReadCache } from "./item-read-cache.js";
+import { ItemReconcileSweep } from "./item-reconcile-sweep.js";
 import { ItemReconciler } from "./item-reconciler.js";
 import { ItemStatusStream } from "./item-status-stream.js";
+import { ItemWebhookRepair } from "./item-webhook-repair.js";
 import { ItemsService } from "./items.service.js";
 import { LinkSessions } from "./link-sessions.js";
 import { LinkService } from "./link.service.js";
 import { NodeService } from "./node.service.js";
 import { RemovalService } from "./removal.service.js";
+import { UNOBSERVED, type ReconcileObserver } from "./reconcile-observer.js";
 import { openRequestScope } from "./request-loaders.js";
 import type { RenewableScope } from "./request-scope.js";
 import { SandboxService } from "./sandbox.service.js";
@@ -39,6 +44,8 @@ export interface ServiceDeps {
   /** Where Plaid sends this gateway's webhooks; known once the server listens. */
   webhookUrl: () => string | null;
   logger: Logger;
+  /** Told how the reconciliation sweep and the webhook URL repairs go (metrics). */
+  reconcileObserver?: ReconcileObserver;
 }
 
 /** Every use case, wired to its datasources, and how a request opens its scope. */
@@ -46,6 +53,9 @@ export interface ServiceSet {
   services: Services;
   ingest: WebhookIngestService;
   reconciler: ItemReconciler;
+  /** Confirms every live Item with Plaid in the background while this instance holds the sweeper's lock (started once the server listens). */
+  sweep: ItemReconcileSweep;
+  webhookRepair: ItemWebhookRepair;
   openScope: (viewer: Viewer) => RenewableScope;
 }
 
@@ -78,8 +88,22 @@ export function createServices(deps: ServiceDeps): ServiceSet {
     sandbox: new SandboxService(plaid, simulator, users, gate, link, ledger, new WebhookArrival(store), { env, webhookUrl }),
     stream: new ItemStatusStream(store, events, logger),
     simulatorLink: new SimulatorLinkService(store, users, simulator),
+    accessTokens: new AccessTokenRotationService(store, cipher, plaid, gate, ledger, new KeptAccessTokens(config.paths.keptAccessTokensDir), logger),
   };
   const reconciler = new ItemReconciler(gate, ledger, plaid, logger);
   const ingest = new WebhookIngestService(store, ledger, reconciler, logger);
-  return { services, ingest, reconciler, openScope: (viewer) => openRequestScope(viewer, { gate, reads, users }) };
+  const { sweep, webhookRepair } = reconciliation(deps, { gate, reads, ledger });
+  return { services, ingest, reconciler, sweep, webhookRepair, openScope: (viewer) => openRequestScope(viewer, { gate, reads, users }) };
+}
+
+/** The reconciliation sweep, and the repair of webhook URLs every /item/get answer is checked for. */
+function reconciliation(deps: ServiceDeps, parts: { gate: ItemGate; reads: ItemPlaidReads; ledger: ItemLedger }) {
+  const { config, store, plaid, logger, webhookUrl } = deps;
+  const { gate, reads, ledger } = parts;
+  const observer = deps.reconcileObserver ?? UNOBSERVED;
+  const { intervalSeconds, maxShare, webhookRepair: mode } = config.reconcile;
+  const webhookRepair = new ItemWebhookRepair(gate, ledger, plaid, logger.child({ component: "webhook-repair" }), observer, { mode, webhookUrl });
+  ledger.onPlaidRead((itemId, read) => webhookRepair.check(itemId, read));
+  const sweep = new ItemReconcileSweep(store, gate, reads, ledger, logger.child({ component: "reconcile" }), observer, { intervalMs: intervalSeconds * 1000, maxShare });
+  return { sweep, webhookRepair };
 }

@@ -14,6 +14,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SEQUENCE = /^[1-9][0-9]{0,15}$/;
 const DIGEST = /^[0-9a-f]{24}$/;
 
+/** Whether the text can be an Item's id (Plaid's item_id): 1 to 128 letters, digits, - or _. */
+export const isItemId = (id: string): boolean => ITEM_ID.test(id);
+
 export const userNodeId = (userId: string): string => `User:${userId}`;
 
 export const itemStatusEventNodeId = (sequence: number): string => `ItemStatusEvent:${sequence}`;

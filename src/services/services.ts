@@ -1,3 +1,4 @@
+import type { AccessTokenRotationService } from "./access-token-rotation.service.js";
 import type { ConsentService } from "./consent.service.js";
 import type { ItemStatusStream } from "./item-status-stream.js";
 import type { ItemsService } from "./items.service.js";
@@ -21,4 +22,5 @@ export interface Services {
   sandbox: SandboxService;
   stream: ItemStatusStream;
   simulatorLink: SimulatorLinkService;
+  accessTokens: AccessTokenRotationService;
 }

@@ -195,6 +195,7 @@ export const REQUEST_SCHEMAS: Record<string, ObjectSchema> = {
     },
     ["access_token"],
   ),
+  "/item/access_token/invalidate": accessTokenOnly,
   "/item/webhook/update": request({ access_token: str(), webhook: str({ format: "url", nullable: true }) }, ["access_token"]),
   "/accounts/get": request({ access_token: str(), options: obj({ account_ids: strings }) }, ["access_token"]),
   "/user/create": request(

@@ -56,6 +56,13 @@ export class SimulatorState {
     this.itemsByAccessToken.set(item.access_token, item.item_id);
   }
 
+  /** Gives the Item a new access_token; the old one no longer resolves, at once and after a restart. */
+  replaceAccessToken(item: SimItem, accessToken: string): void {
+    this.itemsByAccessToken.delete(item.access_token);
+    item.access_token = accessToken;
+    this.itemsByAccessToken.set(accessToken, item.item_id);
+  }
+
   itemByAccessToken(accessToken: string): SimItem | undefined {
     const itemId = this.itemsByAccessToken.get(accessToken);
     return itemId ? this.items.get(itemId) : undefined;

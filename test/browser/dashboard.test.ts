@@ -1,8 +1,10 @@
 import { beforeAll, expect, it } from "vitest";
+import { issuedAccessTokens, storedAccessToken, tokenKey } from "../support/token-rotation.js";
 import { describeInChromium, nextSubscribeVariables, screenshot, useChromiumOnGateway, watchPage } from "./browser-support.js";
 
 describeInChromium("the live Item dashboard in Chromium (embedded default: PGlite and the in-process simulator)", () => {
-  const chromium = useChromiumOnGateway({ viewport: { width: 1280, height: 800 } });
+  const { key, cipher } = tokenKey();
+  const chromium = useChromiumOnGateway({ gateway: { env: { TOKEN_ENCRYPTION_KEY: key } }, viewport: { width: 1280, height: 800 } });
   let token: string;
 
   beforeAll(async () => {
@@ -96,8 +98,10 @@ describeInChromium("the live Item dashboard in Chromium (embedded default: PGlit
       await expect(bobsPage.locator("#viewer-role").innerText()).resolves.toBe("your Items");
       await bobsPage.waitForSelector(`#item-rows tr[data-item-id="${bobsItem}"]`);
       expect(await bobsPage.locator("#item-rows tr").count()).toBe(1);
-      // The owner column is for admins.
+      // The owner column and rotating access tokens are for admins; when the Item was last confirmed is for everyone.
       expect(await bobsPage.locator("th.owner").isVisible()).toBe(false);
+      expect(await bobsPage.locator("button.rotate-token").count()).toBe(0);
+      expect(await bobsPage.locator(`#item-rows tr[data-item-id="${bobsItem}"] td.confirmed time`).getAttribute("datetime")).toMatch(/^\d{4}-\d{2}-\d{2}T/);
       // Bob's list ends at his Item's LINKED event: the subscription starts right after it.
       const history = (await harness.graphql(`{ item(id: "${bobsItem}") { history(first: 1) { edges { node { cursor } } } } }`, {}, bob)).data as {
         item: { history: { edges: Array<{ node: { cursor: string } }> } };
@@ -115,6 +119,43 @@ describeInChromium("the live Item dashboard in Chromium (embedded default: PGlit
       expect(bobsWatch.aborted).toEqual([]);
     } finally {
       await bobsPage.close();
+    }
+  });
+
+  it("shows when each Item was last confirmed with Plaid, and lets an admin rotate an Item's access token from its row", async () => {
+    const { harness, browser } = chromium;
+    const admin = await harness.token("operator", { admin: true });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      const watch = await watchPage(page, { localOnly: true });
+      await page.goto(`${harness.gateway.url}/dashboard`);
+      await page.fill("#token", admin);
+      await page.click("#signin-button");
+      await page.waitForSelector('#live-status[data-state="live"]');
+      await page.click("#create-item");
+      await page.waitForSelector('#message[data-kind="info"]:has-text("Created Item")');
+      const itemId = /Created Item (\S+)/.exec(await page.locator("#message").innerText())![1]!;
+      const confirmed = page.locator(`#item-rows tr[data-item-id="${itemId}"] td.confirmed time`);
+      const shownBefore = Date.parse((await confirmed.getAttribute("datetime"))!);
+      expect(shownBefore).toBeGreaterThan(0);
+      await expect(page.locator("th", { hasText: "Last confirmed" }).isVisible()).resolves.toBe(true);
+      const oldToken = await storedAccessToken(harness.gateway.store, cipher, itemId);
+
+      await page.click(`#item-rows tr[data-item-id="${itemId}"] button.rotate-token`);
+      await page.waitForSelector(`#message[data-kind="info"]:has-text("Rotated the access token of ${itemId}")`);
+      // The row shows the Item as Plaid confirmed it with the new token: a later confirmation time.
+      const after = (await harness.gateway.store.items.findById(itemId))!;
+      expect(after.snapshot.syncedAt.getTime()).toBeGreaterThan(shownBefore);
+      expect(await confirmed.getAttribute("datetime")).toBe(after.snapshot.syncedAt.toISOString());
+      const newToken = await storedAccessToken(harness.gateway.store, cipher, itemId);
+      expect(issuedAccessTokens(harness, itemId)).toEqual([newToken]);
+      expect(newToken).not.toBe(oldToken);
+      expect(await page.content()).not.toContain(newToken!);
+      await screenshot(page, "dashboard-5-token-rotated");
+      expect(watch.errors).toEqual([]);
+      expect(watch.aborted).toEqual([]);
+    } finally {
+      await page.close();
     }
   });
 });

@@ -27,6 +27,7 @@ describe("configuration", () => {
       pgliteDir: "/srv/gateway/pglite",
       authSecretFile: "/srv/gateway/auth-hs256.key",
       simulatorStateFile: "/srv/gateway/simulator-state.json",
+      keptAccessTokensDir: "/srv/gateway/access-token-rotations",
     });
     expect(embedded).toMatchObject({ embeddedDefault: true, offersDevelopmentToken: true, auth: { configured: false } });
     // The simulator without credentials gets ones made up for this run; given ones are kept.

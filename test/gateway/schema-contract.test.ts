@@ -106,9 +106,13 @@ describe("the served schema and the public contract", () => {
   });
 
   it("never exposes an access token, a public token field or a secret", () => {
-    const sdl = printSchema(served);
+    // Rotating an Item's access token is an action on the Item, answered with the Item: the only place the
+    // words may appear (the mutation's name and Plaid's endpoint it calls).
+    const rotation = /rotateAccessToken|\/item\/access_token\/invalidate/g;
+    expect(served.getMutationType()?.getFields().rotateAccessToken?.type.toString()).toBe("Item!");
+    const sdl = printSchema(served).replace(rotation, "");
     expect(sdl).not.toMatch(/accessToken|access_token|secret/i);
-    const committed = readFileSync(new URL("../../schema.graphql", import.meta.url), "utf8");
+    const committed = readFileSync(new URL("../../schema.graphql", import.meta.url), "utf8").replace(rotation, "");
     expect(committed).not.toMatch(/accessToken|access_token|secret/i);
   });
 

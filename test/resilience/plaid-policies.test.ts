@@ -49,6 +49,7 @@ describe("policy selection per endpoint", () => {
   it.each([
     ["/item/public_token/exchange", 2_000],
     ["/item/remove", 1_000],
+    ["/item/access_token/invalidate", 1_000],
     ["/user/items/remove", 1_000],
     ["/link/token/create", 2_000],
     ["/user/create", 1_000],
@@ -63,6 +64,7 @@ describe("policy selection per endpoint", () => {
     const family = (endpoint: string) => policyFor(endpoint, options).family;
     expect(family("/item/get")).toBe("items");
     expect(family("/item/remove")).toBe("items");
+    expect(family("/item/access_token/invalidate")).toBe("items");
     expect(family("/accounts/get")).toBe("accounts");
     expect(family("/consent/events/get")).toBe("consent");
     expect(family("/user/create")).toBe("users");
@@ -138,15 +140,20 @@ describe("PlaidResilience", () => {
     expect(plaid.calls).toHaveLength(3);
   });
 
-  it.each(["/item/public_token/exchange", "/item/remove", "/user/items/remove", "/link/token/create", "/user/create", "/sandbox/public_token/create"])(
-    "never sends %s twice",
-    async (endpoint) => {
-      const resilience = new PlaidResilience({ timeoutMs: 1_000, ...fast });
-      const plaid = scripted([httpError(500, "API_ERROR", "INTERNAL_SERVER_ERROR"), { ok: true }]);
-      await expect(resilience.execute(endpoint, plaid.send)).rejects.toMatchObject({ code: "PLAID_ERROR" });
-      expect(plaid.calls).toHaveLength(1);
-    },
-  );
+  it.each([
+    "/item/public_token/exchange",
+    "/item/remove",
+    "/item/access_token/invalidate",
+    "/user/items/remove",
+    "/link/token/create",
+    "/user/create",
+    "/sandbox/public_token/create",
+  ])("never sends %s twice", async (endpoint) => {
+    const resilience = new PlaidResilience({ timeoutMs: 1_000, ...fast });
+    const plaid = scripted([httpError(500, "API_ERROR", "INTERNAL_SERVER_ERROR"), { ok: true }]);
+    await expect(resilience.execute(endpoint, plaid.send)).rejects.toMatchObject({ code: "PLAID_ERROR" });
+    expect(plaid.calls).toHaveLength(1);
+  });
 
   it("does not retry an Item error", async () => {
     const resilience = new PlaidResilience({ timeoutMs: 1_000, ...fast });

@@ -28,6 +28,10 @@ describe("fidelity to Plaid's OpenAPI spec", () => {
     await h.plaid("/item/webhook/update", { access_token: item.access_token, webhook: "nope" });
     await h.plaid("/consent/events/get", { access_token: item.access_token });
     await h.plaid("/consent/events/get", { access_token: UNKNOWN_ACCESS });
+    const rotated = await linkSandboxItem(h);
+    await h.plaid("/item/access_token/invalidate", { access_token: rotated.access_token });
+    await h.plaid("/item/access_token/invalidate", { access_token: rotated.access_token });
+    await h.plaid("/item/access_token/invalidate", { access_token: rotated.access_token, surprise: true });
 
     // Link tokens: new Item, update mode, update.user, and refusals.
     await h.plaid("/link/token/create", { ...linkTokenBase, products: ["transactions"], webhook: receiver.url, user_id: userId });
@@ -42,6 +46,10 @@ describe("fidelity to Plaid's OpenAPI spec", () => {
     await h.plaid("/item/public_token/exchange", { public_token: completed.body.public_token });
     await h.plaid("/item/public_token/exchange", { public_token: "bad" });
     await h.plaid("/link/token/get", { link_token: update });
+    // A new Item's session: its institution and the accounts the user ticked.
+    const newItem = (await h.plaid("/link/token/create", { ...linkTokenBase, products: ["transactions"], user_id: userId })).body.link_token as string;
+    await h.control("POST", "/link/complete", { link_token: newItem, institution_id: "ins_109511", account_masks: ["0000", "3333"] });
+    await h.plaid("/link/token/get", { link_token: newItem });
     await h.plaid("/link/token/get", { link_token: "link-sandbox-00000000-0000-4000-8000-000000000000" });
 
     // Sandbox endpoints.

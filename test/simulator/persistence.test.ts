@@ -23,6 +23,8 @@ describe("stateFile", () => {
     const userId = await createUser(first, "persistent-user");
     const item = await linkSandboxItem(first, { user_id: userId });
     await first.plaid("/sandbox/item/reset_login", { access_token: item.access_token });
+    const rotatedItem = await linkSandboxItem(first, { user_id: userId });
+    const rotatedToken = (await first.plaid("/item/access_token/invalidate", { access_token: rotatedItem.access_token })).body.new_access_token;
     const pending = (await first.plaid("/sandbox/public_token/create", { institution_id: "ins_109510", initial_products: ["auth"] })).body.public_token;
     const linkToken = (await first.plaid("/link/token/create", { ...linkTokenBase, products: ["transactions"] })).body.link_token;
     const linked = (await first.control("POST", "/link/complete", { link_token: linkToken })).body.public_token;
@@ -43,7 +45,10 @@ describe("stateFile", () => {
       expect(got.body.item).toMatchObject({ item_id: item.item_id, error: { error_code: "ITEM_LOGIN_REQUIRED" } });
       const again = await second.plaid("/user/create", { client_user_id: "persistent-user" });
       expect(again.body.user_id).toBe(userId);
-      expect((await second.plaid("/user/items/get", { user_id: userId })).body.items.map((i: Item) => i.item_id)).toEqual([item.item_id]);
+      expect((await second.plaid("/user/items/get", { user_id: userId })).body.items.map((i: Item) => i.item_id)).toEqual([item.item_id, rotatedItem.item_id]);
+      // A rotated access token stays rotated: the new one works, the old one is refused.
+      expect((await second.plaid("/item/get", { access_token: rotatedToken })).body.item.item_id).toBe(rotatedItem.item_id);
+      expect((await second.plaid("/item/get", { access_token: rotatedItem.access_token })).body.error_code).toBe("INVALID_ACCESS_TOKEN");
       expect((await second.plaid("/item/public_token/exchange", { public_token: pending })).status).toBe(200);
       expect((await second.plaid("/webhook_verification_key/get", { key_id: keyId })).status).toBe(200);
       const sessionsAfter = (await second.plaid("/link/token/get", { link_token: linkToken })).body.link_sessions;

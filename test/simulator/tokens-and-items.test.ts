@@ -80,6 +80,42 @@ describe("access tokens", () => {
       expect(res.body).toMatchObject({ error_type: "ITEM_ERROR", error_code: "ITEM_NOT_FOUND" });
     }
   });
+
+  it("are rotated by /item/access_token/invalidate: a new token for the same Item, the old one refused at once by every endpoint", async () => {
+    const item = await linkSandboxItem(h);
+    const rotated = await h.plaid("/item/access_token/invalidate", { access_token: item.access_token });
+    expect(rotated.status).toBe(200);
+    expect(Object.keys(rotated.body).sort()).toEqual(["new_access_token", "request_id"]);
+    const fresh = rotated.body.new_access_token as string;
+    expect(fresh).toMatch(new RegExp(`^access-sandbox-${UUID}$`));
+    expect(fresh).not.toBe(item.access_token);
+    for (const path of ["/item/get", "/accounts/get", "/consent/events/get", "/item/access_token/invalidate", "/item/remove", "/sandbox/item/reset_login"]) {
+      const refused = await h.plaid(path, { access_token: item.access_token });
+      expect(refused.status, path).toBe(400);
+      expect(refused.body, path).toMatchObject({ error_type: "INVALID_INPUT", error_code: "INVALID_ACCESS_TOKEN", error_message: "could not find matching access token" });
+    }
+    const updateMode = await h.plaid("/link/token/create", { ...linkTokenBase, access_token: item.access_token });
+    expect(updateMode.body).toMatchObject({ error_code: "INVALID_ACCESS_TOKEN" });
+    const got = await h.plaid("/item/get", { access_token: fresh });
+    expect(got.body.item).toMatchObject({ item_id: item.item_id, error: null });
+    expect((await h.plaid("/accounts/get", { access_token: fresh })).status).toBe(200);
+  });
+
+  it("can be rotated while the Item needs a new login, which it still does afterwards", async () => {
+    const item = await linkSandboxItem(h);
+    await h.plaid("/sandbox/item/reset_login", { access_token: item.access_token });
+    const rotated = await h.plaid("/item/access_token/invalidate", { access_token: item.access_token });
+    expect(rotated.status).toBe(200);
+    expect((await h.plaid("/item/get", { access_token: rotated.body.new_access_token })).body.item.error).toMatchObject({ error_code: "ITEM_LOGIN_REQUIRED" });
+    expect((await h.plaid("/accounts/get", { access_token: rotated.body.new_access_token })).body).toMatchObject({ error_code: "ITEM_LOGIN_REQUIRED" });
+  });
+
+  it("of a removed Item cannot be rotated: ITEM_NOT_FOUND", async () => {
+    const item = await linkSandboxItem(h);
+    await h.plaid("/item/remove", { access_token: item.access_token });
+    const res = await h.plaid("/item/access_token/invalidate", { access_token: item.access_token });
+    expect(res.body).toMatchObject({ error_type: "ITEM_ERROR", error_code: "ITEM_NOT_FOUND" });
+  });
 });
 
 describe("link tokens", () => {

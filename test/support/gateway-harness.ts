@@ -116,7 +116,7 @@ function plaidSecretsSeen(harness: TestGateway): { anywhere: string[]; logsOnly:
   const collect = (value: unknown) => {
     if (!value || typeof value !== "object") return;
     for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-      if (typeof inner === "string" && (key === "access_token" || key === "public_token" || key === "secret")) anywhere.add(inner);
+      if (typeof inner === "string" && ["access_token", "new_access_token", "public_token", "secret"].includes(key)) anywhere.add(inner);
       else if (typeof inner === "string" && key === "link_token") logsOnly.add(inner);
       else collect(inner);
     }

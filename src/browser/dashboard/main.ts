@@ -2,7 +2,8 @@
  * The live Item dashboard (served as /assets/dashboard.js). No framework: it signs in with a bearer
  * token, lists the viewer's Items (admins: every Item) and keeps the table current from the
  * `itemStatusChanged` subscription; with the Sandbox actions on, each row can reset the login, fire a
- * webhook and complete update mode. Everything the page shows is written as text, never as HTML.
+ * webhook and complete update mode, and for admins each row can rotate the Item's access token.
+ * Everything the page shows is written as text, never as HTML.
  */
 import { graphqlEndpoint } from "../graphql-over-http.js";
 import { readDashboardConfig } from "./dashboard-config.js";

@@ -3,6 +3,7 @@ import {
   DashboardCreateItemDocument,
   DashboardFireWebhookDocument,
   DashboardResetLoginDocument,
+  DashboardRotateAccessTokenDocument,
   DashboardUpdateLinkTokenDocument,
   type SandboxItemWebhookCode,
 } from "../../../generated/graphql.js";
@@ -38,7 +39,10 @@ function errorOf(text: string): string | undefined {
 
 type RowAction = (client: GatewayClient, itemId: string, row: HTMLTableRowElement) => Promise<void>;
 
-/** The Sandbox actions: create an Item, and per row reset its login, fire a webhook, complete update mode. */
+/**
+ * The page's actions: with the Sandbox ones, create an Item, and per row reset its login, fire a webhook,
+ * complete update mode; for admins, per row, rotate the Item's access token.
+ */
 export function wireSandboxActions(config: DashboardConfig, table: ItemTable, gateway: () => GatewayClient | null): void {
   // Runs an action as the signed-in user with its button disabled; a failure is shown as the message.
   const run = (button: HTMLButtonElement, work: (client: GatewayClient) => Promise<void>) => {
@@ -62,6 +66,11 @@ export function wireSandboxActions(config: DashboardConfig, table: ItemTable, ga
     },
     "complete-update": async (client, itemId) => {
       if (config.linkCompletePath) await completeUpdate(client, config.linkCompletePath, itemId, table);
+    },
+    "rotate-token": async (client, itemId) => {
+      const { rotateAccessToken } = await client.request(DashboardRotateAccessTokenDocument, { itemId });
+      table.upsert(rotateAccessToken);
+      say(`Rotated the access token of ${itemId}: Plaid no longer accepts the old one`, "info");
     },
   };
 

@@ -51,6 +51,7 @@ export class Session {
       document.body.setAttribute("data-admin", String(admin));
       showApp(true);
       this.table.clear();
+      this.table.setAdmin(admin);
       // The list first, then live events after the newest one it reflects: nothing falls in between.
       // A list that arrives after this session ended (signed out, or in as someone else) is dropped.
       const reload = async () => {
@@ -78,6 +79,7 @@ export class Session {
   signOut(reason: string): void {
     this.end();
     this.table.clear();
+    this.table.setAdmin(false);
     clearEventLog();
     showLiveState("offline", null);
     showApp(false);

@@ -111,6 +111,12 @@ export class PlaidDataSource {
     return mapItem(data.item);
   }
 
+  /** Points the Item's webhooks at `webhook`; Plaid acknowledges there with WEBHOOK_UPDATE_ACKNOWLEDGED. */
+  async updateItemWebhook(accessToken: string, webhook: string): Promise<string | null> {
+    const data = await this.call("/item/webhook/update", (o) => this.api.itemWebhookUpdate({ access_token: accessToken, webhook }, o));
+    return data.item.webhook ?? null;
+  }
+
   async getAccounts(accessToken: string): Promise<Account[]> {
     const data = await this.call("/accounts/get", (o) => this.api.accountsGet({ access_token: accessToken }, o), accessToken);
     return data.accounts.map(mapAccount);
@@ -125,6 +131,15 @@ export class PlaidDataSource {
   async removeItem(accessToken: string): Promise<string> {
     const data = await this.call("/item/remove", (o) => this.api.itemRemove({ access_token: accessToken }, o));
     return data.request_id;
+  }
+
+  /**
+   * Rotates the Item's access token: Plaid answers a new one and refuses the one sent from then on.
+   * Sent once, never again after a failure: the first attempt may have reached Plaid.
+   */
+  async invalidateAccessToken(accessToken: string): Promise<{ newAccessToken: string; requestId: string }> {
+    const data = await this.call("/item/access_token/invalidate", (o) => this.api.itemAccessTokenInvalidate({ access_token: accessToken }, o));
+    return { newAccessToken: data.new_access_token, requestId: data.request_id };
   }
 
   /** Removes several of a user's Items in one call; Plaid removes all of them or none. */

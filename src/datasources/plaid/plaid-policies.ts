@@ -95,6 +95,8 @@ const RULES: Readonly<Record<string, EndpointRule>> = {
   "/item/get": read("items", true),
   "/item/remove": write("items"),
   "/item/webhook/update": write("items"),
+  // Not idempotent: a second call after one that may have reached Plaid would invalidate the token it issued.
+  "/item/access_token/invalidate": write("items"),
   "/accounts/get": read("accounts", true),
   "/consent/events/get": read("consent", true),
   "/user/create": write("users"),

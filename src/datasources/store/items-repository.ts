@@ -191,6 +191,23 @@ export class ItemsRepository {
     const rows = await this.db.query<{ count: number | string }>(`SELECT count(*) AS count FROM items WHERE true ${clause}`, params);
     return Number(rows[0]?.count ?? 0);
   }
+
+  /** The live Items confirmed with Plaid least recently (oldest `synced_at` first), leaving out `skip`. */
+  async listLeastRecentlyConfirmed(limit: number, skip: readonly string[] = []): Promise<StoredItem[]> {
+    const rows = await this.db.query<ItemRow>("SELECT * FROM items WHERE status <> 'REMOVED' AND NOT (item_id = ANY($1::text[])) ORDER BY synced_at, item_id LIMIT $2", [
+      skip,
+      limit,
+    ]);
+    return rows.map(toStoredItem);
+  }
+
+  /** How many Items are live and when the least recently confirmed of them was last confirmed with Plaid (null: none live). */
+  async confirmationBacklog(): Promise<{ live: number; oldestSyncedAt: Date | null }> {
+    const rows = await this.db.query<{ live: number | string; oldest: Date | string | null }>(
+      "SELECT count(*) AS live, min(synced_at) AS oldest FROM items WHERE status <> 'REMOVED'",
+    );
+    return { live: Number(rows[0]?.live ?? 0), oldestSyncedAt: date(rows[0]?.oldest ?? null) };
+  }
 }
 
 function statusClause(filter: ItemListFilter, firstParam: number): { clause: string; params: unknown[] } {

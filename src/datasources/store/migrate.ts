@@ -2,6 +2,8 @@ import type { Database } from "./database.js";
 import { sql as initial } from "./migrations/001-initial.js";
 import { sql as itemReads } from "./migrations/002-item-reads.js";
 import { sql as sealedLinkTokens } from "./migrations/003-sealed-link-tokens.js";
+import { sql as itemConfirmations } from "./migrations/004-item-confirmations.js";
+import { sql as accessTokenRotations } from "./migrations/005-access-token-rotations.js";
 
 interface Migration {
   version: number;
@@ -14,6 +16,8 @@ const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial", sql: initial },
   { version: 2, name: "item-reads", sql: itemReads },
   { version: 3, name: "sealed-link-tokens", sql: sealedLinkTokens },
+  { version: 4, name: "item-confirmations", sql: itemConfirmations },
+  { version: 5, name: "access-token-rotations", sql: accessTokenRotations },
 ];
 
 /** Arbitrary constant naming the lock that keeps instances from migrating at the same time. */

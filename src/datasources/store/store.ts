@@ -1,3 +1,4 @@
+import { AccessTokenRotationsRepository } from "./access-token-rotations-repository.js";
 import type { Database } from "./database.js";
 import { ItemEventsRepository } from "./item-events-repository.js";
 import { ItemReadsRepository } from "./item-reads-repository.js";
@@ -18,6 +19,7 @@ export interface Store {
   reads: ItemReadsRepository;
   linkSessions: LinkSessionsRepository;
   webhookReceipts: WebhookReceiptsRepository;
+  rotations: AccessTokenRotationsRepository;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     reads: new ItemReadsRepository(db),
     linkSessions: new LinkSessionsRepository(db),
     webhookReceipts: new WebhookReceiptsRepository(db),
+    rotations: new AccessTokenRotationsRepository(db),
     close: () => db.close(),
   };
 }

@@ -67,7 +67,8 @@ export function renderDashboardPage(config: DashboardPageConfig, urls: Dashboard
             <th>Status</th>
             <th>Recommended action</th>
             <th>Last change</th>
-            <th>${config.sandboxActions ? "Sandbox actions" : ""}</th>
+            <th title="When the gateway last confirmed the Item with Plaid">Last confirmed</th>
+            <th>Actions</th>
           </tr>
         </thead>
         <tbody id="item-rows"></tbody>

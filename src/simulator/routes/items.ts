@@ -1,6 +1,7 @@
 import { recordRevocation } from "../consent-events.js";
 import type { SimulatorContext } from "../context.js";
 import { assertItemHealthy, itemStatus, toItemWithConsentFields, toPlainItem } from "../items.js";
+import { newAccessToken } from "../ids.js";
 import { consumePublicToken } from "../tokens.js";
 import type { SimItem } from "../types.js";
 import { sendItemWebhook, webhookUpdateAcknowledgedWebhook } from "../webhook-payloads.js";
@@ -42,9 +43,22 @@ const updateWebhook: RouteHandler = (ctx, req) => {
   return { body: { item: toPlainItem(item, { withError: false }) } };
 };
 
+/**
+ * /item/access_token/invalidate: the Item gets a new access_token and the one sent stops working at once,
+ * for every endpoint (INVALID_ACCESS_TOKEN). Rotating is about the token, not the Item: it works while the
+ * Item is in an error state too.
+ */
+const invalidateAccessToken: RouteHandler = (ctx, req) => {
+  const item = itemOfRequest(ctx, req);
+  ctx.state.replaceAccessToken(item, newAccessToken());
+  ctx.logger.info({ item_id: item.item_id }, "access token rotated");
+  return { body: { new_access_token: item.access_token } };
+};
+
 export const itemRoutes: Record<string, RouteHandler> = {
   "/item/public_token/exchange": exchangePublicToken,
   "/item/get": getItem,
   "/item/remove": removeItemRoute,
   "/item/webhook/update": updateWebhook,
+  "/item/access_token/invalidate": invalidateAccessToken,
 };
