@@ -2,20 +2,20 @@ import { BlockList, isIP } from "node:net";
 import type { PlaidEnv } from "./config-sections.js";
 import { ConfigError, readInt, readSwitch, type EnvReader } from "./config-values.js";
 
-/**
- * Whether Items whose webhook at Plaid is not this gateway's are pointed back at it: `on`; `off` by
- * WEBHOOK_URL_REPAIR; or `no-public-address`: Plaid itself (sandbox, production) cannot reach a
- * gateway without a PUBLIC_URL, or with a loopback one, so Items are never rewritten to such a URL.
- */
-export type WebhookRepairMode = "on" | "off" | "no-public-address";
-
 /** The background confirmation of every live Item with Plaid, and the repair of webhook URLs. */
 export interface ReconcileConfig {
   /** ITEM_RECONCILE_INTERVAL_SECONDS: every live Item is confirmed with /item/get at least this often. */
   intervalSeconds: number;
   /** ITEM_RECONCILE_MAX_SHARE: the share of Plaid's per-client /item/get limit the sweep may use. */
   maxShare: number;
-  webhookRepair: WebhookRepairMode;
+  /** WEBHOOK_URL_REPAIR: whether Items whose webhook at Plaid is not this gateway's are pointed back at it. */
+  webhookRepair: boolean;
+  /**
+   * Whether Plaid can reach this gateway's webhook URL: always with the simulator; with Plaid's sandbox
+   * and production only at a PUBLIC_URL that is not this machine's (loopback). When it cannot, Items
+   * are linked without a webhook and never pointed at such a URL.
+   */
+  webhooksReachable: boolean;
 }
 
 /** The shortest interval: tests and demos; Plaid's per-Item limits leave room for one /item/get every few seconds. */
@@ -26,9 +26,9 @@ const MAX_INTERVAL_SECONDS = 30 * 86_400;
 export function readReconcile(read: EnvReader, plaidEnv: PlaidEnv, publicUrl: string | undefined): ReconcileConfig {
   const intervalSeconds = readInt(read, "ITEM_RECONCILE_INTERVAL_SECONDS", 86_400, MIN_INTERVAL_SECONDS, MAX_INTERVAL_SECONDS);
   const maxShare = readShare(read, "ITEM_RECONCILE_MAX_SHARE", 0.5);
-  const repair = readSwitch(read, "WEBHOOK_URL_REPAIR", true);
-  const reachable = plaidEnv === "simulator" || (publicUrl !== undefined && !isLoopbackUrl(publicUrl));
-  return { intervalSeconds, maxShare, webhookRepair: !repair ? "off" : reachable ? "on" : "no-public-address" };
+  const webhookRepair = readSwitch(read, "WEBHOOK_URL_REPAIR", true);
+  const webhooksReachable = plaidEnv === "simulator" || (publicUrl !== undefined && !isLoopbackUrl(publicUrl));
+  return { intervalSeconds, maxShare, webhookRepair, webhooksReachable };
 }
 
 /** A decimal share above 0 and at most 1 (e.g. 0.5). */

@@ -7,7 +7,7 @@ import { envReader } from "./config-values.js";
 export { ConfigError, decodeKey } from "./config-values.js";
 export type { GraphqlLimits, LogFormat, LogLevel, PlaidEnv, WebsocketLimits } from "./config-sections.js";
 export type { PersistedDocumentsConfig } from "./config-persisted.js";
-export type { ReconcileConfig, WebhookRepairMode } from "./config-reconcile.js";
+export type { ReconcileConfig } from "./config-reconcile.js";
 import type { GraphqlLimits, LogFormat, LogLevel, PlaidEnv, WebsocketLimits } from "./config-sections.js";
 
 export interface Config {

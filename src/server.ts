@@ -99,7 +99,7 @@ interface Core {
   /** Automatic persisted queries (in Redis with REDIS_URL), or off in allow-list mode. */
   persistedQueries: PersistedQuerySettings;
   /** Where Plaid sends this gateway's webhooks; known once the server listens. */
-  setWebhookUrl(url: string): void;
+  setWebhookUrl(url: string | null): void;
 }
 
 /** Wires store, Plaid, services, schema and HTTP together and starts listening. */
@@ -111,7 +111,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     let developmentToken: string | null = null;
     const { httpServer } = await serveHttp(config, core, options, logger, cleanups, () => developmentToken);
     const url = await listen(httpServer, config);
-    core.setWebhookUrl(`${config.publicUrl ?? url}/webhooks/plaid`);
+    core.setWebhookUrl(webhookUrlOf(config, url, logger));
     // Started once the webhook URL is known (the sweep repairs Items' webhooks); stopped first of all.
     core.serviceSet.sweep.start();
     cleanups.push(() => core.serviceSet.sweep.stop());
@@ -171,7 +171,7 @@ async function wireCore(config: Config, options: GatewayOptions, logger: Logger,
   let webhookUrl: string | null = null;
   const serviceSet = createServices({ config, store, plaid, cipher, events, simulatorUrl, webhookUrl: () => webhookUrl, logger, reconcileObserver: metrics.reconcile });
   cleanups.push(() => settle(serviceSet));
-  const setWebhookUrl = (url: string) => {
+  const setWebhookUrl = (url: string | null) => {
     webhookUrl = url;
   };
   return { metrics, authenticator, authSecret, store, plaid, simulator, events, serviceSet, persistedQueries: persistedQueries.settings, setWebhookUrl };
@@ -182,6 +182,19 @@ async function settle({ ingest, reconciler, webhookRepair }: ServiceSet): Promis
   await ingest.idle();
   await reconciler.idle();
   await webhookRepair.idle();
+}
+
+/**
+ * Where Plaid is to send this gateway's webhooks: PUBLIC_URL's (or, with the simulator, the listening
+ * address's) /webhooks/plaid; null when Plaid cannot reach the gateway, so Items are linked without a
+ * webhook (the reconciliation sweep keeps them current) and get one once PUBLIC_URL is set.
+ */
+function webhookUrlOf(config: Config, listeningUrl: string, logger: Logger): string | null {
+  if (config.reconcile.webhooksReachable) return `${config.publicUrl ?? listeningUrl}/webhooks/plaid`;
+  logger.warn(
+    "Plaid cannot reach a gateway without a PUBLIC_URL or with a loopback one: Items are linked without a webhook and none is pointed here; the reconciliation sweep keeps them current. Set PUBLIC_URL to the gateway's public address.",
+  );
+  return null;
 }
 
 /** The built-in simulator (PLAID_ENV=simulator without SIMULATOR_URL), or null. */

@@ -101,8 +101,8 @@ function reconciliation(deps: ServiceDeps, parts: { gate: ItemGate; reads: ItemP
   const { config, store, plaid, logger, webhookUrl } = deps;
   const { gate, reads, ledger } = parts;
   const observer = deps.reconcileObserver ?? UNOBSERVED;
-  const { intervalSeconds, maxShare, webhookRepair: mode } = config.reconcile;
-  const webhookRepair = new ItemWebhookRepair(gate, ledger, plaid, logger.child({ component: "webhook-repair" }), observer, { mode, webhookUrl });
+  const { intervalSeconds, maxShare, webhookRepair: enabled } = config.reconcile;
+  const webhookRepair = new ItemWebhookRepair(gate, ledger, plaid, logger.child({ component: "webhook-repair" }), observer, { enabled, webhookUrl });
   ledger.onPlaidRead((itemId, read) => webhookRepair.check(itemId, read));
   const sweep = new ItemReconcileSweep(store, gate, reads, ledger, logger.child({ component: "reconcile" }), observer, { intervalMs: intervalSeconds * 1000, maxShare });
   return { sweep, webhookRepair };

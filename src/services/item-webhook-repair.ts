@@ -1,5 +1,4 @@
 import { LRUCache } from "lru-cache";
-import type { WebhookRepairMode } from "../config.js";
 import type { PlaidDataSource } from "../datasources/plaid/plaid-datasource.js";
 import type { PlaidItemState } from "../domain/item.js";
 import type { Logger } from "../logger.js";
@@ -17,8 +16,12 @@ const RETRY_AFTER_MS = 10 * 60_000;
 const MAX_REMEMBERED_UPDATES = 10_000;
 
 export interface WebhookRepairOptions {
-  mode: WebhookRepairMode;
-  /** Where Plaid sends this gateway's webhooks (PUBLIC_URL/webhooks/plaid); null until the server listens. */
+  /** WEBHOOK_URL_REPAIR. */
+  enabled: boolean;
+  /**
+   * Where Plaid sends this gateway's webhooks (PUBLIC_URL/webhooks/plaid); null until the server
+   * listens, and always when Plaid cannot reach the gateway (no PUBLIC_URL, or a loopback one).
+   */
   webhookUrl: () => string | null;
   /** Milliseconds on a clock that never goes back; default performance.now. */
   now?: () => number;
@@ -29,13 +32,12 @@ export interface WebhookRepairOptions {
  * is checked: a webhook that is not PUBLIC_URL/webhooks/plaid (the gateway moved, PUBLIC_URL changed,
  * someone pointed it elsewhere) is fixed with /item/webhook/update, and Plaid acknowledges at the new URL
  * with WEBHOOK_UPDATE_ACKNOWLEDGED. At most one update per Item every ten minutes on an instance, and
- * never to an address Plaid cannot reach (mode `no-public-address`).
+ * none while the gateway has no address Plaid can reach.
  */
 export class ItemWebhookRepair {
   private readonly running = new Map<string, Promise<void>>();
   private readonly updatedAt: LRUCache<string, number>;
   private readonly now: () => number;
-  private toldWhy = false;
 
   constructor(
     private readonly gate: ItemGate,
@@ -52,7 +54,7 @@ export class ItemWebhookRepair {
   /** Checks what /item/get said of the Item; a webhook that is not this gateway's is fixed in the background. */
   check(itemId: string, read: PlaidItemState): void {
     const target = this.options.webhookUrl();
-    if (!target || read.webhookUrl === target || this.running.has(itemId) || !this.repairing()) return;
+    if (!this.options.enabled || !target || read.webhookUrl === target || this.running.has(itemId)) return;
     // Plaid refuses /item/webhook/update while the Item needs its user: the first read after the repair tries again.
     if (read.error) return;
     const updated = this.updatedAt.get(itemId);
@@ -60,17 +62,6 @@ export class ItemWebhookRepair {
     this.updatedAt.set(itemId, this.now());
     const run = this.repair(itemId, target).finally(() => this.running.delete(itemId));
     this.running.set(itemId, run);
-  }
-
-  /** Whether webhooks are repaired; the first time one is not for want of a public address, the log says why. */
-  private repairing(): boolean {
-    if (this.options.mode === "no-public-address" && !this.toldWhy) {
-      this.toldWhy = true;
-      this.logger.warn(
-        "an Item's webhook at Plaid is not this gateway's, and is left as it is: Plaid cannot reach a gateway without a PUBLIC_URL or with a loopback one. Set PUBLIC_URL to the gateway's public address.",
-      );
-    }
-    return this.options.mode === "on";
   }
 
   /** Resolves when no update is running (tests and shutdown). */

@@ -8,12 +8,12 @@ const PRODUCTION = { ...REAL_PLAID, PLAID_ENV: "production", AUTH_JWKS_URL: "htt
 
 describe("reconciliation settings", () => {
   it("confirms every Item once a day within half of Plaid's per-client limit, and repairs webhooks, by default", () => {
-    expect(loadConfig({}).reconcile).toEqual({ intervalSeconds: 86_400, maxShare: 0.5, webhookRepair: "on" });
+    expect(loadConfig({}).reconcile).toEqual({ intervalSeconds: 86_400, maxShare: 0.5, webhookRepair: true, webhooksReachable: true });
   });
 
   it("reads the interval (down to 10 s), the share and the repair switch", () => {
     const config = loadConfig({ ITEM_RECONCILE_INTERVAL_SECONDS: "10", ITEM_RECONCILE_MAX_SHARE: "0.25", WEBHOOK_URL_REPAIR: "off" });
-    expect(config.reconcile).toEqual({ intervalSeconds: 10, maxShare: 0.25, webhookRepair: "off" });
+    expect(config.reconcile).toEqual({ intervalSeconds: 10, maxShare: 0.25, webhookRepair: false, webhooksReachable: true });
     expect(loadConfig({ ITEM_RECONCILE_INTERVAL_SECONDS: "3600", ITEM_RECONCILE_MAX_SHARE: "1" }).reconcile).toMatchObject({ intervalSeconds: 3600, maxShare: 1 });
     expect(loadConfig({ ITEM_RECONCILE_MAX_SHARE: ".1" }).reconcile.maxShare).toBe(0.1);
   });
@@ -47,14 +47,14 @@ describe("reconciliation settings", () => {
     ["production at 0.0.0.0", { ...PRODUCTION, PUBLIC_URL: "http://0.0.0.0:4000" }],
     ["production at a .localhost name", { ...PRODUCTION, PUBLIC_URL: "https://gateway.localhost" }],
   ])("never points Items at an address Plaid cannot reach: %s", (_case, env) => {
-    expect(loadConfig(env).reconcile.webhookRepair).toBe("no-public-address");
+    expect(loadConfig(env).reconcile.webhooksReachable).toBe(false);
   });
 
   it("repairs webhooks towards a public PUBLIC_URL with real Plaid, and towards any address with the simulator", () => {
-    expect(loadConfig({ ...PRODUCTION, PUBLIC_URL: "https://gateway.example.com" }).reconcile.webhookRepair).toBe("on");
-    expect(loadConfig({ ...REAL_PLAID, PLAID_ENV: "sandbox", PUBLIC_URL: "https://203.0.113.7:8443" }).reconcile.webhookRepair).toBe("on");
-    expect(loadConfig({ PUBLIC_URL: "http://127.0.0.1:4000" }).reconcile.webhookRepair).toBe("on");
-    expect(loadConfig({}).reconcile.webhookRepair).toBe("on");
-    expect(loadConfig({ ...PRODUCTION, PUBLIC_URL: "https://gateway.example.com", WEBHOOK_URL_REPAIR: "off" }).reconcile.webhookRepair).toBe("off");
+    expect(loadConfig({ ...PRODUCTION, PUBLIC_URL: "https://gateway.example.com" }).reconcile).toMatchObject({ webhookRepair: true, webhooksReachable: true });
+    expect(loadConfig({ ...REAL_PLAID, PLAID_ENV: "sandbox", PUBLIC_URL: "https://203.0.113.7:8443" }).reconcile.webhooksReachable).toBe(true);
+    expect(loadConfig({ PUBLIC_URL: "http://127.0.0.1:4000" }).reconcile.webhooksReachable).toBe(true);
+    expect(loadConfig({}).reconcile).toMatchObject({ webhookRepair: true, webhooksReachable: true });
+    expect(loadConfig({ ...PRODUCTION, PUBLIC_URL: "https://gateway.example.com", WEBHOOK_URL_REPAIR: "off" }).reconcile.webhookRepair).toBe(false);
   });
 });
