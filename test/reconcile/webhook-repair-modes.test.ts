@@ -1,7 +1,8 @@
 /**
  * When the gateway may point an Item's webhook at itself. Plaid's sandbox and production cannot be
  * reached from here, so this drives the repair directly, with stand-ins for the gate, the ledger and
- * Plaid that record what would have been sent.
+ * Plaid that record what would have been sent, and checks what a gateway configured for them says at
+ * start about the webhook URL it gives Items.
  */
 import { describe, expect, it } from "vitest";
 import type { PlaidDataSource } from "../../src/datasources/plaid/plaid-datasource.js";
@@ -12,6 +13,7 @@ import type { ItemLedger } from "../../src/services/item-ledger.js";
 import { ItemWebhookRepair } from "../../src/services/item-webhook-repair.js";
 import { UNOBSERVED } from "../../src/services/reconcile-observer.js";
 import { makeSnapshot, plaidError, plaidItemState } from "../support/factories.js";
+import { withTestGateway } from "../support/gateway-harness.js";
 
 const OURS = "https://gateway.example.com/webhooks/plaid";
 
@@ -62,5 +64,21 @@ describe("pointing an Item's webhook at the gateway", () => {
     await repair.idle();
     expect(updates).toEqual([]);
     expect(lines).toEqual([]);
+  });
+});
+
+describe("a gateway Plaid cannot reach", () => {
+  const NO_ADDRESS = /Plaid cannot reach a gateway without a PUBLIC_URL or with a loopback one/;
+  const REAL_PLAID = { PLAID_CLIENT_ID: "sandbox-client", PLAID_SECRET: "sandbox-secret-value" };
+
+  it.each([
+    ["sandbox without PUBLIC_URL", { ...REAL_PLAID, PLAID_ENV: "sandbox" }, true],
+    ["sandbox at a loopback PUBLIC_URL", { ...REAL_PLAID, PLAID_ENV: "sandbox", PUBLIC_URL: "http://127.0.0.1:4000" }, true],
+    ["sandbox at a public PUBLIC_URL", { ...REAL_PLAID, PLAID_ENV: "sandbox", PUBLIC_URL: "https://gateway.example.com" }, false],
+    ["the simulator on loopback", {}, false],
+  ])("%s: says at start whether Items are linked without a webhook", async (_case, env, warned) => {
+    await withTestGateway({ env }, async (harness) => {
+      expect(harness.logs.some((line) => NO_ADDRESS.test(line))).toBe(warned);
+    });
   });
 });
